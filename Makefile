@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each creates or updates .venv itself
+# from uv.lock (pinned); uv is taken from PATH or installed with pip into .tools/ on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+STAMP := $(VENV)/.synced
+
+.PHONY: demo test lint venv clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==0.13.9
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The demo year-end run on the embedded default (SQLite), through Airflow; prints where the reports are.
+demo: $(STAMP)
+	$(VENV)/bin/planeval demo
+
+## The test suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432.
+test: $(STAMP)
+	GX_ANALYTICS_ENABLED=false $(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache
