@@ -1,0 +1,500 @@
+"""The catalog: a city's plans, indicators, units, projects, campaigns and forms, loaded from YAML.
+
+Every fact about a plan lives once in the catalog folder (``catalog/<city>/``); this module turns it
+into typed, cross-checked objects and reports mistakes with the file and key that hold them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Comparator = Literal[">", "≥", "<", "≤", "="]
+IndicatorKind = Literal["decline", "level", "average", "cumulative"]
+Rating = Literal["提前实现", "符合预期", "滞后预期"]
+RATINGS: tuple[str, ...] = ("提前实现", "符合预期", "滞后预期")
+
+_COMPARATOR_SPELLINGS = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
+_TARGET_RE = re.compile(r"^\s*(>=|<=|≥|≤|≧|≦|>|<|=)?\s*([0-9]+(?:\.[0-9]+)?)\s*(.*?)\s*$")
+
+
+class CatalogError(ValueError):
+    """A catalog file is missing, unreadable or inconsistent; the message names file and key."""
+
+
+def normalise_text(text: object) -> str:
+    """Canonical form used to compare names and headers typed by people.
+
+    NFKC folds full-width letters, digits and brackets; all whitespace (including line breaks inside a
+    header cell such as ``规划\\n属性``) is dropped.
+    """
+    if text is None:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Unit(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    kind: Literal["department", "town"] = "department"
+    aliases: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    demo: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return "市级部门" if self.kind == "department" else "区镇街道"
+
+
+class Target(_Model):
+    text: str
+    comparator: Comparator
+    value: float
+    suffix: str = ""
+
+    def is_met(self, figure: float) -> bool:
+        match self.comparator:
+            case ">":
+                return figure > self.value
+            case "≥":
+                return figure >= self.value
+            case "<":
+                return figure < self.value
+            case "≤":
+                return figure <= self.value
+            case "=":
+                return abs(figure - self.value) < 1e-9
+        raise AssertionError(self.comparator)
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self.comparator in ("<", "≤")
+
+
+def parse_target(text: str, comparator: str | None = None) -> Target:
+    """Parse a target as printed in the 附件 table (``>15``, ``≥2.5m²``, ``≤10h``, ``100``)."""
+    match = _TARGET_RE.match(str(text))
+    if not match:
+        raise ValueError(f"目标值无法解析: {text!r}")
+    printed, number, suffix = match.groups()
+    if printed and comparator and _COMPARATOR_SPELLINGS[printed] != _COMPARATOR_SPELLINGS.get(comparator):
+        raise ValueError(f"目标 {text!r} 已写明比较符 {printed},与 comparator {comparator!r} 矛盾")
+    chosen = printed or comparator
+    if chosen is None:
+        raise ValueError(f"目标 {text!r} 没有比较符:请在目录中用 comparator 明确(如 ≥)")
+    if chosen not in _COMPARATOR_SPELLINGS:
+        raise ValueError(f"未知比较符 {chosen!r}")
+    return Target(text=str(text), comparator=_COMPARATOR_SPELLINGS[chosen], value=float(number), suffix=suffix)
+
+
+class Indicator(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: IndicatorKind
+    base_year: int | None = None
+    target_text: str = Field(alias="target")
+    comparator: Comparator | None = None
+    attribute: Literal["约束性", "预期性"]
+    unit: str
+    direction: Literal["decrease", "increase"]
+    aggregation: Literal["average", "cumulative"]
+    responsible: tuple[str, ...] = Field(min_length=1)
+    responsible_text: str = ""
+    additive: bool = False
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> Indicator:
+        parse_target(self.target_text, self.comparator)  # raises with a readable message
+        if self.kind == "decline" and self.base_year is None:
+            raise ValueError("decline 指标必须给出 base_year(基准年)")
+        return self
+
+    @cached_property
+    def target(self) -> Target:
+        return parse_target(self.target_text, self.comparator)
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def lead_unit(self) -> str:
+        return self.responsible[0]
+
+    def valid_range(self) -> tuple[float | None, float | None]:
+        """Hard bounds of a yearly cell: rates lie in 0–100; a decline cannot exceed 100%.
+
+        A negative decline (the figure rose) is allowed and only warned about: it is a true fact.
+        """
+        if self.kind == "decline":
+            return (None, 100.0)
+        if self.is_percent:
+            return (0.0, 100.0)
+        return (0.0, None)
+
+
+class IndicatorTable(_Model):
+    annex: str
+    title: str
+    indicators: tuple[str, ...]
+
+
+class ProjectTable(_Model):
+    annex: str
+    title: str
+
+
+class Plan(_Model):
+    code: str
+    name: str
+    short_name: str
+    period: tuple[int, int]
+    base_year: int
+    schedule_progress: Literal["linear"] = "linear"
+    indicator_table: IndicatorTable
+    project_table: ProjectTable | None = None
+
+
+class Project(_Model):
+    code: str
+    plan: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    content: str = ""
+    responsible: tuple[str, ...] = Field(min_length=1)
+    due: dt.date | None = None
+
+
+class Deadline(_Model):
+    form: Literal["contacts", "indicator_table", "summary_report"]
+    due: dt.date
+    units: Literal["all", "responsible", "departments", "towns"] = "all"
+
+
+class Campaign(_Model):
+    code: str
+    name: str
+    year: int
+    kind: Literal["summary", "annual"] = "summary"
+    plans: tuple[str, ...]
+    data_cutoff: dt.date
+    progress_cutoff: dt.date | None = None
+    notice: str = ""
+    word_limit: int | None = None
+    deadlines: tuple[Deadline, ...] = ()
+
+    @property
+    def data_year(self) -> int:
+        return self.data_cutoff.year
+
+    def due(self, form: str) -> dt.date | None:
+        return next((d.due for d in self.deadlines if d.form == form), None)
+
+
+class FormColumn(_Model):
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+class TableForm(_Model):
+    label: str
+    columns: tuple[FormColumn, ...]
+    ratings: tuple[str, ...] = ()
+    instructions: str = ""
+
+    def column(self, key: str) -> FormColumn:
+        return next(c for c in self.columns if c.key == key)
+
+
+class DocumentForm(_Model):
+    label: str
+    extensions: tuple[str, ...] = (".docx",)
+
+
+class Forms(_Model):
+    indicator_table: TableForm
+    project_table: TableForm
+    summary_report: DocumentForm
+
+    @field_validator("indicator_table")
+    @classmethod
+    def _ratings_known(cls, form: TableForm) -> TableForm:
+        unknown = set(form.ratings) - set(RATINGS)
+        if unknown:
+            raise ValueError(f"未知的综合进度评价取值: {sorted(unknown)}")
+        return form
+
+
+class Catalog(_Model):
+    """A whole city's catalog, cross-checked on load."""
+
+    root: Path
+    city: str
+    office: str
+    short_office: str
+    units: tuple[Unit, ...]
+    indicators: tuple[Indicator, ...]
+    plans: tuple[Plan, ...]
+    projects: tuple[Project, ...]
+    campaigns: tuple[Campaign, ...]
+    forms: Forms
+
+    # --- look-ups -------------------------------------------------------------------------------
+    def unit(self, code: str) -> Unit:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(f"unknown unit {code!r}")
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(f"unknown indicator {code!r}")
+
+    def plan(self, code: str) -> Plan:
+        for plan in self.plans:
+            if plan.code == code:
+                return plan
+        raise KeyError(f"unknown plan {code!r}")
+
+    def campaign(self, code: str | None = None, *, year: int | None = None) -> Campaign:
+        """The campaign by code, or the one running in ``year``, or the only/latest one."""
+        candidates = [
+            c for c in self.campaigns if (code is None or c.code == code) and (year is None or c.year == year)
+        ]
+        if not candidates:
+            raise KeyError(f"no campaign matches code={code!r} year={year!r}")
+        return max(candidates, key=lambda c: (c.year, c.data_cutoff))
+
+    def plan_indicators(self, plan_code: str) -> list[Indicator]:
+        return [self.indicator(code) for code in self.plan(plan_code).indicator_table.indicators]
+
+    def campaign_plans(self, campaign: Campaign) -> list[Plan]:
+        return [self.plan(code) for code in campaign.plans]
+
+    def indicators_of_unit(self, unit_code: str, plan_codes: Iterable[str] | None = None) -> list[Indicator]:
+        plans = list(plan_codes) if plan_codes is not None else [p.code for p in self.plans]
+        seen: dict[str, Indicator] = {}
+        for plan_code in plans:
+            for indicator in self.plan_indicators(plan_code):
+                if unit_code in indicator.responsible:
+                    seen.setdefault(indicator.code, indicator)
+        return list(seen.values())
+
+    def projects_of_unit(self, unit_code: str, plan_codes: Iterable[str] | None = None) -> list[Project]:
+        plans = set(plan_codes) if plan_codes is not None else {p.code for p in self.plans}
+        return [p for p in self.projects if p.plan in plans and unit_code in p.responsible]
+
+    def resolve_unit_name(self, text: str) -> Unit | None:
+        """The unit a free-text name refers to (any alias), or None."""
+        wanted = normalise_text(text)
+        for unit in self.units:
+            if wanted in {normalise_text(n) for n in (unit.name, *unit.aliases)}:
+                return unit
+        return None
+
+    def match_indicator(self, text: str, plan_code: str | None = None) -> Indicator | None:
+        """The indicator a row label refers to (name or alias, normalised), or None."""
+        wanted = normalise_text(text)
+        if not wanted:
+            return None
+        pool = self.plan_indicators(plan_code) if plan_code else list(self.indicators)
+        for indicator in pool:
+            names = {normalise_text(n) for n in (indicator.name, *indicator.aliases)}
+            if wanted in names or wanted.replace("(%)", "") in {n.replace("(%)", "") for n in names}:
+                return indicator
+        return None
+
+    def match_project(self, text: str, plan_code: str | None = None) -> Project | None:
+        wanted = normalise_text(text)
+        for project in self.projects:
+            if plan_code and project.plan != plan_code:
+                continue
+            if wanted in {normalise_text(n) for n in (project.name, *project.aliases)}:
+                return project
+        return None
+
+    def plan_by_annex(self, annex: str) -> tuple[Plan, Literal["indicator", "project"]] | None:
+        wanted = normalise_text(annex)
+        for plan in self.plans:
+            if normalise_text(plan.indicator_table.annex) == wanted:
+                return plan, "indicator"
+            if plan.project_table and normalise_text(plan.project_table.annex) == wanted:
+                return plan, "project"
+        return None
+
+    def expected_forms(self, campaign: Campaign, unit: Unit) -> list[str]:
+        """Forms the unit owes in this campaign, by the campaign's deadline rules."""
+        forms = []
+        for deadline in campaign.deadlines:
+            if deadline.units == "all":
+                owes = True
+            elif deadline.units == "departments":
+                owes = unit.kind == "department"
+            elif deadline.units == "towns":
+                owes = unit.kind == "town"
+            else:  # responsible: the unit answers for an indicator or a project of the campaign
+                owes = bool(
+                    self.indicators_of_unit(unit.code, campaign.plans)
+                    or self.projects_of_unit(unit.code, campaign.plans)
+                )
+            if owes:
+                forms.append(deadline.form)
+        return forms
+
+    # --- consistency ----------------------------------------------------------------------------
+    def check(self) -> None:
+        errors: list[str] = []
+        unit_codes = [u.code for u in self.units]
+        errors += [f"units: 单位代码重复 {c!r}" for c in sorted({c for c in unit_codes if unit_codes.count(c) > 1})]
+        alias_owner: dict[str, str] = {}
+        for unit in self.units:
+            for name in (unit.name, *unit.aliases):
+                key = normalise_text(name)
+                if alias_owner.setdefault(key, unit.code) != unit.code:
+                    errors.append(f"units: 名称 {name!r} 同时属于 {alias_owner[key]} 和 {unit.code}")
+        indicator_codes = [i.code for i in self.indicators]
+        errors += [
+            f"indicators: 指标代码重复 {c!r}"
+            for c in sorted({c for c in indicator_codes if indicator_codes.count(c) > 1})
+        ]
+        for indicator in self.indicators:
+            errors += [
+                f"indicators[{indicator.code}].responsible: 未知单位 {code!r}"
+                for code in indicator.responsible
+                if code not in unit_codes
+            ]
+        plan_codes = [p.code for p in self.plans]
+        for plan in self.plans:
+            rows = plan.indicator_table.indicators
+            errors += [
+                f"plans[{plan.code}].indicator_table.indicators: 未知指标 {code!r}"
+                for code in rows
+                if code not in indicator_codes
+            ]
+            errors += [
+                f"plans[{plan.code}].indicator_table.indicators: 指标 {c!r} 重复"
+                for c in sorted({c for c in rows if rows.count(c) > 1})
+            ]
+            if plan.period[0] != plan.base_year + 1 or plan.period[1] <= plan.period[0]:
+                errors.append(f"plans[{plan.code}]: period {plan.period} 与 base_year {plan.base_year} 不一致")
+        for project in self.projects:
+            if project.plan not in plan_codes:
+                errors.append(f"projects[{project.code}].plan: 未知规划 {project.plan!r}")
+            errors += [
+                f"projects[{project.code}].responsible: 未知单位 {code!r}"
+                for code in project.responsible
+                if code not in unit_codes
+            ]
+        for campaign in self.campaigns:
+            errors += [
+                f"campaigns[{campaign.code}].plans: 未知规划 {code!r}"
+                for code in campaign.plans
+                if code not in plan_codes
+            ]
+            for code in campaign.plans:
+                if code in plan_codes:
+                    start, end = self.plan(code).period
+                    if not start - 1 <= campaign.data_year <= end:
+                        errors.append(
+                            f"campaigns[{campaign.code}].data_cutoff: 数据年度 {campaign.data_year} "
+                            f"不在规划期 {start}–{end} 内"
+                        )
+        if errors:
+            raise CatalogError(f"目录 {self.root} 有 {len(errors)} 处错误:\n  " + "\n  ".join(errors))
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError as exc:
+        raise CatalogError(f"目录文件不存在: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: YAML 格式错误: {exc}") from exc
+
+
+def _format_validation_error(path: Path, exc: ValidationError, entry_label: str = "") -> str:
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in (entry_label, *error["loc"]) if part != "") or "(根)"
+        lines.append(f"{path.name}: {where}: {error['msg']}")
+    return "\n  ".join(lines)
+
+
+def _validate_list(path: Path, raw: object, model: type[_Model]) -> tuple:
+    if not isinstance(raw, list):
+        raise CatalogError(f"{path}: 应为列表")
+    items = []
+    for index, entry in enumerate(raw):
+        label = f"[{entry['code']}]" if isinstance(entry, dict) and "code" in entry else f"[{index}]"
+        try:
+            items.append(model.model_validate(entry))
+        except ValidationError as exc:
+            raise CatalogError(_format_validation_error(path, exc, label)) from exc
+    return tuple(items)
+
+
+def load_catalog(root: str | Path) -> Catalog:
+    """Load and cross-check the catalog in folder ``root``; raise CatalogError naming file and key."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise CatalogError(f"目录文件夹不存在: {root}")
+    manifest_path = root / "catalog.yaml"
+    manifest = _read_yaml(manifest_path)
+    if not isinstance(manifest, dict) or "files" not in manifest:
+        raise CatalogError(f"{manifest_path}: 需要 city、office 和 files 等键")
+    files: dict[str, str] = manifest["files"]
+
+    def part(key: str) -> tuple[Path, object]:
+        if key not in files:
+            raise CatalogError(f"{manifest_path}: files 缺少 {key!r}")
+        path = root / files[key]
+        return path, _read_yaml(path)
+
+    units_path, units_raw = part("units")
+    if not isinstance(units_raw, dict):
+        raise CatalogError(f"{units_path}: 需要 departments 与 towns 两个列表")
+    unit_entries = [dict(u, kind="department") for u in units_raw.get("departments") or []]
+    unit_entries += [dict(u, kind="town") for u in units_raw.get("towns") or []]
+
+    data: dict[str, object] = {"units": _validate_list(units_path, unit_entries, Unit)}
+    for key, model in (("indicators", Indicator), ("plans", Plan), ("projects", Project), ("campaigns", Campaign)):
+        path, raw = part(key)
+        data[key] = _validate_list(path, raw, model)
+    forms_path, forms_raw = part("forms")
+    try:
+        data["forms"] = Forms.model_validate(forms_raw)
+    except ValidationError as exc:
+        raise CatalogError(_format_validation_error(forms_path, exc)) from exc
+
+    try:
+        catalog = Catalog(
+            root=root,
+            city=manifest.get("city", ""),
+            office=manifest.get("office", ""),
+            short_office=manifest.get("short_office", manifest.get("office", "")),
+            **data,
+        )
+    except ValidationError as exc:
+        raise CatalogError(_format_validation_error(manifest_path, exc)) from exc
+    catalog.check()
+    return catalog

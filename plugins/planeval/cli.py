@@ -1,0 +1,141 @@
+"""``planeval``: the command line over the same functions the DAGs call."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from planeval.settings import disable_gx_analytics
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+
+    units = pipeline.init_units(args.campaign)
+    forms = [u for u in units if u["form"]]
+    print(f"已为 {len(units)} 个报送单位建立报送文件夹,其中 {len(forms)} 个单位生成了预填报表:")
+    for unit in forms:
+        print(f"  {unit['code']}: {unit['form']}")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+
+    units = pipeline.list_units()
+    if args.json:
+        _print_json(units)
+    else:
+        for unit in units:
+            print(f"{unit['code']:<28} {unit['kind']:<6} {unit['name']:<16} {unit['inbox']}")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+
+    summary = pipeline.run_collect()
+    accepted = sum(item["status"] == "accepted" for item in summary)
+    print(f"本次收取 {len(summary)} 份文件:受理 {accepted} 份,退回 {len(summary) - accepted} 份。")
+    for item in summary:
+        if item["status"] != "accepted":
+            print(f"  退回 {item['unit_code']}/{item['file']}:{item['errors']} 处错误(见回执)")
+    return 0
+
+
+def cmd_year_end(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+
+    plans = args.plan or None
+    paths = pipeline.run_year_end(args.year, args.campaign, plans, args.data_cutoff, draft=not args.final)
+    print("评估报告已生成:")
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from planeval import airflow_runner, pipeline
+    from planeval.demo import drop_demo_submissions
+
+    settings, catalog, campaign = pipeline.context(year=args.year)
+    pipeline.init_units(campaign.code)
+    dropped = drop_demo_submissions(settings, catalog, campaign)
+    print(f"[1/4] 已为 {len(catalog.units)} 个单位建立文件夹,放入演示报送文件 {len(dropped)} 份")
+    if args.without_airflow:
+        summary = pipeline.run_collect()
+        print(f"[2/4] 收取并校验 {len(summary)} 份文件(未经 Airflow)")
+        paths = pipeline.run_year_end(campaign.year, campaign.code)
+    else:
+        log_path = settings.home / "logs" / "demo-airflow.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = airflow_runner.prepare(settings, log_path)
+        print(f"[2/4] Airflow 元数据库就绪(SQLite),日志:{log_path}")
+        state = airflow_runner.run_dag("collect_submissions", env, log_path)
+        print(f"[3/4] collect_submissions 运行结果:{state}")
+        if state != "success":
+            print(f"collect_submissions 未成功,请查看 {log_path}", file=sys.stderr)
+            return 1
+        conf = {"campaign": campaign.code, "year": campaign.year, "data_cutoff": campaign.data_cutoff.isoformat()}
+        state = airflow_runner.run_dag("year_end_assessment", env, log_path, conf)
+        print(f"[4/4] year_end_assessment 运行结果:{state}")
+        if state != "success":
+            print(f"year_end_assessment 未成功,请查看 {log_path}", file=sys.stderr)
+            return 1
+        paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.docx"))
+    receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
+    print(f"回执 {len(receipts)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
+    print("评估报告:")
+    for path in paths:
+        print(f"  {path}")
+    return 0 if paths else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planeval", description="“十四五”规划总结评估:收取、校验、汇总、出报告")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="建立各单位报送文件夹并生成预填报表(可重复执行)")
+    init.add_argument("--campaign", help="评估任务代码(默认:最新一期)")
+    init.set_defaults(func=cmd_init)
+
+    units = sub.add_parser("units", help="列出报送单位及其文件夹")
+    units.add_argument("--json", action="store_true", help="以 JSON 输出(绝对路径)")
+    units.set_defaults(func=cmd_units)
+
+    run = sub.add_parser("run", help="运行一个环节")
+    stages = run.add_subparsers(dest="stage", required=True)
+    collect = stages.add_parser("collect", help="收取、存档、校验全部收件箱中的文件并写回执")
+    collect.set_defaults(func=cmd_collect)
+    year_end = stages.add_parser("year-end", help="汇总指标并生成评估报告")
+    year_end.add_argument("--year", type=int, help="评估年度,如 2025")
+    year_end.add_argument("--campaign", help="评估任务代码")
+    year_end.add_argument("--plan", action="append", help="只评估某个规划(可重复),默认全部")
+    year_end.add_argument("--data-cutoff", help="年度数据截止日期,如 2024-12-31")
+    year_end.add_argument("--final", action="store_true", help="生成定稿(不加“征求意见稿”标记)")
+    year_end.set_defaults(func=cmd_year_end)
+
+    demo = sub.add_parser("demo", help="演示:建立文件夹、放入演示报送、经 Airflow 收取并生成报告")
+    demo.add_argument("--year", type=int, help="评估年度(默认:最新一期)")
+    demo.add_argument("--without-airflow", action="store_true", help="不经 Airflow,直接调用同样的函数")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    disable_gx_analytics()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, KeyError) as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

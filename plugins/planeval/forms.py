@@ -1,0 +1,193 @@
+"""Form layouts resolved for a campaign, and the pre-filled Excel form each unit receives.
+
+The columns of 附件3/附件4 (and 附件5/附件6) come from ``forms.yaml``; the year columns are expanded from
+the plan period and the campaign's data year, so the same catalog serves an annual run and the summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from planeval.catalog import Campaign, Catalog, Plan, TableForm, Unit, normalise_text
+
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def chinese_count(number: int) -> str:
+    """1–10 as the Chinese numeral used in headers such as 前四年."""
+    return _CN_DIGITS[number] if 0 <= number <= 10 else str(number)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a resolved layout: ``key`` is what code uses, ``header`` what people see."""
+
+    key: str
+    header: str
+    names: frozenset[str]  # normalised header and aliases
+    required: bool
+    year: int | None = None
+
+
+def _expand(form: TableForm, key: str, **values: object) -> tuple[str, frozenset[str]]:
+    spec = form.column(key)
+    header = spec.header.format(**values)
+    names = frozenset(normalise_text(text.format(**values)) for text in (spec.header, *spec.aliases))
+    return header, names
+
+
+def indicator_layout(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[Column]:
+    """Columns of the indicator table for ``plan`` in ``campaign``, in the official order."""
+    form = catalog.forms.indicator_table
+    first_year, last_year = plan.period
+    data_year = min(campaign.data_year, last_year)
+    columns: list[Column] = []
+    for spec in form.columns:
+        if spec.key == "actual":
+            for year in range(first_year, data_year + 1):
+                header, names = _expand(form, "actual", year=year)
+                columns.append(Column(f"y{year}", header, names, spec.required, year))
+        elif spec.key == "forecast":
+            if data_year < last_year:
+                header, names = _expand(form, "forecast", year=last_year)
+                columns.append(Column("forecast", header, names, spec.required, last_year))
+        elif spec.key == "to_date":
+            if data_year < last_year:
+                header, names = _expand(form, "to_date", years_cn=chinese_count(data_year - plan.base_year))
+                columns.append(Column("to_date", header, names, spec.required))
+        else:
+            header, names = _expand(form, spec.key)
+            columns.append(Column(spec.key, header, names, spec.required))
+    return columns
+
+
+def project_layout(catalog: Catalog) -> list[Column]:
+    form = catalog.forms.project_table
+    return [Column(spec.key, *_expand(form, spec.key), spec.required) for spec in form.columns]
+
+
+def year_columns(layout: list[Column]) -> list[Column]:
+    """The numeric per-year columns: actual years then the forecast."""
+    return [c for c in layout if c.year is not None]
+
+
+# --- the Excel form -------------------------------------------------------------------------------
+
+
+def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit) -> str:
+    return f"{unit.name}_{campaign.year}年{catalog.forms.indicator_table.label}.xlsx"
+
+
+def write_unit_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """Write the unit's pre-filled workbook; None when it answers for no indicator or project.
+
+    One sheet per 附件 table with only the rows this unit answers for (the official 序号 kept), empty
+    value cells, a dropdown for 综合进度评价 and the 填表说明 under the table.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    indicator_form = catalog.forms.indicator_table
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    locked_fill = PatternFill("solid", fgColor="F2F2F2")
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    wrote_any = False
+
+    def start_sheet(title: str, sheet_title: str, headers: list[str]):
+        sheet = workbook.create_sheet(title)
+        sheet.cell(row=1, column=1, value=f"{title}  {sheet_title}").font = Font(bold=True, size=14)
+        sheet.cell(row=1, column=len(headers) - 1, value=f"填报单位:{unit.name}")
+        for index, header in enumerate(headers, start=1):
+            cell = sheet.cell(row=2, column=index, value=header)
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+            cell.alignment = wrap
+            cell.border = border
+            sheet.column_dimensions[get_column_letter(index)].width = 12
+        sheet.freeze_panes = "C3"
+        return sheet
+
+    for plan in catalog.campaign_plans(campaign):
+        table = plan.indicator_table
+        mine = [
+            (seq, catalog.indicator(code))
+            for seq, code in enumerate(table.indicators, start=1)
+            if unit.code in catalog.indicator(code).responsible
+        ]
+        if not mine:
+            continue
+        wrote_any = True
+        layout = indicator_layout(catalog, plan, campaign)
+        sheet = start_sheet(table.annex, table.title, [c.header for c in layout])
+        keys = [c.key for c in layout]
+        sheet.column_dimensions[get_column_letter(keys.index("name") + 1)].width = 40
+        sheet.column_dimensions[get_column_letter(keys.index("analysis") + 1)].width = 40
+        prefilled = {"seq", "name", "target", "attribute", "responsible"}
+        for offset, (seq, indicator) in enumerate(mine):
+            row = 3 + offset
+            values = {
+                "seq": seq,
+                "name": indicator.name,
+                "target": indicator.target_text,
+                "attribute": indicator.attribute,
+                "responsible": indicator.responsible_text,
+            }
+            for index, key in enumerate(keys, start=1):
+                cell = sheet.cell(row=row, column=index, value=values.get(key))
+                cell.border = border
+                if key in prefilled:
+                    cell.fill = locked_fill
+                    cell.alignment = Alignment(wrap_text=True, vertical="center")
+        last_row = 2 + len(mine)
+        rating_letter = get_column_letter(keys.index("self_rating") + 1)
+        dropdown = DataValidation(
+            type="list",
+            formula1='"' + ",".join(indicator_form.ratings) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="综合进度评价",
+            error="请从下拉列表中选择:" + "、".join(indicator_form.ratings),
+        )
+        dropdown.add(f"{rating_letter}3:{rating_letter}{last_row}")
+        sheet.add_data_validation(dropdown)
+        sheet.cell(row=last_row + 2, column=1, value=indicator_form.instructions)
+
+    for plan in catalog.campaign_plans(campaign):
+        if plan.project_table is None:
+            continue
+        projects = catalog.projects_of_unit(unit.code, [plan.code])
+        if not projects:
+            continue
+        wrote_any = True
+        layout = project_layout(catalog)
+        sheet = start_sheet(plan.project_table.annex, plan.project_table.title, [c.header for c in layout])
+        keys = [c.key for c in layout]
+        for key in ("name", "breakdown", "progress", "results"):
+            sheet.column_dimensions[get_column_letter(keys.index(key) + 1)].width = 36
+        all_projects = [p for p in catalog.projects if p.plan == plan.code]
+        for offset, project in enumerate(projects):
+            values = {
+                "seq": all_projects.index(project) + 1,
+                "name": project.name,
+                "breakdown": project.content,
+                "responsible": "、".join(catalog.unit(code).name for code in project.responsible),
+            }
+            for index, key in enumerate(keys, start=1):
+                cell = sheet.cell(row=3 + offset, column=index, value=values.get(key))
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cutoff = campaign.progress_cutoff or campaign.data_cutoff
+        sheet.cell(row=4 + len(projects), column=1, value=f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
+    if not wrote_any:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

@@ -1,0 +1,214 @@
+"""The stages as plain functions over keys and paths: what the DAG tasks and the CLI both call.
+
+Nothing here holds state between calls; each function reads settings and catalog afresh, so a task can
+run on any worker sharing PLANEVAL_HOME and the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+from planeval.aggregation import aggregate, stage_submission
+from planeval.catalog import Campaign, Catalog, load_catalog
+from planeval.forms import form_filename, write_unit_form
+from planeval.intake import InboxFile, Issue, Received, Verdict, archive_file, discover_inbox_files, write_receipt
+from planeval.readers import ParsedWorkbook, check_document, parse_workbook
+from planeval.report import build_report_context, render_summary_report
+from planeval.settings import Settings, get_settings
+from planeval.validation import Submission, validate_batch
+from planeval.warehouse import ensure_schema, make_engine
+
+log = logging.getLogger(__name__)
+
+
+def context(
+    campaign_code: str | None = None,
+    year: int | None = None,
+    *,
+    plans: list[str] | None = None,
+    data_cutoff: str | None = None,
+) -> tuple[Settings, Catalog, Campaign]:
+    """Settings, catalog and the campaign (by code or year), optionally narrowed to some plans or
+    with another data cut-off, as the year-end trigger form allows."""
+    settings = get_settings()
+    catalog = load_catalog(settings.catalog_dir)
+    campaign = catalog.campaign(campaign_code or None, year=year)
+    update: dict = {}
+    if plans:
+        unknown = sorted(set(plans) - set(campaign.plans))
+        if unknown:
+            raise ValueError(f"评估任务 {campaign.code} 不包含规划 {unknown};可选:{list(campaign.plans)}")
+        update["plans"] = tuple(code for code in campaign.plans if code in plans)
+    if data_cutoff:
+        update["data_cutoff"] = dt.date.fromisoformat(data_cutoff)
+    return settings, catalog, campaign.model_copy(update=update) if update else campaign
+
+
+# --- set-up ---------------------------------------------------------------------------------------
+
+
+def init_units(campaign_code: str | None = None) -> list[dict]:
+    """Create every unit's drop folders and its pre-filled form (idempotent: existing forms are kept)."""
+    settings, catalog, campaign = context(campaign_code)
+    ensure_schema(make_engine(settings.db_url))
+    created = []
+    for unit in catalog.units:
+        settings.inbox(unit.code).mkdir(parents=True, exist_ok=True)
+        settings.receipts(unit.code).mkdir(parents=True, exist_ok=True)
+        form_path = settings.forms_dir / unit.code / form_filename(catalog, campaign, unit)
+        if not form_path.exists():
+            write_unit_form(catalog, campaign, unit, form_path)
+        created.append({"code": unit.code, "form": str(form_path) if form_path.exists() else None})
+    return created
+
+
+def list_units() -> list[dict]:
+    settings, catalog, _ = context()
+    return [
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind_label,
+            "inbox": str(settings.inbox(u.code)),
+            "receipts": str(settings.receipts(u.code)),
+        }
+        for u in catalog.units
+    ]
+
+
+# --- collect --------------------------------------------------------------------------------------
+
+
+def discover() -> list[dict]:
+    """Files waiting in the inboxes, with the unit's name for people reading the Airflow grid."""
+    settings, catalog, _ = context()
+    files = discover_inbox_files(settings, [u.code for u in catalog.units])
+    return [asdict(f) | {"unit_name": catalog.unit(f.unit_code).name} for f in files]
+
+
+def archive(inbox_file: dict) -> dict:
+    """Archive one inbox file; returns the Received record as a dict (for XCom).
+
+    A file that cannot be archived (vanished, unreadable) stays where it is and comes back as
+    ``{"error": …}`` so that one bad file never fails the pass for the others.
+    """
+    try:
+        received = archive_file(
+            get_settings(), InboxFile(inbox_file["unit_code"], inbox_file["path"], inbox_file["uploaded_at"])
+        )
+    except OSError as exc:
+        log.exception("could not archive %s; it stays in the inbox", inbox_file["path"])
+        return {"error": f"{type(exc).__name__}: {exc}", "path": inbox_file["path"]}
+    return asdict(received)
+
+
+def _parse(catalog: Catalog, campaign: Campaign, received: Received) -> tuple[ParsedWorkbook | None, list[Issue]]:
+    path = Path(received.archive_path)
+    if received.form == "indicator_table":
+        return parse_workbook(catalog, campaign, path), []
+    if received.form == "summary_report":
+        return None, check_document(path)
+    accepted = "、".join(sorted({".xlsx", ".xls", ".csv", *catalog.forms.summary_report.extensions}))
+    return None, [Issue("unsupported_type", f"不支持的文件类型“{path.suffix or '无扩展名'}”,请报送 {accepted} 文件")]
+
+
+def validate_and_record(received_records: list[dict], campaign_code: str | None = None) -> list[dict]:
+    """Validate a batch of archived files together, stage them in the warehouse and write receipts.
+
+    A file that cannot be parsed is rejected with its reason; it never stops the others.
+    """
+    settings, catalog, campaign = context(campaign_code)
+    received = [Received(**record) for record in received_records if "error" not in record]
+    if not received:
+        return []
+    parsed: dict[str, ParsedWorkbook | None] = {}
+    verdicts: dict[str, Verdict] = {}
+    for item in received:
+        try:
+            workbook, issues = _parse(catalog, campaign, item)
+        except Exception as exc:  # a reader bug must not lose the file or block the batch
+            log.exception("parsing %s failed", item.archive_path)
+            workbook, issues = None, [Issue("unreadable_file", f"文件无法解析:{exc}")]
+        parsed[item.submission_id] = workbook
+        verdicts[item.submission_id] = Verdict(item.submission_id, errors=issues)
+    tables = [Submission(item, parsed[item.submission_id]) for item in received if parsed[item.submission_id]]
+    for submission_id, verdict in validate_batch(catalog, campaign, tables).items():
+        verdicts[submission_id].errors += verdict.errors
+        verdicts[submission_id].warnings += verdict.warnings
+
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        for item in received:
+            stage_submission(
+                connection, campaign, catalog, item, verdicts[item.submission_id], parsed[item.submission_id]
+            )
+    summary = []
+    for item in received:
+        verdict = verdicts[item.submission_id]
+        write_receipt(settings, item, verdict, catalog.unit(item.unit_code).name)
+        summary.append(
+            {
+                "submission_id": item.submission_id,
+                "unit_code": item.unit_code,
+                "file": item.original_name,
+                "status": verdict.status,
+                "errors": len(verdict.errors),
+                "warnings": len(verdict.warnings),
+            }
+        )
+    return summary
+
+
+def run_collect() -> list[dict]:
+    """One collection pass outside Airflow: the same functions the DAG's tasks call, in order."""
+    return validate_and_record([archive(inbox_file) for inbox_file in discover()])
+
+
+# --- year end -------------------------------------------------------------------------------------
+
+
+def refresh_results(
+    campaign_code: str | None = None,
+    year: int | None = None,
+    plans: list[str] | None = None,
+    data_cutoff: str | None = None,
+) -> dict:
+    """Rebuild the municipal indicator and project tables from the latest accepted submissions."""
+    settings, catalog, campaign = context(campaign_code, year, plans=plans, data_cutoff=data_cutoff)
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    return {"campaign": campaign.code} | aggregate(engine, catalog, campaign)
+
+
+def render_reports(
+    campaign_code: str | None = None,
+    year: int | None = None,
+    plans: list[str] | None = None,
+    data_cutoff: str | None = None,
+    draft: bool = True,
+    generated_on: str | None = None,
+) -> list[str]:
+    """Render the municipal summary report from the warehouse; returns the written paths."""
+    settings, catalog, campaign = context(campaign_code, year, plans=plans, data_cutoff=data_cutoff)
+    engine = make_engine(settings.db_url)
+    day = dt.date.fromisoformat(generated_on) if generated_on else dt.date.today()
+    report_context = build_report_context(engine, catalog, campaign, draft=draft, generated_on=day)
+    suffix = "征求意见稿" if draft else "定稿"
+    output = settings.reports_dir / campaign.code / f"{catalog.city}{campaign.name}报告({suffix}).docx"
+    return [str(render_summary_report(report_context, output))]
+
+
+def run_year_end(
+    year: int | None = None,
+    campaign_code: str | None = None,
+    plans: list[str] | None = None,
+    data_cutoff: str | None = None,
+    draft: bool = True,
+) -> list[str]:
+    """The year-end assessment outside Airflow: aggregate, then render."""
+    refresh_results(campaign_code, year, plans, data_cutoff)
+    return render_reports(campaign_code, year, plans, data_cutoff, draft=draft)

@@ -1,0 +1,231 @@
+"""The municipal summary assessment report (framework of 附件1, with 附件3/附件4 filled), from the warehouse.
+
+The prose is drafted from the data so the office edits a draft instead of writing from nothing. Every
+department text goes through Jinja's autoescape in a sandbox: ``&``, ``<`` or ``{{`` come out literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from planeval.assessment import Figures, forecast_figure, rated_figure
+from planeval.catalog import RATINGS, Campaign, Catalog, Indicator
+from planeval.forms import indicator_layout
+from planeval.settings import TEMPLATES_DIR
+from planeval.warehouse import fetch_all
+
+SUMMARY_TEMPLATE = "summary_report.docx"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _figure(indicator: Indicator, value: float | None) -> str:
+    if value is None:
+        return "—"
+    unit = "%" if indicator.unit == "%" else indicator.unit
+    return f"{_number(value)}{unit}"
+
+
+def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data_year: int) -> str:
+    """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%,已提前实现规划目标”."""
+    rating = result["computed_rating"]
+    if rating is None:
+        return f"{indicator.name}:暂无已受理的数据。"
+    current = result["current"]
+    subject = indicator.name.replace("(%)", "").removesuffix("下降").removesuffix("累计")
+    if indicator.kind == "decline":
+        if current is not None and current < 0:
+            head = f"{subject}{data_year}年较{indicator.base_year}年上升{_number(-current)}%"
+        else:
+            head = f"{subject}{data_year}年较{indicator.base_year}年下降{_number(current)}%"
+    elif indicator.kind == "cumulative":
+        head = f"{subject}{first_year}—{data_year}年累计{_figure(indicator, current)}"
+    elif indicator.kind == "average":
+        head = f"{subject}{first_year}—{data_year}年年均为{_figure(indicator, current)}"
+    else:
+        head = f"{subject}{data_year}年为{_figure(indicator, current)}"
+    tail = {
+        "提前实现": "已提前实现规划目标",
+        "符合预期": "进度符合预期",
+        "滞后预期": "进度滞后于预期",
+    }[rating]
+    return f"{head}(目标{indicator.target.text}),{tail}。"
+
+
+def build_report_context(
+    engine: Engine, catalog: Catalog, campaign: Campaign, *, draft: bool = True, generated_on: dt.date | None = None
+) -> dict:
+    results = fetch_all(engine, "select_indicator_results", campaign_code=campaign.code)
+    values: dict[str, dict[tuple[int, bool], float]] = defaultdict(dict)
+    for row in fetch_all(engine, "select_indicator_result_values", campaign_code=campaign.code):
+        values[row["indicator_code"]][(int(row["year"]), bool(row["is_forecast"]))] = float(row["value"])
+    submissions = fetch_all(engine, "select_submissions", campaign_code=campaign.code)
+    projects = {
+        row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
+    }
+
+    plans, lagging, conflicts, no_data = [], [], [], []
+    for plan in catalog.campaign_plans(campaign):
+        layout = indicator_layout(catalog, plan, campaign)
+        year_keys = [c for c in layout if c.year is not None]
+        rows, on_track, off_track = [], [], []
+        plan_results = [r for r in results if r["plan_code"] == plan.code]
+        for result in plan_results:
+            indicator = catalog.indicator(result["indicator_code"])
+            series = values.get(indicator.code, {})
+            figures = Figures(
+                {year: value for (year, is_forecast), value in series.items() if not is_forecast},
+                next((value for (_, is_forecast), value in series.items() if is_forecast), None),
+            )
+            current = rated_figure(indicator, figures)
+            predicted = forecast_figure(indicator, figures) if figures.actuals else None
+            if predicted is not None:
+                (on_track if indicator.target.is_met(predicted) else off_track).append(indicator.name)
+            result = dict(result, current=current)
+            rating = result["computed_rating"]
+            self_rating = result["self_rating"]
+            rating_cell = rating or "暂无数据"
+            if rating and self_rating and self_rating != rating:
+                rating_cell = f"{rating}(自评:{self_rating})"
+            row = {
+                "seq": result["seq"],
+                "name": indicator.name,
+                "target": indicator.target.text,
+                "attribute": indicator.attribute,
+                "years": [_number(series.get((c.year, c.key == "forecast"))) for c in year_keys],
+                "to_date": _number(result["to_date_value"]),
+                "full_period": _number(result["full_period_value"]),
+                "rating": rating_cell,
+                "responsible": indicator.responsible_text
+                or "、".join(catalog.unit(u).name for u in indicator.responsible),
+                "sentence": indicator_sentence(indicator, result, plan.period[0], campaign.data_year),
+            }
+            rows.append(row)
+            entry = {
+                "name": indicator.name,
+                "plan": plan.short_name,
+                "target": indicator.target.text,
+                "current": _figure(indicator, current),
+                "expected": _figure(indicator, result["schedule_expected"])
+                if result["schedule_expected"] is not None
+                else "—",
+                "reason": result["computed_reason"],
+                "analysis": result["analysis"] or "(责任单位未提供分析说明)",
+                "responsible": row["responsible"],
+            }
+            entry["suggestion"] = (
+                f"针对{indicator.name}进度滞后的情况,建议{entry['responsible']}"
+                + (f"对照序时进度要求({entry['expected']})" if result["schedule_expected"] is not None else "")
+                + f"查找原因、制定措施,确保规划期末完成目标({indicator.target.text})。"
+            )
+            if rating == "滞后预期" and all(e["name"] != entry["name"] for e in lagging):
+                lagging.append(entry)
+            if result["conflict"] and all(c["name"] != indicator.name for c in conflicts):
+                conflicts.append({"name": indicator.name, "detail": result["conflict"]})
+            if rating is None and indicator.name not in no_data:
+                no_data.append(indicator.name)
+        counts = Counter(r["computed_rating"] for r in plan_results)
+        binding = [r for r in plan_results if catalog.indicator(r["indicator_code"]).attribute == "约束性"]
+        plans.append(
+            {
+                "name": plan.name,
+                "short_name": plan.short_name,
+                "annex": plan.indicator_table.annex,
+                "title": plan.indicator_table.title,
+                "headers": [c.header for c in layout if c.key not in ("analysis",)],
+                "year_headers": [c.header for c in year_keys],
+                "to_date_header": next((c.header for c in layout if c.key == "to_date"), ""),
+                "rows": rows,
+                "summary": (
+                    f"{plan.short_name}共{len(plan_results)}项主要指标(约束性{len(binding)}项、"
+                    f"预期性{len(plan_results) - len(binding)}项),截至{campaign.data_cutoff:%Y年%m月%d日},"
+                    + "、".join(f"{rating}{counts.get(rating, 0)}项" for rating in RATINGS)
+                    + (f",暂无数据{counts.get(None, 0)}项" if counts.get(None) else "")
+                    + "。"
+                ),
+                "forecast": _forecast_lines(plan.short_name, plan.period[1], on_track, off_track),
+                "projects": [
+                    {
+                        "name": p.name,
+                        "responsible": "、".join(catalog.unit(u).name for u in p.responsible),
+                        "progress": _clause((projects.get(p.code) or {}).get("progress")) or "责任单位尚未报送进展情况",
+                        "results": _clause((projects.get(p.code) or {}).get("results")) or "—",
+                    }
+                    for p in catalog.projects
+                    if p.plan == plan.code
+                ],
+            }
+        )
+
+    latest_by_unit: dict[str, dict] = {}
+    for submission in submissions:
+        latest_by_unit[submission["unit_code"]] = submission
+    reported_units = {s["unit_code"] for s in submissions if s["status"] == "accepted"}
+    expected_units = [u for u in catalog.units if catalog.expected_forms(campaign, u)]
+    missing = [u.name for u in expected_units if u.code not in reported_units]
+    departments = [u for u in catalog.units if u.kind == "department" and u.code in reported_units]
+    towns = [u for u in catalog.units if u.kind == "town" and u.code in reported_units]
+    rejected = sum(s["status"] == "rejected" for s in submissions)
+
+    return {
+        "city": catalog.city,
+        "office": catalog.office,
+        "campaign_name": campaign.name,
+        "title": f"{catalog.city}{campaign.name}报告",
+        "draft": draft,
+        "generated_on": f"{(generated_on or dt.date.today()):%Y年%m月%d日}",
+        "data_cutoff": f"{campaign.data_cutoff:%Y年%m月%d日}",
+        "data_year": campaign.data_year,
+        "plans": plans,
+        "lagging": lagging,
+        "conflicts": conflicts,
+        "no_data": no_data,
+        "missing_units": missing,
+        "intake": (
+            f"本次评估共收到{len(submissions)}份报送材料,已受理{len(submissions) - rejected}份、退回{rejected}份;"
+            f"已有{len(departments)}个市级部门和单位、{len(towns)}个区镇街道报送了通过校验的材料"
+            + (f",尚有{len(missing)}个单位未报送。" if missing else ",应报单位已全部报送。")
+        ),
+    }
+
+
+_CLOSING_PUNCTUATION = frozenset("。;；,，")
+
+
+def _clause(text: str | None) -> str:
+    """Department text placed inside a sentence: no closing punctuation of its own."""
+    clause = (text or "").strip()
+    while clause and clause[-1] in _CLOSING_PUNCTUATION:
+        clause = clause[:-1]
+    return clause
+
+
+def _forecast_lines(plan_name: str, end_year: int, on_track: list[str], off_track: list[str]) -> list[str]:
+    if not on_track and not off_track:
+        return [f"{plan_name}各指标暂无{end_year}年预测值。"]
+    lines = [f"根据责任单位的{end_year}年预测值,{plan_name}有{len(on_track)}项指标预计能够完成规划目标。"]
+    if off_track:
+        lines.append(f"预计难以完成规划目标的指标{len(off_track)}项:{'、'.join(off_track)},需重点督促。")
+    return lines
+
+
+def render_summary_report(context: dict, output: Path, template: Path | None = None) -> Path:
+    """Render the summary report; department text is autoescaped in a sandboxed Jinja environment."""
+    from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
+
+    document = DocxTemplate(str(template or TEMPLATES_DIR / SUMMARY_TEMPLATE))
+    document.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(f".{output.name}.tmp")
+    document.save(str(temporary))
+    temporary.replace(output)
+    return output

@@ -1,0 +1,56 @@
+"""Where planeval finds its catalog, files and warehouse: every environment variable is read here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# The repository root: plugins/planeval/settings.py → ../../
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SQL_DIR = REPO_ROOT / "sql"
+TEMPLATES_DIR = REPO_ROOT / "templates"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+DEFAULT_CATALOG = REPO_ROOT / "catalog" / "haian"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    catalog_dir: Path
+    db_url: str
+
+    @property
+    def drop_dir(self) -> Path:
+        return self.home / "drop"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.home / "forms"
+
+    def inbox(self, unit_code: str) -> Path:
+        return self.drop_dir / unit_code / "inbox"
+
+    def receipts(self, unit_code: str) -> Path:
+        return self.drop_dir / unit_code / "receipts"
+
+
+def get_settings() -> Settings:
+    """Read PLANEVAL_HOME, PLANEVAL_CATALOG and PLANEVAL_DB_URL (defaults: ./var, catalog/haian, SQLite)."""
+    home = Path(os.environ.get("PLANEVAL_HOME", "var")).resolve()
+    catalog_dir = Path(os.environ.get("PLANEVAL_CATALOG", str(DEFAULT_CATALOG))).resolve()
+    db_url = os.environ.get("PLANEVAL_DB_URL") or f"sqlite:///{home / 'warehouse.db'}"
+    return Settings(home=home, catalog_dir=catalog_dir, db_url=db_url)
+
+
+def disable_gx_analytics() -> None:
+    """GX 1.x phones home on import and hangs on a closed network: switch it off before importing it."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -1,0 +1,309 @@
+"""Validation of a batch of submissions with Great Expectations, mapped back to sheet, row and column.
+
+Each submitted workbook is flattened into three long frames (required columns, indicator rows, value
+cells) plus one for key-project rows. All submissions of a pass go into the same frames, keyed by
+``submission_id``, so one GX context and one run per suite validates the whole batch. Every failing
+row of a frame carries its sheet, Excel row and column letter, and the suite's ``meta.message`` (Chinese)
+is filled from it. Rules that depend on the catalog (ranges, who answers for what, the ratings) enter
+the frames or the suite parameters from the catalog, so each rule has one source.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from planeval.catalog import Campaign, Catalog
+from planeval.forms import indicator_layout, year_columns
+from planeval.intake import Issue, Received, Verdict
+from planeval.readers import ParsedWorkbook, cell_text, normalise_number
+from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics
+
+SUITES = ("indicator_table.columns", "indicator_table.rows", "indicator_table.cells", "project_table.rows")
+
+
+@dataclass
+class Submission:
+    """What validation needs of one received file."""
+
+    received: Received
+    parsed: ParsedWorkbook
+
+
+def load_suite_file(name: str, folder: Path = EXPECTATIONS_DIR) -> dict:
+    with (folder / f"{name}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class GxRunner:
+    """One ephemeral GX context for a whole batch: suites are read from ``expectations/`` once."""
+
+    def __init__(self, suites_folder: Path = EXPECTATIONS_DIR) -> None:
+        disable_gx_analytics()
+        import great_expectations as gx
+
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = {"globally": False}
+        datasource = self.context.data_sources.add_pandas("submissions")
+        self._definitions = {}
+        for name in SUITES:
+            suite = self.context.suites.add(gx.ExpectationSuite(**load_suite_file(name, suites_folder)))
+            batch = datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+            self._definitions[name] = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+            )
+
+    def failures(self, suite: str, frame: pd.DataFrame, parameters: dict) -> list[tuple[int, dict]]:
+        """(row index, expectation meta) for every failing row of ``frame``."""
+        if frame.empty:
+            return []
+        result = self._definitions[suite].run(
+            batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format="COMPLETE"
+        )
+        failed: list[tuple[int, dict]] = []
+        for item in result.results:
+            if item.exception_info and item.exception_info.get("raised_exception"):
+                raise RuntimeError(f"GX expectation failed to run in {suite}: {item.exception_info}")
+            if item.success:
+                continue
+            meta = dict(item.expectation_config.meta or {})
+            failed += [(int(index), meta) for index in item.result.get("unexpected_index_list") or []]
+        return failed
+
+
+# --- frames ---------------------------------------------------------------------------------------
+
+
+def _none_if_blank(text: str) -> str | None:
+    return text or None
+
+
+def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Submission]) -> dict[str, pd.DataFrame]:
+    columns, rows, cells, projects = [], [], [], []
+    for submission in submissions:
+        received, parsed = submission.received, submission.parsed
+        sid, unit = received.submission_id, received.unit_code
+        for sheet in parsed.sheets:
+            if sheet.table == "indicator":
+                layout = indicator_layout(catalog, catalog.plan(sheet.plan_code), campaign)
+                for column in layout:
+                    if column.required:
+                        columns.append(
+                            {
+                                "submission_id": sid,
+                                "sheet": sheet.sheet,
+                                "row": None,
+                                "column": None,
+                                "header": column.header,
+                                "present": column.key in sheet.present,
+                            }
+                        )
+        for row in parsed.indicator_rows:
+            plan = catalog.plan(row.plan_code)
+            layout = indicator_layout(catalog, plan, campaign)
+            data_year_key = f"y{min(campaign.data_year, plan.period[1])}"
+            indicator = catalog.indicator(row.code) if row.code else None
+            rows.append(
+                {
+                    "submission_id": sid,
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "label": row.label,
+                    "indicator_code": row.code,
+                    "unit_indicator": f"{unit}|{row.code}" if row.code else None,
+                    "self_rating": _none_if_blank(row.text("self_rating")),
+                    "data_year_text": _none_if_blank(row.text(data_year_key)),
+                    "name_column": row.cells["name"].column,
+                    "rating_column": row.cells["self_rating"].column if "self_rating" in row.cells else None,
+                    "data_year_column": row.cells[data_year_key].column if data_year_key in row.cells else None,
+                    "data_year": campaign.data_year,
+                    "data_cutoff": campaign.data_cutoff.isoformat(),
+                }
+            )
+            low, high = indicator.valid_range() if indicator else (None, None)
+            for column in year_columns(layout):
+                cell = row.cells.get(column.key)
+                if cell is None or not cell_text(cell.raw):
+                    continue
+                value, number_text, _ = normalise_number(cell.raw)
+                cells.append(
+                    {
+                        "submission_id": sid,
+                        "sheet": row.sheet,
+                        "row": row.row,
+                        "column": cell.column,
+                        "header": column.header,
+                        "indicator_code": row.code,
+                        "year": column.year,
+                        "raw_text": cell_text(cell.raw),
+                        "number_text": number_text,
+                        "value": value,
+                        "min_allowed": low,
+                        "max_allowed": high,
+                    }
+                )
+        for row in parsed.project_rows:
+            projects.append(
+                {
+                    "submission_id": sid,
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "label": row.label,
+                    "project_code": row.code,
+                    "unit_project": f"{unit}|{row.code}" if row.code else None,
+                    "progress": _none_if_blank(row.text("progress")),
+                    "name_column": row.cells["name"].column,
+                    "progress_column": row.cells["progress"].column if "progress" in row.cells else None,
+                }
+            )
+    float_columns = ["value", "min_allowed", "max_allowed"]
+    cells_frame = pd.DataFrame(
+        cells,
+        columns=[
+            "submission_id",
+            "sheet",
+            "row",
+            "column",
+            "header",
+            "indicator_code",
+            "year",
+            "raw_text",
+            "number_text",
+            *float_columns,
+        ],
+    )
+    cells_frame[float_columns] = cells_frame[float_columns].astype("float64")
+    return {
+        "indicator_table.columns": pd.DataFrame(columns),
+        "indicator_table.rows": pd.DataFrame(rows),
+        "indicator_table.cells": cells_frame,
+        "project_table.rows": pd.DataFrame(projects),
+    }
+
+
+def suite_parameters(catalog: Catalog) -> dict:
+    """Catalog facts the suites refer to as ``$PARAMETER``."""
+    return {
+        "allowed_unit_indicators": sorted(
+            f"{unit}|{indicator.code}" for indicator in catalog.indicators for unit in indicator.responsible
+        ),
+        "allowed_unit_projects": sorted(
+            f"{unit}|{project.code}" for project in catalog.projects for unit in project.responsible
+        ),
+        "ratings": list(catalog.forms.indicator_table.ratings),
+    }
+
+
+def _plain(record: dict) -> dict:
+    """A frame row with pandas' missing markers (NaN, NA) turned into None."""
+    return {
+        key: None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else value
+        for key, value in record.items()
+    }
+
+
+def _format(template: str, record: dict) -> str:
+    clean = {key: "" if value is None else value for key, value in record.items()}
+    try:
+        return template.format(**clean)
+    except (KeyError, ValueError, IndexError):
+        return template
+
+
+def validate_batch(
+    catalog: Catalog, campaign: Campaign, submissions: list[Submission], runner: GxRunner | None = None
+) -> dict[str, Verdict]:
+    """Validate all submissions of one pass together; return a Verdict per submission id."""
+    verdicts = {s.received.submission_id: Verdict(s.received.submission_id) for s in submissions}
+    for submission in submissions:
+        verdict = verdicts[submission.received.submission_id]
+        verdict.errors += submission.parsed.errors
+        verdict.warnings += submission.parsed.warnings
+    tables = [s for s in submissions if s.parsed.sheets]
+    if tables:
+        runner = runner or GxRunner()
+        frames = build_frames(catalog, campaign, tables)
+        parameters = suite_parameters(catalog)
+        for suite, frame in frames.items():
+            for index, meta in runner.failures(suite, frame, parameters):
+                record = _plain(frame.iloc[index].to_dict())
+                cell_column = meta.get("cell_column")
+                if cell_column and record.get(cell_column) is None:
+                    continue  # the column itself is missing: reported once by the columns suite
+                issue = Issue(
+                    code=meta.get("code", suite),
+                    message=_format(meta.get("message", suite), record),
+                    sheet=record.get("sheet"),
+                    row=int(record["row"]) if record.get("row") is not None else None,
+                    column=record.get(cell_column) if cell_column else None,
+                )
+                target = verdicts[record["submission_id"]]
+                (target.warnings if meta.get("severity") == "warning" else target.errors).append(issue)
+        for submission in tables:
+            _python_checks(catalog, campaign, submission, verdicts[submission.received.submission_id])
+    for verdict in verdicts.values():
+        verdict.errors.sort(key=_issue_order)
+        verdict.warnings.sort(key=_issue_order)
+    return verdicts
+
+
+def _issue_order(issue: Issue) -> tuple:
+    return (issue.sheet or "", issue.row or 0, len(issue.column or ""), issue.column or "", issue.code)
+
+
+def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
+    """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
+    seen: dict[str, tuple[str, dict[str, float | None]]] = {}
+    for row in submission.parsed.indicator_rows:
+        if not row.code:
+            continue
+        indicator = catalog.indicator(row.code)
+        layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
+        values: dict[str, float | None] = {}
+        for column in year_columns(layout):
+            cell = row.cells.get(column.key)
+            if cell is None:
+                continue
+            value, normalised, changed = normalise_number(cell.raw)
+            values[column.key] = value
+            if value is not None and changed:
+                verdict.warnings.append(
+                    Issue(
+                        "normalised_number",
+                        f"“{column.header}”填写为“{cell_text(cell.raw)}”,已按数字 {normalised} 读取",
+                        row.sheet,
+                        row.row,
+                        cell.column,
+                    )
+                )
+            if value is not None and indicator.kind == "decline" and value < 0:
+                verdict.warnings.append(
+                    Issue(
+                        "negative_decline",
+                        f"“{indicator.name}”{column.header}为 {normalised},表示较{indicator.base_year}年上升,请核实",
+                        row.sheet,
+                        row.row,
+                        cell.column,
+                    )
+                )
+        if row.code in seen:
+            first_sheet, first_values = seen[row.code]
+            common = [k for k in values if k in first_values and values[k] is not None and first_values[k] is not None]
+            if any(abs(values[k] - first_values[k]) > 1e-9 for k in common):
+                verdict.errors.append(
+                    Issue(
+                        "inconsistent_indicator",
+                        f"指标“{indicator.name}”在“{first_sheet}”与“{row.sheet}”中填报的数值不一致,同一指标只能有一组数据",
+                        row.sheet,
+                        row.row,
+                        row.cells["name"].column,
+                    )
+                )
+        else:
+            seen[row.code] = (row.sheet, values)

@@ -1,0 +1,1 @@
+DELETE FROM indicator_result WHERE campaign_code = :campaign_code

@@ -1,0 +1,1 @@
+DELETE FROM indicator_result_value WHERE campaign_code = :campaign_code

@@ -1,0 +1,1 @@
+DELETE FROM project_result WHERE campaign_code = :campaign_code

@@ -1,0 +1,6 @@
+INSERT INTO indicator_result (campaign_code, plan_code, seq, indicator_code, to_date_value, full_period_value,
+                              schedule_share, schedule_expected, computed_rating, computed_reason, self_rating,
+                              analysis, source_units, source_submissions, conflict)
+VALUES (:campaign_code, :plan_code, :seq, :indicator_code, :to_date_value, :full_period_value,
+        :schedule_share, :schedule_expected, :computed_rating, :computed_reason, :self_rating,
+        :analysis, :source_units, :source_submissions, :conflict)

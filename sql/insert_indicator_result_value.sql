@@ -1,0 +1,2 @@
+INSERT INTO indicator_result_value (campaign_code, indicator_code, year, is_forecast, value, source_cell)
+VALUES (:campaign_code, :indicator_code, :year, :is_forecast, :value, :source_cell)

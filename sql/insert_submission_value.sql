@@ -1,0 +1,2 @@
+INSERT INTO submission_value (submission_id, plan_code, indicator_code, year, is_forecast, value, cell)
+VALUES (:submission_id, :plan_code, :indicator_code, :year, :is_forecast, :value, :cell)

@@ -1,0 +1,105 @@
+-- planeval warehouse. Portable SQL: runs unchanged on SQLite (embedded default) and PostgreSQL.
+-- Staging: what each submission said (every version kept, rejected ones too, for feedback).
+-- Marts: the municipal tables computed from the latest accepted submission of each unit.
+
+CREATE TABLE IF NOT EXISTS submission (
+    submission_id   TEXT PRIMARY KEY,            -- <unit>-<received UTC stamp>-<sha256[:8]>
+    campaign_code   TEXT NOT NULL,
+    unit_code       TEXT NOT NULL,
+    form            TEXT NOT NULL,               -- indicator_table | summary_report | unknown
+    original_name   TEXT NOT NULL,
+    archive_path    TEXT NOT NULL,
+    sha256          TEXT NOT NULL,
+    size_bytes      INTEGER NOT NULL,
+    uploaded_at     TEXT NOT NULL,               -- ISO 8601 UTC file time: the unit's order of versions
+    received_at     TEXT NOT NULL,               -- ISO 8601 UTC time planeval took the file
+    status          TEXT NOT NULL,               -- accepted | rejected
+    error_count     INTEGER NOT NULL,
+    warning_count   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_submission_unit ON submission (campaign_code, unit_code, form, uploaded_at);
+
+CREATE TABLE IF NOT EXISTS submission_issue (
+    submission_id   TEXT NOT NULL REFERENCES submission (submission_id),
+    seq             INTEGER NOT NULL,
+    severity        TEXT NOT NULL,               -- error | warning
+    code            TEXT NOT NULL,
+    message         TEXT NOT NULL,
+    sheet           TEXT,
+    row_number      INTEGER,
+    column_letter   TEXT,
+    PRIMARY KEY (submission_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS submission_indicator (
+    submission_id   TEXT NOT NULL REFERENCES submission (submission_id),
+    plan_code       TEXT NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    sheet           TEXT NOT NULL,
+    row_number      INTEGER NOT NULL,
+    to_date_reported     TEXT,                  -- 前四年年均/累计 as the unit wrote it
+    full_period_reported TEXT,                  -- 五年年均/累计 as the unit wrote it
+    self_rating     TEXT,
+    analysis        TEXT,
+    PRIMARY KEY (submission_id, plan_code, indicator_code)
+);
+
+CREATE TABLE IF NOT EXISTS submission_value (
+    submission_id   TEXT NOT NULL REFERENCES submission (submission_id),
+    plan_code       TEXT NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    year            INTEGER NOT NULL,
+    is_forecast     INTEGER NOT NULL,            -- 1 for the end-of-plan forecast column
+    value           DOUBLE PRECISION NOT NULL,
+    cell            TEXT NOT NULL,               -- lineage: sheet!A1 of the submitted file
+    PRIMARY KEY (submission_id, plan_code, indicator_code, year)
+);
+
+CREATE TABLE IF NOT EXISTS submission_project (
+    submission_id   TEXT NOT NULL REFERENCES submission (submission_id),
+    project_code    TEXT NOT NULL,
+    progress        TEXT,
+    results         TEXT,
+    cell            TEXT NOT NULL,
+    PRIMARY KEY (submission_id, project_code)
+);
+
+-- One row per indicator of a plan table in a campaign (附件3 / 附件4), rebuilt on every aggregation.
+CREATE TABLE IF NOT EXISTS indicator_result (
+    campaign_code   TEXT NOT NULL,
+    plan_code       TEXT NOT NULL,
+    seq             INTEGER NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    to_date_value   DOUBLE PRECISION,            -- 前N年 年均/累计, computed
+    full_period_value DOUBLE PRECISION,          -- 五年 年均/累计, computed (with the forecast)
+    schedule_share  DOUBLE PRECISION NOT NULL,   -- 序时进度: share of the period elapsed
+    schedule_expected DOUBLE PRECISION,          -- figure expected by 序时进度 (decline/cumulative kinds)
+    computed_rating TEXT,                        -- NULL when no accepted data
+    computed_reason TEXT,
+    self_rating     TEXT,
+    analysis        TEXT,
+    source_units    TEXT,                        -- unit codes whose data were used, comma separated
+    source_submissions TEXT,
+    conflict        TEXT,                        -- non-NULL when responsible units disagree
+    PRIMARY KEY (campaign_code, plan_code, indicator_code)
+);
+
+CREATE TABLE IF NOT EXISTS indicator_result_value (
+    campaign_code   TEXT NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    year            INTEGER NOT NULL,
+    is_forecast     INTEGER NOT NULL,
+    value           DOUBLE PRECISION NOT NULL,
+    source_cell     TEXT NOT NULL,               -- lineage: submission_id:sheet!A1
+    PRIMARY KEY (campaign_code, indicator_code, year)
+);
+
+CREATE TABLE IF NOT EXISTS project_result (
+    campaign_code   TEXT NOT NULL,
+    plan_code       TEXT NOT NULL,
+    project_code    TEXT NOT NULL,
+    progress        TEXT,
+    results         TEXT,
+    source_submission TEXT,
+    PRIMARY KEY (campaign_code, plan_code, project_code)
+);
