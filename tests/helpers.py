@@ -1,0 +1,50 @@
+"""Building submissions for tests: a unit's own generated form, filled, then edited like a clerk would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import load_workbook
+from planeval.catalog import Campaign, Catalog
+from planeval.demo import fill_form, load_demo_spec
+from planeval.forms import write_unit_form
+
+Edit = Callable[[object], None]  # receives the openpyxl workbook
+
+
+def filled_form(
+    catalog: Catalog,
+    campaign: Campaign,
+    unit_code: str,
+    folder: Path,
+    name: str | None = None,
+    edit: Edit | None = None,
+    spec: dict | None = None,
+) -> Path:
+    """The unit's pre-filled form, filled with the demo figures, optionally edited, saved under ``folder``."""
+    unit = catalog.unit(unit_code)
+    blank = folder / "blank" / f"{unit_code}.xlsx"
+    write_unit_form(catalog, campaign, unit, blank)
+    target = folder / (name or f"{unit_code}.xlsx")
+    fill_form(catalog, campaign, unit, blank, target, spec if spec is not None else load_demo_spec(catalog))
+    if edit is not None:
+        workbook = load_workbook(target)
+        edit(workbook)
+        workbook.save(target)
+    return target
+
+
+def header_column(sheet, header: str, header_row: int = 2) -> int:
+    """1-based column index of a header in our generated forms."""
+    for cell in sheet[header_row]:
+        if cell.value == header:
+            return cell.column
+    raise KeyError(header)
+
+
+def row_of(sheet, label: str, name_column: int = 2) -> int:
+    for row in range(1, sheet.max_row + 1):
+        if sheet.cell(row=row, column=name_column).value == label:
+            return row
+    raise KeyError(label)
