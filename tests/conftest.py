@@ -15,9 +15,10 @@ import pytest
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"  # before anything imports GX
 
+from sqlalchemy import create_engine, text
+
 from planeval.catalog import Catalog, load_catalog
 from planeval.settings import DEFAULT_CATALOG, REPO_ROOT
-from sqlalchemy import create_engine, text
 
 PG_ADMIN_URL = os.environ.get("PLANEVAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
+
 from planeval.catalog import Campaign, Catalog
 from planeval.demo import fill_form, load_demo_spec
 from planeval.forms import write_unit_form

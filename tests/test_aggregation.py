@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 from helpers import filled_form
+from sqlalchemy import create_engine, text
+
 from planeval import pipeline
 from planeval.demo import load_demo_spec
-from sqlalchemy import create_engine, text
 
 
 def _drop(home, unit, path, name=None):

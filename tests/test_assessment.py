@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from planeval.assessment import Figures, assess, period_figure, schedule_share
 
 

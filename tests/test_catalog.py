@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from planeval.catalog import CatalogError, load_catalog, normalise_text, parse_target
 from planeval.settings import DEFAULT_CATALOG, get_settings
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import filled_form, header_column, row_of
+from sqlalchemy import create_engine, text
+
 from planeval import pipeline
 from planeval.intake import sha256_of
-from sqlalchemy import create_engine, text
 
 
 @pytest.fixture

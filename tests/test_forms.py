@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from openpyxl import load_workbook
+
 from planeval import pipeline
 from planeval.cli import main
 from planeval.forms import indicator_layout, write_unit_form

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import filled_form
+
 from planeval import pipeline
 from planeval.demo import load_demo_spec
 

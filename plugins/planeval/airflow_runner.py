@@ -35,6 +35,11 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
         }
     )
     env.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{airflow_home / 'airflow.db'}")
+    metadata_url = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    if metadata_url.startswith("postgresql+psycopg://"):
+        # Airflow derives its async URL as postgresql+asyncpg (not installed); psycopg 3 has an async driver.
+        async_url = metadata_url.replace("postgresql+psycopg://", "postgresql+psycopg_async://", 1)
+        env.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC", async_url)
     return env
 
 

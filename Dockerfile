@@ -1,0 +1,18 @@
+# Production image: the official Airflow image (it carries the Celery, Redis and PostgreSQL providers) plus
+# planeval with the exact versions of uv.lock, and a CJK font so reports and charts render Chinese text.
+ARG AIRFLOW_VERSION=3.3.2
+FROM apache/airflow:${AIRFLOW_VERSION}-python3.11
+
+USER root
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+USER airflow
+
+COPY --chown=airflow:root pyproject.toml uv.lock README.md /opt/planeval/
+RUN pip install --no-cache-dir uv==0.13.9 \
+    && cd /opt/planeval \
+    && uv export --frozen --no-dev --no-hashes --no-emit-project -o /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt
+COPY --chown=airflow:root . /opt/planeval
+RUN pip install --no-cache-dir --no-deps /opt/planeval
