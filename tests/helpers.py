@@ -49,3 +49,21 @@ def row_of(sheet, label: str, name_column: int = 2) -> int:
         if sheet.cell(row=row, column=name_column).value == label:
             return row
     raise KeyError(label)
+
+
+# The 附件3 columns as the official table prints them, for the 2025 summary assessment (data to 2024).
+ANNEX_HEADERS = [
+    "序号",
+    "规划指标内容",
+    "规划目标",
+    "规划属性",
+    "2021年",
+    "2022年",
+    "2023年",
+    "2024年",
+    "2025年预测值",
+    "前四年年均/累计",
+    "五年年均/累计",
+    "综合进度评价",
+    "责任单位",
+]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import filled_form
+from helpers import ANNEX_HEADERS, filled_form
 
 from planeval import pipeline
 from planeval.demo import load_demo_spec
@@ -55,21 +55,7 @@ def test_annex_tables_hold_every_indicator_with_values_and_ratings(rendered):
     annex3, annex4 = document.tables
     assert len(annex3.rows) == 1 + 9 and len(annex4.rows) == 1 + 17
     header = [c.text for c in annex3.rows[0].cells]
-    assert header == [
-        "序号",
-        "规划指标内容",
-        "规划目标",
-        "规划属性",
-        "2021年",
-        "2022年",
-        "2023年",
-        "2024年",
-        "2025年预测值",
-        "前四年年均/累计",
-        "五年年均/累计",
-        "综合进度评价",
-        "责任单位",
-    ]
+    assert header == ANNEX_HEADERS
     first = [c.text for c in annex3.rows[1].cells]
     assert first == [
         "1",
