@@ -13,11 +13,15 @@ CREATE TABLE IF NOT EXISTS submission (
     size_bytes      INTEGER NOT NULL,
     uploaded_at     TEXT NOT NULL,               -- ISO 8601 UTC file time: the unit's order of versions
     received_at     TEXT NOT NULL,               -- ISO 8601 UTC time planeval took the file
-    status          TEXT NOT NULL,               -- accepted | rejected
+    status          TEXT NOT NULL,               -- accepted | rejected | duplicate (same bytes as duplicate_of)
     error_count     INTEGER NOT NULL,
-    warning_count   INTEGER NOT NULL
+    warning_count   INTEGER NOT NULL,
+    version         INTEGER NOT NULL,            -- 1, 2, … per campaign × unit × form, in the order received
+    superseded_by   TEXT,                        -- accepted versions: the newer accepted version that replaced it
+    duplicate_of    TEXT                         -- duplicates: the earlier version with the same sha256
 );
-CREATE INDEX IF NOT EXISTS ix_submission_unit ON submission (campaign_code, unit_code, form, uploaded_at);
+CREATE INDEX IF NOT EXISTS ix_submission_unit ON submission (campaign_code, unit_code, form, version);
+CREATE INDEX IF NOT EXISTS ix_submission_sha ON submission (campaign_code, unit_code, sha256);
 
 CREATE TABLE IF NOT EXISTS submission_issue (
     submission_id   TEXT NOT NULL REFERENCES submission (submission_id),

@@ -39,6 +39,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PLANEVAL_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PLANEVAL_CATALOG", str(DEFAULT_CATALOG))
     monkeypatch.delenv("PLANEVAL_DB_URL", raising=False)
+    monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")  # files here are written before a pass starts
     return tmp_path / "home"
 
 

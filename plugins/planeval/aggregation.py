@@ -26,15 +26,20 @@ def stage_submission(
     received: Received,
     verdict: Verdict,
     parsed: ParsedWorkbook | None,
-) -> None:
-    """Record one submission, its issues and (for tables) what it reported, in the open transaction."""
+) -> int:
+    """Record one submission as the unit's next version of its form, with its issues and (for accepted or
+    rejected tables) what it reported, in the open transaction. Returns the version number.
+
+    A newly accepted version supersedes the unit's earlier accepted versions of the same form; a duplicate
+    (same bytes as an earlier upload) is recorded for the audit trail only.
+    """
+    key = {"campaign_code": campaign.code, "unit_code": received.unit_code, "form": received.form}
+    version = connection.execute(sql("select_next_version"), key).scalar_one()
     connection.execute(
         sql("insert_submission"),
-        {
+        key
+        | {
             "submission_id": received.submission_id,
-            "campaign_code": campaign.code,
-            "unit_code": received.unit_code,
-            "form": received.form,
             "original_name": received.original_name,
             "archive_path": received.archive_path,
             "sha256": received.sha256,
@@ -44,8 +49,12 @@ def stage_submission(
             "status": verdict.status,
             "error_count": len(verdict.errors),
             "warning_count": len(verdict.warnings),
+            "version": version,
+            "duplicate_of": verdict.duplicate_of["submission_id"] if verdict.duplicate_of else None,
         },
     )
+    if verdict.status == "accepted":
+        connection.execute(sql("update_superseded"), key | {"submission_id": received.submission_id})
     issues = [("error", issue) for issue in verdict.errors] + [("warning", issue) for issue in verdict.warnings]
     execute_many(
         connection,
@@ -65,7 +74,7 @@ def stage_submission(
         ),
     )
     if parsed is None:
-        return
+        return version
     indicator_rows, value_rows, staged = [], [], set()
     for row in parsed.indicator_rows:
         if row.code is None or (row.plan_code, row.code) in staged:
@@ -117,6 +126,7 @@ def stage_submission(
             }
         )
     execute_many(connection, "insert_submission_project", project_rows)
+    return version
 
 
 @dataclass

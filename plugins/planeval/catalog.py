@@ -180,20 +180,57 @@ class Project(_Model):
     due: dt.date | None = None
 
 
+class WorkTask(_Model):
+    """A numbered work point (工作要点) with its lead (牵头) and cooperating (配合) units."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    number: str  # as printed: "1", "10-一", "10-同时(a)"
+    section: str = ""
+    title: str
+    aliases: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()  # unit codes; empty where the document names no lead
+    cooperating: tuple[str, ...] = ()
+    lead_text: str = ""  # the document's own wording, kept for the printed table
+    cooperating_text: str = ""
+    targets: tuple[str, ...] = ()  # quantitative targets of the point, verbatim
+
+    def role_of(self, unit_code: str) -> str | None:
+        if unit_code in self.lead:
+            return "牵头"
+        if unit_code in self.cooperating:
+            return "配合"
+        return None
+
+
+# Forms a campaign can ask for; the table forms are described in forms.yaml.
+FormCode = Literal["contacts", "indicator_table", "summary_report", "task_table"]
+FORM_LABELS: dict[str, str] = {
+    "contacts": "联系人回执",
+    "indicator_table": "指标完成情况统计表",
+    "summary_report": "总结评估报告",
+    "task_table": "工作要点完成情况表",
+}
+
+
 class Deadline(_Model):
-    form: Literal["contacts", "indicator_table", "summary_report"]
+    form: FormCode
     due: dt.date
-    units: Literal["all", "responsible", "departments", "towns"] = "all"
+    # all | departments | towns | responsible (answers for an indicator or project) | task_units (leads or
+    # cooperates on a work point)
+    units: Literal["all", "responsible", "departments", "towns", "task_units"] = "all"
 
 
 class Campaign(_Model):
     code: str
     name: str
     year: int
-    kind: Literal["summary", "annual"] = "summary"
-    plans: tuple[str, ...]
+    kind: Literal["summary", "annual", "half_year"] = "summary"
+    plans: tuple[str, ...] = ()
+    tasks: bool = False  # collect progress on the catalog's work points (tasks.yaml)
     data_cutoff: dt.date
     progress_cutoff: dt.date | None = None
+    opens: dt.date | None = None  # the notice's date: monitoring starts (default: 30 days before the first due)
+    follow_up_days: int = 30  # monitoring and reminders go on this long after the last deadline
     notice: str = ""
     word_limit: int | None = None
     deadlines: tuple[Deadline, ...] = ()
@@ -204,6 +241,19 @@ class Campaign(_Model):
 
     def due(self, form: str) -> dt.date | None:
         return next((d.due for d in self.deadlines if d.form == form), None)
+
+    @property
+    def monitoring_window(self) -> tuple[dt.date, dt.date] | None:
+        """The days the monitor watches this campaign: from its opening to the follow-up after the last due."""
+        if not self.deadlines:
+            return None
+        first, last = min(d.due for d in self.deadlines), max(d.due for d in self.deadlines)
+        start = self.opens or first - dt.timedelta(days=30)
+        return start, last + dt.timedelta(days=self.follow_up_days)
+
+    def is_open(self, day: dt.date) -> bool:
+        window = self.monitoring_window
+        return window is not None and window[0] <= day <= window[1]
 
 
 class FormColumn(_Model):
@@ -229,13 +279,17 @@ class DocumentForm(_Model):
 
 
 class Forms(_Model):
-    indicator_table: TableForm
-    project_table: TableForm
-    summary_report: DocumentForm
+    indicator_table: TableForm | None = None
+    project_table: TableForm | None = None
+    summary_report: DocumentForm | None = None
+    task_table: TableForm | None = None
+    contacts: TableForm | None = None
 
     @field_validator("indicator_table")
     @classmethod
-    def _ratings_known(cls, form: TableForm) -> TableForm:
+    def _ratings_known(cls, form: TableForm | None) -> TableForm | None:
+        if form is None:
+            return form
         unknown = set(form.ratings) - set(RATINGS)
         if unknown:
             raise ValueError(f"未知的综合进度评价取值: {sorted(unknown)}")
@@ -250,9 +304,10 @@ class Catalog(_Model):
     office: str
     short_office: str
     units: tuple[Unit, ...]
-    indicators: tuple[Indicator, ...]
-    plans: tuple[Plan, ...]
-    projects: tuple[Project, ...]
+    indicators: tuple[Indicator, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    projects: tuple[Project, ...] = ()
+    tasks: tuple[WorkTask, ...] = ()
     campaigns: tuple[Campaign, ...]
     forms: Forms
 
@@ -303,6 +358,17 @@ class Catalog(_Model):
         plans = set(plan_codes) if plan_codes is not None else {p.code for p in self.plans}
         return [p for p in self.projects if p.plan in plans and unit_code in p.responsible]
 
+    def tasks_of_unit(self, unit_code: str) -> list[tuple[WorkTask, str]]:
+        """The work points the unit leads or cooperates on, with its role (牵头 / 配合)."""
+        return [(task, role) for task in self.tasks if (role := task.role_of(unit_code))]
+
+    def match_task(self, text: str) -> WorkTask | None:
+        wanted = normalise_text(text)
+        for task in self.tasks:
+            if wanted and wanted in {normalise_text(n) for n in (task.title, *task.aliases)}:
+                return task
+        return None
+
     def resolve_unit_name(self, text: str) -> Unit | None:
         """The unit a free-text name refers to (any alias), or None."""
         wanted = normalise_text(text)
@@ -351,6 +417,8 @@ class Catalog(_Model):
                 owes = unit.kind == "department"
             elif deadline.units == "towns":
                 owes = unit.kind == "town"
+            elif deadline.units == "task_units":
+                owes = bool(self.tasks_of_unit(unit.code))
             else:  # responsible: the unit answers for an indicator or a project of the campaign
                 owes = bool(
                     self.indicators_of_unit(unit.code, campaign.plans)
@@ -404,7 +472,22 @@ class Catalog(_Model):
                 for code in project.responsible
                 if code not in unit_codes
             ]
+        task_codes = [t.code for t in self.tasks]
+        errors += [f"tasks: 任务代码重复 {c!r}" for c in sorted({c for c in task_codes if task_codes.count(c) > 1})]
+        for task in self.tasks:
+            errors += [
+                f"tasks[{task.code}].{field}: 未知单位 {code!r}"
+                for field in ("lead", "cooperating")
+                for code in getattr(task, field)
+                if code not in unit_codes
+            ]
         for campaign in self.campaigns:
+            if campaign.tasks and not self.tasks:
+                errors.append(f"campaigns[{campaign.code}].tasks: 目录中没有工作要点(tasks.yaml)")
+            for deadline in campaign.deadlines:
+                form = getattr(self.forms, deadline.form)
+                if form is None:
+                    errors.append(f"campaigns[{campaign.code}].deadlines: forms.yaml 未定义表单 {deadline.form!r}")
             errors += [
                 f"campaigns[{campaign.code}].plans: 未知规划 {code!r}"
                 for code in campaign.plans
@@ -464,8 +547,10 @@ def load_catalog(root: str | Path) -> Catalog:
         raise CatalogError(f"{manifest_path}: 需要 city、office 和 files 等键")
     files: dict[str, str] = manifest["files"]
 
-    def part(key: str) -> tuple[Path, object]:
+    def part(key: str, optional: bool = False) -> tuple[Path, object]:
         if key not in files:
+            if optional:
+                return manifest_path, []
             raise CatalogError(f"{manifest_path}: files 缺少 {key!r}")
         path = root / files[key]
         return path, _read_yaml(path)
@@ -477,9 +562,10 @@ def load_catalog(root: str | Path) -> Catalog:
     unit_entries += [dict(u, kind="town") for u in units_raw.get("towns") or []]
 
     data: dict[str, object] = {"units": _validate_list(units_path, unit_entries, Unit)}
-    for key, model in (("indicators", Indicator), ("plans", Plan), ("projects", Project), ("campaigns", Campaign)):
-        path, raw = part(key)
-        data[key] = _validate_list(path, raw, model)
+    optional_parts = {"indicators": Indicator, "plans": Plan, "projects": Project, "tasks": WorkTask}
+    for key, model in (*optional_parts.items(), ("campaigns", Campaign)):
+        path, raw = part(key, optional=key in optional_parts)
+        data[key] = _validate_list(path, raw or [], model)
     forms_path, forms_raw = part("forms")
     try:
         data["forms"] = Forms.model_validate(forms_raw)

@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from planeval.aggregation import aggregate, stage_submission
 from planeval.catalog import Campaign, Catalog, load_catalog
 from planeval.forms import form_filename, write_unit_form
-from planeval.intake import InboxFile, Issue, Received, Verdict, archive_file, discover_inbox_files, write_receipt
+from planeval.intake import (
+    FileNotSettled,
+    InboxFile,
+    Issue,
+    Received,
+    Verdict,
+    archive_file,
+    discover_inbox_files,
+    write_receipt,
+)
 from planeval.readers import ParsedWorkbook, check_document, parse_workbook
 from planeval.report import build_report_context, render_summary_report
 from planeval.settings import Settings, get_settings
 from planeval.validation import Submission, validate_batch
-from planeval.warehouse import ensure_schema, make_engine
+from planeval.warehouse import ensure_schema, make_engine, sql
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +104,12 @@ def archive(inbox_file: dict) -> dict:
     A file that cannot be archived (vanished, unreadable) stays where it is and comes back as
     ``{"error": …}`` so that one bad file never fails the pass for the others.
     """
+    known = {f.name for f in fields(InboxFile)}
     try:
-        received = archive_file(
-            get_settings(), InboxFile(inbox_file["unit_code"], inbox_file["path"], inbox_file["uploaded_at"])
-        )
+        received = archive_file(get_settings(), InboxFile(**{k: v for k, v in inbox_file.items() if k in known}))
+    except FileNotSettled as exc:
+        log.info("%s; it stays in the inbox for the next pass", exc)
+        return {"skipped": str(exc), "path": inbox_file["path"]}
     except OSError as exc:
         log.exception("could not archive %s; it stays in the inbox", inbox_file["path"])
         return {"error": f"{type(exc).__name__}: {exc}", "path": inbox_file["path"]}
@@ -115,46 +126,90 @@ def _parse(catalog: Catalog, campaign: Campaign, received: Received) -> tuple[Pa
     return None, [Issue("unsupported_type", f"不支持的文件类型“{path.suffix or '无扩展名'}”,请报送 {accepted} 文件")]
 
 
-def validate_and_record(received_records: list[dict], campaign_code: str | None = None) -> list[dict]:
-    """Validate a batch of archived files together, stage them in the warehouse and write receipts.
+def _form_of(item: Received, workbook: ParsedWorkbook | None) -> str:
+    """The form a file turned out to be: the tables found in it decide, the extension otherwise."""
+    tables = {sheet.table for sheet in workbook.sheets} if workbook else set()
+    for table, form in (("indicator", "indicator_table"), ("project", "indicator_table"), ("task", "task_table")):
+        if table in tables:
+            return form
+    if "contacts" in tables:
+        return "contacts"
+    return item.form
 
-    A file that cannot be parsed is rejected with its reason; it never stops the others.
+
+def _earlier_uploads(engine, campaign: Campaign, received: list[Received]) -> dict[tuple[str, str], dict]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sql("select_earlier_uploads"),
+            {"campaign_code": campaign.code, "unit_ids": sorted({item.unit_code for item in received})},
+        )
+        return {(row.unit_code, row.sha256): dict(row._mapping) for row in rows}
+
+
+def validate_and_record(received_records: list[dict], campaign_code: str | None = None) -> list[dict]:
+    """Validate a batch of archived files together, stage each as a new version and write receipts.
+
+    Byte-identical re-uploads (same unit, same SHA-256) are recorded as 重复提交 and not validated or
+    loaded again. A file that cannot be parsed is rejected with its reason; it never stops the others.
     """
     settings, catalog, campaign = context(campaign_code)
-    received = [Received(**record) for record in received_records if "error" not in record]
+    received = [Received(**record) for record in received_records if "submission_id" in record]
     if not received:
         return []
+    received.sort(key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    earlier = _earlier_uploads(engine, campaign, received)
+
     parsed: dict[str, ParsedWorkbook | None] = {}
     verdicts: dict[str, Verdict] = {}
-    for item in received:
+    for index, item in enumerate(received):
+        original = earlier.get((item.unit_code, item.sha256))
+        if original is not None:
+            received[index] = replace(item, form=original["form"])
+            parsed[item.submission_id] = None
+            verdicts[item.submission_id] = Verdict(item.submission_id, duplicate_of=original)
+            continue
         try:
             workbook, issues = _parse(catalog, campaign, item)
         except Exception as exc:  # a reader bug must not lose the file or block the batch
             log.exception("parsing %s failed", item.archive_path)
             workbook, issues = None, [Issue("unreadable_file", f"文件无法解析:{exc}")]
+        received[index] = item = replace(item, form=_form_of(item, workbook))
         parsed[item.submission_id] = workbook
         verdicts[item.submission_id] = Verdict(item.submission_id, errors=issues)
+        earlier[(item.unit_code, item.sha256)] = {"submission_id": item.submission_id, "form": item.form}
     tables = [Submission(item, parsed[item.submission_id]) for item in received if parsed[item.submission_id]]
     for submission_id, verdict in validate_batch(catalog, campaign, tables).items():
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings
 
-    engine = make_engine(settings.db_url)
-    ensure_schema(engine)
+    versions: dict[str, int] = {}
     with engine.begin() as connection:
         for item in received:
-            stage_submission(
-                connection, campaign, catalog, item, verdicts[item.submission_id], parsed[item.submission_id]
+            verdict = verdicts[item.submission_id]
+            versions[item.submission_id] = stage_submission(
+                connection, campaign, catalog, item, verdict, parsed[item.submission_id]
             )
+    statuses = {s: (v.status, versions[s]) for s, v in verdicts.items()}
     summary = []
     for item in received:
         verdict = verdicts[item.submission_id]
-        write_receipt(settings, item, verdict, catalog.unit(item.unit_code).name)
+        if verdict.duplicate_of:  # the receipt names the earlier version and what became of it
+            original_id = verdict.duplicate_of["submission_id"]
+            status, version = statuses.get(original_id) or (
+                verdict.duplicate_of["status"],
+                verdict.duplicate_of["version"],
+            )
+            verdict.duplicate_of = verdict.duplicate_of | {"status": status, "version": version}
+        write_receipt(settings, item, verdict, catalog.unit(item.unit_code).name, versions[item.submission_id])
         summary.append(
             {
                 "submission_id": item.submission_id,
                 "unit_code": item.unit_code,
+                "form": item.form,
                 "file": item.original_name,
+                "version": versions[item.submission_id],
                 "status": verdict.status,
                 "errors": len(verdict.errors),
                 "warnings": len(verdict.warnings),

@@ -19,6 +19,7 @@ class Settings:
     home: Path
     catalog_dir: Path
     db_url: str
+    settle_seconds: float = 2.0  # a file must keep its size and mtime this long before it is taken
 
     @property
     def drop_dir(self) -> Path:
@@ -44,11 +45,13 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Read PLANEVAL_HOME, PLANEVAL_CATALOG and PLANEVAL_DB_URL (defaults: ./var, catalog/haian, SQLite)."""
+    """Read PLANEVAL_HOME, PLANEVAL_CATALOG, PLANEVAL_DB_URL and PLANEVAL_SETTLE_SECONDS
+    (defaults: ./var, catalog/haian, SQLite in the home, 2 seconds)."""
     home = Path(os.environ.get("PLANEVAL_HOME", "var")).resolve()
     catalog_dir = Path(os.environ.get("PLANEVAL_CATALOG", str(DEFAULT_CATALOG))).resolve()
     db_url = os.environ.get("PLANEVAL_DB_URL") or f"sqlite:///{home / 'warehouse.db'}"
-    return Settings(home=home, catalog_dir=catalog_dir, db_url=db_url)
+    settle_seconds = float(os.environ.get("PLANEVAL_SETTLE_SECONDS", "2"))
+    return Settings(home=home, catalog_dir=catalog_dir, db_url=db_url, settle_seconds=settle_seconds)
 
 
 def disable_gx_analytics() -> None:
