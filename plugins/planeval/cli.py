@@ -36,14 +36,53 @@ def cmd_units(args: argparse.Namespace) -> int:
     return 0
 
 
+_HISTORY_STATUS = {"accepted": "受理", "rejected": "退回", "duplicate": "重复提交"}
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+
+    rows = pipeline.unit_history(args.unit)
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print(f"{args.unit}:尚无报送记录")
+        return 0
+    print(f"{args.unit} 报送记录(共 {len(rows)} 次上传):")
+    print("评估任务 | 表单 | 版本 | 文件 | 接收时间(UTC) | 状态 | 错误 | SHA-256 | 被取代/重复于")
+    for row in rows:
+        later = (row["superseded_by"] and f"被 {row['superseded_by']} 取代") or ""
+        same = (row["duplicate_of"] and f"与 {row['duplicate_of']} 相同") or ""
+        print(
+            " | ".join(
+                [
+                    row["campaign_code"],
+                    row["form"],
+                    f"v{row['version']}",
+                    row["original_name"],
+                    row["received_at"][:19],
+                    _HISTORY_STATUS.get(row["status"], row["status"]),
+                    str(row["error_count"]),
+                    row["sha256"][:12],
+                    later or same or "-",
+                ]
+            )
+        )
+    return 0
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     from planeval import pipeline
 
     summary = pipeline.run_collect()
-    accepted = sum(item["status"] == "accepted" for item in summary)
-    print(f"本次收取 {len(summary)} 份文件:受理 {accepted} 份,退回 {len(summary) - accepted} 份。")
+    counts = {status: sum(item["status"] == status for item in summary) for status in _HISTORY_STATUS}
+    print(
+        f"本次收取 {len(summary)} 份文件:受理 {counts['accepted']} 份,退回 {counts['rejected']} 份,"
+        f"重复提交 {counts['duplicate']} 份。"
+    )
     for item in summary:
-        if item["status"] != "accepted":
+        if item["status"] == "rejected":
             print(f"  退回 {item['unit_code']}/{item['file']}:{item['errors']} 处错误(见回执)")
     return 0
 
@@ -107,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     units = sub.add_parser("units", help="列出报送单位及其文件夹")
     units.add_argument("--json", action="store_true", help="以 JSON 输出(绝对路径)")
     units.set_defaults(func=cmd_units)
+
+    history = sub.add_parser("history", help="某单位的全部报送记录(版本、校验码、状态,审计用)")
+    history.add_argument("unit", help="单位代码,见 planeval units")
+    history.add_argument("--json", action="store_true", help="以 JSON 输出")
+    history.set_defaults(func=cmd_history)
 
     run = sub.add_parser("run", help="运行一个环节")
     stages = run.add_subparsers(dest="stage", required=True)

@@ -28,7 +28,7 @@ from planeval.readers import ParsedWorkbook, check_document, parse_workbook
 from planeval.report import build_report_context, render_summary_report
 from planeval.settings import Settings, get_settings
 from planeval.validation import Submission, validate_batch
-from planeval.warehouse import ensure_schema, make_engine, sql
+from planeval.warehouse import ensure_schema, fetch_all, make_engine, sql
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,15 @@ def list_units() -> list[dict]:
         }
         for u in catalog.units
     ]
+
+
+def unit_history(unit_code: str) -> list[dict]:
+    """Every upload of one unit across campaigns, in the order received: the audit trail."""
+    settings, catalog, _ = context()
+    catalog.unit(unit_code)  # KeyError for an unknown code
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    return fetch_all(engine, "select_unit_history", unit_code=unit_code)
 
 
 # --- collect --------------------------------------------------------------------------------------
