@@ -3,7 +3,8 @@
 
 Every 15 minutes: take the files the reporting units dropped into `drop/<unit>/inbox/`, archive each
 byte for byte, validate the batch with Great Expectations, stage it in the warehouse, write a receipt
-(回执) beside the unit's inbox, and rebuild the municipal indicator tables from accepted data.
+(回执) beside the unit's inbox, and — when new data was accepted — update the Asset
+`planeval_accepted_submissions`, on which `refresh_indicator_tables` rebuilds the municipal tables.
 
 One mapped `archive_file` per file, named by unit and file; a file that fails never fails the others.
 Logic lives in `planeval.pipeline`; this file only wires tasks.
@@ -14,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import dag, task
+
+from planeval.assets import ACCEPTED_SUBMISSIONS
 
 WAREHOUSE_POOL = "planeval_warehouse"  # one slot on SQLite: a single writer
 
@@ -45,13 +48,18 @@ def collect_submissions():
 
         return pipeline.validate_and_record(list(received))
 
-    @task(pool=WAREHOUSE_POOL)
-    def publish_indicators(summary: list[dict]) -> dict:
-        from planeval import pipeline
+    @task(outlets=[ACCEPTED_SUBMISSIONS])
+    def announce_accepted(summary: list[dict], outlet_events=None) -> dict:
+        from airflow.sdk.exceptions import AirflowSkipException
 
-        return pipeline.refresh_results() if summary else {"skipped": "no new files"}
+        accepted = [item for item in summary if item["status"] == "accepted"]
+        if not accepted:  # a skipped task emits no Asset event: nothing downstream runs
+            raise AirflowSkipException("本次没有新受理的数据")
+        change = {"campaigns": sorted({item["campaign"] for item in accepted}), "accepted": len(accepted)}
+        outlet_events[ACCEPTED_SUBMISSIONS].extra = change
+        return change
 
-    publish_indicators(validate_submissions(archive_file.expand(inbox_file=discover_files())))
+    announce_accepted(validate_submissions(archive_file.expand(inbox_file=discover_files())))
 
 
 collect_submissions()

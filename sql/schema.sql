@@ -107,3 +107,44 @@ CREATE TABLE IF NOT EXISTS project_result (
     source_submission TEXT,
     PRIMARY KEY (campaign_code, plan_code, project_code)
 );
+
+-- Monitoring (DHIS2-style completeness and timeliness). What each unit owes: unit × form × due date,
+-- rebuilt from the catalog's campaign deadlines; and, per monitor run (as_of day), where each stands.
+CREATE TABLE IF NOT EXISTS obligation (
+    campaign_code   TEXT NOT NULL,
+    unit_code       TEXT NOT NULL,
+    unit_kind       TEXT NOT NULL,               -- 市级部门 | 区镇街道
+    form            TEXT NOT NULL,
+    due_date        TEXT NOT NULL,               -- ISO date, Beijing time
+    PRIMARY KEY (campaign_code, unit_code, form)
+);
+
+CREATE TABLE IF NOT EXISTS obligation_status (
+    campaign_code   TEXT NOT NULL,
+    as_of           TEXT NOT NULL,               -- ISO date the status was computed for
+    unit_code       TEXT NOT NULL,
+    unit_kind       TEXT NOT NULL,
+    form            TEXT NOT NULL,
+    due_date        TEXT NOT NULL,
+    status          TEXT NOT NULL,               -- done | late | rejected_only | missing
+    overdue         INTEGER NOT NULL,            -- 1 when as_of is past the due date
+    uploads         INTEGER NOT NULL,            -- versions received by as_of (duplicates excluded)
+    first_accepted_at TEXT,                      -- ISO 8601 UTC
+    last_received_at  TEXT,
+    last_rejected_id  TEXT,                      -- the latest rejected upload: its errors go in the reminder
+    PRIMARY KEY (campaign_code, as_of, unit_code, form)
+);
+
+CREATE TABLE IF NOT EXISTS completeness (
+    campaign_code   TEXT NOT NULL,
+    as_of           TEXT NOT NULL,
+    form            TEXT NOT NULL,
+    unit_kind       TEXT NOT NULL,               -- 市级部门 | 区镇街道 | 合计
+    expected        INTEGER NOT NULL,
+    received        INTEGER NOT NULL,            -- accepted (on time or late)
+    on_time         INTEGER NOT NULL,
+    late            INTEGER NOT NULL,
+    rejected_only   INTEGER NOT NULL,
+    missing         INTEGER NOT NULL,
+    PRIMARY KEY (campaign_code, as_of, form, unit_kind)
+);

@@ -38,9 +38,28 @@ def _run_demo(home: Path, extra_env: dict[str, str]) -> subprocess.CompletedProc
     return result
 
 
-def _check_demo(home: Path, warehouse_url: str, stdout: str) -> None:
+def _check_demo(home: Path, warehouse_url: str, metadata_url: str, stdout: str) -> None:
     assert "collect_submissions 运行结果:success" in stdout
     assert "year_end_assessment 运行结果:success" in stdout
+
+    # Accepted data emitted an Asset event, and the aggregation DAG is queued on it (data-aware scheduling).
+    metadata = create_engine(metadata_url)
+    with metadata.connect() as connection:
+        extras = (
+            connection.execute(
+                text(
+                    "SELECT e.extra FROM asset_event AS e JOIN asset AS a ON a.id = e.asset_id"
+                    " WHERE a.name = 'planeval_accepted_submissions'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        queued = connection.execute(text("SELECT target_dag_id FROM asset_dag_run_queue")).scalars().all()
+    metadata.dispose()
+    (extra,) = [json.loads(e) if isinstance(e, str) else e for e in extras]
+    assert extra["campaigns"] == ["haian_2025_summary"] and extra["accepted"] > 40
+    assert queued == ["refresh_indicator_tables"]
 
     # Receipts: one per received file; the housing bureau's first upload rejected cell by cell.
     receipts = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(home.glob("drop/*/receipts/*.json"))]
@@ -94,7 +113,9 @@ def _check_demo(home: Path, warehouse_url: str, stdout: str) -> None:
 def test_demo_through_airflow_on_sqlite(tmp_path):
     home = tmp_path / "home"
     result = _run_demo(home, {})
-    _check_demo(home, f"sqlite:///{home / 'warehouse.db'}", result.stdout)
+    _check_demo(
+        home, f"sqlite:///{home / 'warehouse.db'}", f"sqlite:///{home / 'airflow' / 'airflow.db'}", result.stdout
+    )
 
 
 def test_demo_through_airflow_on_postgresql(tmp_path):
@@ -106,7 +127,7 @@ def test_demo_through_airflow_on_postgresql(tmp_path):
         result = _run_demo(
             home, {"PLANEVAL_DB_URL": warehouse_url, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url}
         )
-        _check_demo(home, warehouse_url, result.stdout)
+        _check_demo(home, warehouse_url, metadata_url, result.stdout)
         assert not (home / "warehouse.db").exists()
     finally:
         drop_pg_database(warehouse_url)

@@ -191,5 +191,41 @@ def build_summary_report(path: Path) -> Path:
     return path
 
 
+def _a4_document() -> Document:
+    document = Document()
+    _font(document.styles["Normal"], BODY_FONT, 16)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    return document
+
+
+def build_reminder(path: Path) -> Path:
+    """催报通知: one per unit still missing (or with rejected uploads only) after a monitor run."""
+    document = _a4_document()
+    _paragraph(document, "催报通知", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22)
+    _paragraph(document, "{{ unit_name }}:", indent=False)
+    _paragraph(
+        document,
+        "根据{{ notice }}要求,贵单位应按时报送有关材料。截至{{ as_of }},我办尚未收到贵单位下列材料,"
+        "或所报材料未通过校验:",
+    )
+    _control(document, "{%p for item in items %}")
+    _paragraph(document, "{{ loop.index }}. {{ item.form_label }}(截止日期:{{ item.due }}):{{ item.state }}")
+    _control(document, "{%p endfor %}")
+    _paragraph(
+        document,
+        "请尽快将材料放入本单位报送文件夹({{ inbox }}),系统收到后将自动生成回执。已报送但被退回的,"
+        "请按回执所列错误修改后重新报送。",
+    )
+    _paragraph(document, "{{ office }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, "{{ as_of }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
 if __name__ == "__main__":
     print(build_summary_report(TEMPLATES / "summary_report.docx"))
+    print(build_reminder(TEMPLATES / "reminder.docx"))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
+from planeval import monitor
 from planeval.aggregation import aggregate, stage_submission
 from planeval.catalog import Campaign, Catalog, load_catalog
 from planeval.forms import form_filename, write_unit_form
@@ -25,8 +27,8 @@ from planeval.intake import (
     write_receipt,
 )
 from planeval.readers import ParsedWorkbook, check_document, parse_workbook
-from planeval.report import build_report_context, render_summary_report
-from planeval.settings import Settings, get_settings
+from planeval.report import build_report_context, render_docx, render_summary_report
+from planeval.settings import TEMPLATES_DIR, Settings, get_settings
 from planeval.validation import Submission, validate_batch
 from planeval.warehouse import ensure_schema, fetch_all, make_engine, sql
 
@@ -215,6 +217,7 @@ def validate_and_record(received_records: list[dict], campaign_code: str | None 
         summary.append(
             {
                 "submission_id": item.submission_id,
+                "campaign": campaign.code,
                 "unit_code": item.unit_code,
                 "form": item.form,
                 "file": item.original_name,
@@ -230,6 +233,78 @@ def validate_and_record(received_records: list[dict], campaign_code: str | None 
 def run_collect() -> list[dict]:
     """One collection pass outside Airflow: the same functions the DAG's tasks call, in order."""
     return validate_and_record([archive(inbox_file) for inbox_file in discover()])
+
+
+# --- monitor --------------------------------------------------------------------------------------
+
+
+def today_in_beijing() -> dt.date:
+    return dt.datetime.now(monitor.BEIJING).date()
+
+
+def _monitored(campaign_code: str | None, as_of: str | None) -> tuple[Settings, Catalog, Campaign | None, dt.date]:
+    settings, catalog, _ = context()
+    day = dt.date.fromisoformat(as_of) if as_of else today_in_beijing()
+    if campaign_code:
+        return settings, catalog, catalog.campaign(campaign_code), day
+    opened = monitor.open_campaigns(catalog, day)
+    return settings, catalog, (opened[0] if opened else None), day
+
+
+def monitor_campaign(campaign_code: str | None = None, as_of: str | None = None) -> dict:
+    """Classify every obligation of the campaign open on ``as_of`` (default: today, Beijing) and store it.
+
+    Returns ``{"campaign", "as_of", "units": [...]}`` (one entry per unit, for the monitor's mapped tasks);
+    ``campaign`` is None when no campaign is open that day.
+    """
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    if campaign is None:
+        return {"campaign": None, "as_of": day.isoformat(), "units": []}
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    statuses = monitor.record(engine, catalog, campaign, day)
+    return {"campaign": campaign.code, "as_of": day.isoformat(), "units": monitor.unit_summaries(catalog, statuses)}
+
+
+def write_monitor_summary(campaign_code: str, as_of: str) -> str:
+    """The completeness and timeliness workbook of a monitor run, under reports/<campaign>/monitor/."""
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    statuses = monitor.stored_statuses(make_engine(settings.db_url), campaign, day)
+    path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
+    return str(monitor.write_summary_xlsx(path, catalog, campaign, day, statuses))
+
+
+def write_reminders(campaign_code: str, as_of: str) -> list[str]:
+    """A 催报通知 for every unit still missing a form (or with rejected uploads only); a copy goes into the
+    unit's drop folder (``notices/``) so the department finds it where it uploads."""
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    engine = make_engine(settings.db_url)
+    by_unit: dict[str, list] = {}
+    for status in monitor.stored_statuses(engine, campaign, day):
+        by_unit.setdefault(status.unit_code, []).append(status)
+    written = []
+    for unit_code, statuses in by_unit.items():
+        items = monitor.reminder_items(engine, statuses, day)
+        if not items:
+            continue
+        reminder = monitor.reminder_context(catalog, campaign, unit_code, settings.inbox(unit_code), day, items)
+        name = f"催报通知_{catalog.unit(unit_code).name}_{day.isoformat()}.docx"
+        path = render_docx(
+            TEMPLATES_DIR / "reminder.docx", reminder, settings.reports_dir / campaign.code / "reminders" / name
+        )
+        notices = settings.drop_dir / unit_code / "notices"
+        notices.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, notices / name)
+        written.append(str(path))
+    return written
+
+
+def overdue_units(campaign_code: str, as_of: str) -> list[str]:
+    """Names of the units past a due date with a form still missing or rejected-only."""
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    statuses = monitor.stored_statuses(make_engine(settings.db_url), campaign, day)
+    overdue = {s.unit_code for s in statuses if s.overdue and s.status in ("missing", "rejected_only")}
+    return [u.name for u in catalog.units if u.code in overdue]
 
 
 # --- year end -------------------------------------------------------------------------------------

@@ -217,15 +217,21 @@ def _forecast_lines(plan_name: str, end_year: int, on_track: list[str], off_trac
     return lines
 
 
-def render_summary_report(context: dict, output: Path, template: Path | None = None) -> Path:
-    """Render the summary report; department text is autoescaped in a sandboxed Jinja environment."""
+def render_docx(template: Path, context: dict, output: Path) -> Path:
+    """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
+    department's ``&``, ``<`` or ``{{`` comes out literally. Written atomically."""
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    document = DocxTemplate(str(template or TEMPLATES_DIR / SUMMARY_TEMPLATE))
+    document = DocxTemplate(str(template))
     document.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
     document.save(str(temporary))
     temporary.replace(output)
     return output
+
+
+def render_summary_report(context: dict, output: Path, template: Path | None = None) -> Path:
+    """Render the municipal summary report."""
+    return render_docx(template or TEMPLATES_DIR / SUMMARY_TEMPLATE, context, output)

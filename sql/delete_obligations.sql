@@ -1,0 +1,1 @@
+DELETE FROM obligation WHERE campaign_code = :campaign_code
