@@ -68,6 +68,32 @@ CREATE TABLE IF NOT EXISTS submission_project (
     PRIMARY KEY (submission_id, project_code)
 );
 
+-- Work-point progress (工作要点完成情况表) and contacts (附件7) as the unit reported them.
+CREATE TABLE IF NOT EXISTS submission_task (
+    submission_id   TEXT NOT NULL REFERENCES submission (submission_id),
+    task_code       TEXT NOT NULL,
+    role            TEXT,                        -- 牵头 | 配合, as the catalog assigns it
+    status          TEXT,
+    progress        TEXT,
+    problems        TEXT,
+    next_steps      TEXT,
+    cell            TEXT NOT NULL,
+    PRIMARY KEY (submission_id, task_code)
+);
+
+CREATE TABLE IF NOT EXISTS submission_contact (
+    submission_id   TEXT NOT NULL REFERENCES submission (submission_id),
+    seq             INTEGER NOT NULL,
+    category        TEXT NOT NULL,               -- 类别 as written (a plan's name, usually)
+    plan_code       TEXT,
+    person          TEXT,
+    position        TEXT,
+    phone           TEXT,
+    note            TEXT,
+    cell            TEXT NOT NULL,
+    PRIMARY KEY (submission_id, seq)
+);
+
 -- One row per indicator of a plan table in a campaign (附件3 / 附件4), rebuilt on every aggregation.
 CREATE TABLE IF NOT EXISTS indicator_result (
     campaign_code   TEXT NOT NULL,

@@ -126,7 +126,45 @@ def stage_submission(
             }
         )
     execute_many(connection, "insert_submission_project", project_rows)
+    _stage_rows(connection, catalog, received, parsed)
     return version
+
+
+def _stage_rows(connection, catalog: Catalog, received: Received, parsed: ParsedWorkbook) -> None:
+    """Work-point progress and contacts, row by row with the cell each came from."""
+    tasks = {}
+    for row in parsed.task_rows:
+        if row.code and row.code not in tasks:
+            task = next(t for t in catalog.tasks if t.code == row.code)
+            tasks[row.code] = {
+                "submission_id": received.submission_id,
+                "task_code": row.code,
+                "role": task.role_of(received.unit_code),
+                "status": row.text("status") or None,
+                "progress": row.text("progress") or None,
+                "problems": row.text("problems") or None,
+                "next_steps": row.text("next_steps") or None,
+                "cell": f"{row.sheet}!{row.cells['name'].column}{row.row}",
+            }
+    execute_many(connection, "insert_submission_task", tasks.values())
+    execute_many(
+        connection,
+        "insert_submission_contact",
+        (
+            {
+                "submission_id": received.submission_id,
+                "seq": seq,
+                "category": row.label,
+                "plan_code": row.code,
+                "person": row.text("person") or None,
+                "position": row.text("position") or None,
+                "phone": row.text("phone") or None,
+                "note": row.text("note") or None,
+                "cell": f"{row.sheet}!{row.cells['name'].column}{row.row}",
+            }
+            for seq, row in enumerate(parsed.contact_rows, start=1)
+        ),
+    )
 
 
 @dataclass

@@ -269,6 +269,12 @@ class TableForm(_Model):
     ratings: tuple[str, ...] = ()
     instructions: str = ""
 
+    @model_validator(mode="after")
+    def _has_name_column(self) -> TableForm:
+        if not any(c.key == "name" for c in self.columns):
+            raise ValueError("表单需要一列 key: name(标识每一行的列,如“规划指标内容”“工作要点”“类别”)")
+        return self
+
     def column(self, key: str) -> FormColumn:
         return next(c for c in self.columns if c.key == key)
 

@@ -17,10 +17,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     from planeval import pipeline
 
     units = pipeline.init_units(args.campaign)
-    forms = [u for u in units if u["form"]]
-    print(f"已为 {len(units)} 个报送单位建立报送文件夹,其中 {len(forms)} 个单位生成了预填报表:")
-    for unit in forms:
-        print(f"  {unit['code']}: {unit['form']}")
+    with_forms = [u for u in units if u["forms"]]
+    total = sum(len(u["forms"]) for u in units)
+    print(f"已为 {len(units)} 个报送单位建立报送文件夹,为 {len(with_forms)} 个单位生成预填报表 {total} 份:")
+    for unit in with_forms:
+        for form in unit["forms"]:
+            print(f"  {unit['code']}: {form}")
     return 0
 
 
@@ -69,6 +71,40 @@ def cmd_history(args: argparse.Namespace) -> int:
                 ]
             )
         )
+    return 0
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+
+    rows = pipeline.list_contacts(args.campaign)
+    if args.json:
+        _print_json(rows)
+        return 0
+    print(f"已收到 {len({r['unit_code'] for r in rows})} 个单位的联系人(附件7):")
+    for row in rows:
+        fields = (row["unit_name"], row["category"], row["person"], row["position"], row["phone"])
+        print("  " + " | ".join(value or "" for value in fields))
+    print(f"汇总表:{pipeline.write_contacts_list(args.campaign)}")
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from planeval import pipeline
+    from planeval.monitor import STATUS_LABELS
+
+    result = pipeline.monitor_campaign(args.campaign, args.as_of)
+    if result["campaign"] is None:
+        print(f"{result['as_of']}:没有正在进行的报送任务")
+        return 0
+    counts = {label: sum(u["status"] == status for u in result["units"]) for status, label in STATUS_LABELS.items()}
+    print(f"{result['campaign']} 截至 {result['as_of']}:" + ",".join(f"{k} {v} 个单位" for k, v in counts.items()))
+    for unit in result["units"]:
+        if unit["status"] != "done":
+            print(f"  {unit['unit_name']}:{unit['label']} {unit['forms']}")
+    print(f"统计表:{pipeline.write_monitor_summary(result['campaign'], result['as_of'])}")
+    reminders = pipeline.write_reminders(result["campaign"], result["as_of"])
+    print(f"催报通知 {len(reminders)} 份,位于 {reminders[0].rsplit('/', 1)[0] if reminders else '-'}")
     return 0
 
 
@@ -151,6 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("unit", help="单位代码,见 planeval units")
     history.add_argument("--json", action="store_true", help="以 JSON 输出")
     history.set_defaults(func=cmd_history)
+
+    contacts = sub.add_parser("contacts", help="列出各单位报送的联系人(附件7)并生成汇总表")
+    contacts.add_argument("--campaign", help="评估任务代码(默认:最新一期)")
+    contacts.add_argument("--json", action="store_true", help="以 JSON 输出")
+    contacts.set_defaults(func=cmd_contacts)
+
+    monitor = sub.add_parser("monitor", help="报送监测:按时、逾期、仅有退回、未报送;生成统计表与催报通知")
+    monitor.add_argument("--campaign", help="评估任务代码(默认:当日正在进行的任务)")
+    monitor.add_argument("--as-of", help="统计日期,如 2025-06-17(默认:今天,北京时间)")
+    monitor.set_defaults(func=cmd_monitor)
 
     run = sub.add_parser("run", help="运行一个环节")
     stages = run.add_subparsers(dest="stage", required=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from planeval.catalog import Campaign, Catalog, Indicator, Unit
-from planeval.forms import form_filename, indicator_layout, project_layout, write_unit_form
+from planeval.forms import form_filename, indicator_layout, project_layout, write_contacts_form, write_unit_form
 from planeval.settings import Settings
 
 
@@ -129,10 +129,36 @@ def drop_demo_submissions(settings: Settings, catalog: Catalog, campaign: Campai
                 written.append(_move_in(first, inbox, age_seconds=120))
             filled = fill_form(catalog, campaign, unit, form, staging / form.name, spec)
             written.append(_move_in(filled, inbox, age_seconds=60))
-        report = write_summary_docx(catalog, campaign, unit, staging / f"{unit.name}总结评估报告.docx")
-        written.append(_move_in(report, inbox, age_seconds=30))
+        if "summary_report" in catalog.expected_forms(campaign, unit):
+            report = write_summary_docx(catalog, campaign, unit, staging / f"{unit.name}总结评估报告.docx")
+            written.append(_move_in(report, inbox, age_seconds=30))
+        if "contacts" in catalog.expected_forms(campaign, unit):
+            contacts = fill_contacts(
+                catalog, campaign, unit, staging / form_filename(catalog, campaign, unit, "contacts")
+            )
+            written.append(_move_in(contacts, inbox, age_seconds=90))
     shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def fill_contacts(catalog: Catalog, campaign: Campaign, unit: Unit, target: Path) -> Path:
+    """The 附件7 form with a made-up contact person per category (demo only)."""
+    from openpyxl import load_workbook
+
+    write_contacts_form(catalog, campaign, unit, target)
+    workbook = load_workbook(target)
+    sheet = workbook.active
+    headers = {cell.value: cell.column for cell in sheet[2]}
+    form = catalog.forms.contacts
+    person, position, phone = (headers[form.column(key).header] for key in ("person", "position", "phone"))
+    number = catalog.units.index(unit)
+    for row in range(3, sheet.max_row + 1):
+        if sheet.cell(row=row, column=1).value and not str(sheet.cell(row=row, column=1).value).startswith("填表"):
+            sheet.cell(row=row, column=person).value = f"演示联系人{number:02d}"
+            sheet.cell(row=row, column=position).value = "科长"
+            sheet.cell(row=row, column=phone).value = f"139{number:04d}{row:04d}"
+    workbook.save(target)
+    return target
 
 
 def _move_in(path: Path, inbox: Path, age_seconds: int) -> str:

@@ -63,7 +63,11 @@ def indicator_layout(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[C
 
 
 def project_layout(catalog: Catalog) -> list[Column]:
-    form = catalog.forms.project_table
+    return row_table_layout(catalog.forms.project_table)
+
+
+def row_table_layout(form: TableForm) -> list[Column]:
+    """Columns of a table whose rows are named entries (key projects, work points, contacts)."""
     return [Column(spec.key, *_expand(form, spec.key), spec.required) for spec in form.columns]
 
 
@@ -75,8 +79,93 @@ def year_columns(layout: list[Column]) -> list[Column]:
 # --- the Excel form -------------------------------------------------------------------------------
 
 
-def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit) -> str:
-    return f"{unit.name}_{campaign.year}年{catalog.forms.indicator_table.label}.xlsx"
+def period_label(campaign: Campaign) -> str:
+    return f"{campaign.year}年上半年" if campaign.kind == "half_year" else f"{campaign.year}年"
+
+
+def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit, form: str = "indicator_table") -> str:
+    return f"{unit.name}_{period_label(campaign)}{getattr(catalog.forms, form).label}.xlsx"
+
+
+def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: Path) -> list[Path]:
+    """Every pre-filled workbook the unit owes in the campaign (one file per form: each has its own due
+    date and its own receipt); existing files are kept, so a unit's own edits are never overwritten."""
+    writers = {"indicator_table": write_unit_form, "task_table": write_task_form, "contacts": write_contacts_form}
+    written = []
+    for form in catalog.expected_forms(campaign, unit):
+        if form not in writers:
+            continue
+        path = folder / form_filename(catalog, campaign, unit, form)
+        if path.exists() or writers[form](catalog, campaign, unit, path):
+            written.append(path)
+    return written
+
+
+def _write_row_table(
+    path: Path, unit: Unit, form: TableForm, title: str, rows: list[dict], choices: tuple[str, ...] = ()
+) -> Path:
+    """A one-sheet workbook: title, 填报单位, the form's header, pre-filled rows, a dropdown for the
+    form's choices (``ratings``) in its ``status`` column and the 填表说明 under the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = form.label[:31]
+    layout = row_table_layout(form)
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=max(len(layout) - 1, 2), value=f"填报单位:{unit.name}")
+    for index, column in enumerate(layout, start=1):
+        cell = sheet.cell(row=2, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = 28 if column.key != "seq" else 8
+    for offset, values in enumerate(rows):
+        for index, column in enumerate(layout, start=1):
+            cell = sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    keys = [c.key for c in layout]
+    if choices and "status" in keys and rows:
+        letter = get_column_letter(keys.index("status") + 1)
+        dropdown = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        dropdown.add(f"{letter}3:{letter}{2 + len(rows)}")
+        sheet.add_data_validation(dropdown)
+    if form.instructions:
+        sheet.cell(row=4 + len(rows), column=1, value=form.instructions)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_task_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """The work points the unit leads or cooperates on, with its role, ready for its progress."""
+    tasks = catalog.tasks_of_unit(unit.code)
+    form = catalog.forms.task_table
+    if not tasks or form is None:
+        return None
+    rows = [
+        {
+            "seq": task.number,
+            "name": task.title,
+            "lead": task.lead_text or "、".join(catalog.unit(code).name for code in task.lead),
+            "cooperating": task.cooperating_text or "、".join(catalog.unit(code).name for code in task.cooperating),
+            "role": role,
+        }
+        for task, role in tasks
+    ]
+    title = f"{catalog.city}{period_label(campaign)}{form.label}"
+    return _write_row_table(path, unit, form, title, rows, form.ratings)
+
+
+def write_contacts_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """附件7 报送回执: one row per plan of the campaign (类别), for the unit's contact person."""
+    form = catalog.forms.contacts
+    if form is None:
+        return None
+    categories = [plan.short_name for plan in catalog.campaign_plans(campaign)] or [campaign.name]
+    return _write_row_table(path, unit, form, form.label, [{"name": c} for c in categories])
 
 
 def write_unit_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:

@@ -189,9 +189,15 @@ def record(engine: Engine, catalog: Catalog, campaign: Campaign, as_of: dt.date)
 
 
 def write_summary_xlsx(
-    path: Path, catalog: Catalog, campaign: Campaign, as_of: dt.date, statuses: list[ObligationStatus]
+    path: Path,
+    catalog: Catalog,
+    campaign: Campaign,
+    as_of: dt.date,
+    statuses: list[ObligationStatus],
+    contacts: list[dict] | None = None,
 ) -> Path:
-    """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind) and a 明细 sheet."""
+    """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet and,
+    when the campaign collects them, the 联系人 (附件7) received so far."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -236,9 +242,38 @@ def write_summary_xlsx(
                 dt.datetime.fromisoformat(accepted).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if accepted else "",
             ]
         )
-    for sheet in (summary, detail):
+    sheets = [summary, detail]
+    if contacts is not None:
+        sheets.append(_contacts_sheet(workbook.create_sheet("联系人"), contacts))
+    for sheet in sheets:
         for column in "ABCDEFGHIJ":
             sheet.column_dimensions[column].width = 16
+    return _save(workbook, path)
+
+
+CONTACT_HEADERS = ["单位", "类别", "姓名", "职务", "联系方式", "备注"]
+
+
+def _contacts_sheet(sheet, contacts: list[dict]):
+    sheet.append(CONTACT_HEADERS)
+    for row in contacts:
+        sheet.append([row["unit_name"], row["category"], row["person"], row["position"], row["phone"], row["note"]])
+    return sheet
+
+
+def write_contacts_xlsx(path: Path, contacts: list[dict]) -> Path:
+    """联系人汇总: the 附件7 contacts of every unit, one row per category."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = _contacts_sheet(workbook.active, contacts)
+    sheet.title = "联系人汇总"
+    for column in "ABCDEF":
+        sheet.column_dimensions[column].width = 22
+    return _save(workbook, path)
+
+
+def _save(workbook, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     workbook.save(temporary)

@@ -15,7 +15,7 @@ from pathlib import Path
 from planeval import monitor
 from planeval.aggregation import aggregate, stage_submission
 from planeval.catalog import Campaign, Catalog, load_catalog
-from planeval.forms import form_filename, write_unit_form
+from planeval.forms import write_unit_forms
 from planeval.intake import (
     FileNotSettled,
     InboxFile,
@@ -62,17 +62,15 @@ def context(
 
 
 def init_units(campaign_code: str | None = None) -> list[dict]:
-    """Create every unit's drop folders and its pre-filled form (idempotent: existing forms are kept)."""
+    """Create every unit's drop folders and the pre-filled forms it owes (idempotent: existing forms are kept)."""
     settings, catalog, campaign = context(campaign_code)
     ensure_schema(make_engine(settings.db_url))
     created = []
     for unit in catalog.units:
         settings.inbox(unit.code).mkdir(parents=True, exist_ok=True)
         settings.receipts(unit.code).mkdir(parents=True, exist_ok=True)
-        form_path = settings.forms_dir / unit.code / form_filename(catalog, campaign, unit)
-        if not form_path.exists():
-            write_unit_form(catalog, campaign, unit, form_path)
-        created.append({"code": unit.code, "form": str(form_path) if form_path.exists() else None})
+        forms = write_unit_forms(catalog, campaign, unit, settings.forms_dir / unit.code)
+        created.append({"code": unit.code, "forms": [str(path) for path in forms]})
     return created
 
 
@@ -271,7 +269,8 @@ def write_monitor_summary(campaign_code: str, as_of: str) -> str:
     settings, catalog, campaign, day = _monitored(campaign_code, as_of)
     statuses = monitor.stored_statuses(make_engine(settings.db_url), campaign, day)
     path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
-    return str(monitor.write_summary_xlsx(path, catalog, campaign, day, statuses))
+    contacts = list_contacts(campaign.code) if campaign.due("contacts") else None
+    return str(monitor.write_summary_xlsx(path, catalog, campaign, day, statuses, contacts))
 
 
 def write_reminders(campaign_code: str, as_of: str) -> list[str]:
@@ -297,6 +296,24 @@ def write_reminders(campaign_code: str, as_of: str) -> list[str]:
         shutil.copyfile(path, notices / name)
         written.append(str(path))
     return written
+
+
+def list_contacts(campaign_code: str | None = None) -> list[dict]:
+    """附件7: every unit's contact persons from its latest accepted contacts form, units in catalog order."""
+    settings, catalog, campaign = context(campaign_code)
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    rows = fetch_all(engine, "select_latest_contacts", campaign_code=campaign.code)
+    order = {unit.code: index for index, unit in enumerate(catalog.units)}
+    rows.sort(key=lambda row: order.get(row["unit_code"], len(order)))
+    return [row | {"unit_name": catalog.unit(row["unit_code"]).name} for row in rows]
+
+
+def write_contacts_list(campaign_code: str | None = None) -> str:
+    """联系人汇总.xlsx for the office, under reports/<campaign>/."""
+    settings, catalog, campaign = context(campaign_code)
+    path = settings.reports_dir / campaign.code / f"{catalog.city}联系人汇总.xlsx"
+    return str(monitor.write_contacts_xlsx(path, list_contacts(campaign.code)))
 
 
 def overdue_units(campaign_code: str, as_of: str) -> list[str]:

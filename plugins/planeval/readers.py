@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planeval.catalog import Campaign, Catalog, Plan, normalise_text
-from planeval.forms import Column, indicator_layout, project_layout
+from planeval.forms import Column, indicator_layout, project_layout, row_table_layout
 from planeval.intake import Issue
 
 HEADER_SCAN_ROWS = 15
@@ -30,9 +30,9 @@ class Cell:
 class TableRow:
     sheet: str
     row: int  # Excel row number, 1-based
-    plan_code: str
-    label: str  # the 规划指标内容 / 任务名称 as typed
-    code: str | None  # the catalog indicator/project it names, None if unrecognised
+    plan_code: str | None  # None for tables that belong to no plan (work points, contacts)
+    label: str  # the 规划指标内容 / 任务名称 / 工作要点 / 类别 as typed
+    code: str | None  # the catalog indicator/project/task/plan it names, None if unrecognised
     cells: dict[str, Cell]
 
     def text(self, key: str) -> str:
@@ -43,16 +43,19 @@ class TableRow:
 @dataclass
 class SheetColumns:
     sheet: str
-    plan_code: str
-    table: str  # "indicator" | "project"
+    plan_code: str | None
+    table: str  # "indicator" | "project" | "task" | "contacts"
     present: dict[str, str]  # column key → letter
     missing_required: list[str]  # headers of required columns not found
+    required: list[tuple[str, str]] = field(default_factory=list)  # (key, header) of every required column
 
 
 @dataclass
 class ParsedWorkbook:
     indicator_rows: list[TableRow] = field(default_factory=list)
     project_rows: list[TableRow] = field(default_factory=list)
+    task_rows: list[TableRow] = field(default_factory=list)
+    contact_rows: list[TableRow] = field(default_factory=list)
     sheets: list[SheetColumns] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
@@ -156,44 +159,60 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         )
         return parsed
 
-    indicator_names = _name_headers(catalog, "indicator")
-    project_names = _name_headers(catalog, "project")
+    readers = {
+        "indicator": _read_indicator_sheet,
+        "project": _read_project_sheet,
+        "task": _read_row_table_sheet,
+        "contacts": _read_row_table_sheet,
+    }
+    names = {kind: _name_headers(catalog, kind) for kind in readers}
     for sheet_name, rows in sheets.items():
-        header_index = _find_header(rows, indicator_names)
-        kind = "indicator"
-        if header_index is None:
-            header_index = _find_header(rows, project_names)
-            kind = "project"
-        if header_index is None:
-            continue
-        body = rows[header_index + 1 :]
-        if kind == "indicator":
-            _read_indicator_sheet(
-                catalog, campaign, sheet_name, rows[:header_index], rows[header_index], body, header_index, parsed
-            )
-        else:
-            _read_project_sheet(
-                catalog, campaign, sheet_name, rows[:header_index], rows[header_index], body, header_index, parsed
-            )
+        for kind, read in readers.items():
+            header_index = _find_header(rows, names[kind]) if names[kind] else None
+            if header_index is not None:
+                body = rows[header_index + 1 :]
+                read(
+                    catalog,
+                    campaign,
+                    sheet_name,
+                    rows[:header_index],
+                    rows[header_index],
+                    body,
+                    header_index,
+                    parsed,
+                    kind,
+                )
+                break
 
     if not parsed.sheets:
-        parsed.errors.append(
-            Issue(
-                "no_table",
-                "未找到指标表或重点工程表:请使用下发的表格,表头应包含“规划指标内容”或“任务名称”列",
-            )
-        )
+        expected = "、".join(f"“{header}”" for header in _table_name_headers(catalog))
+        parsed.errors.append(Issue("no_table", f"未找到下发的表格:请使用下发的表格,表头应包含{expected}列"))
     return parsed
 
 
+_FORM_OF_TABLE = {
+    "indicator": "indicator_table",
+    "project": "project_table",
+    "task": "task_table",
+    "contacts": "contacts",
+}
+
+
+def _table_name_headers(catalog: Catalog) -> list[str]:
+    forms = [getattr(catalog.forms, form) for form in _FORM_OF_TABLE.values()]
+    return [form.column("name").header for form in forms if form is not None]
+
+
 def _name_headers(catalog: Catalog, kind: str) -> frozenset[str]:
-    """Normalised spellings of the column that names a row (规划指标内容 / 任务名称)."""
-    form = catalog.forms.indicator_table if kind == "indicator" else catalog.forms.project_table
+    """Normalised spellings of the column that names a row (规划指标内容 / 任务名称 / 工作要点 / 类别)."""
+    form = getattr(catalog.forms, _FORM_OF_TABLE[kind])
+    if form is None:
+        return frozenset()
     spec = form.column("name")
     return frozenset(normalise_text(text) for text in (spec.header, *spec.aliases))
 
 
-def _read_indicator_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed) -> None:
+def _read_indicator_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed, kind) -> None:
     plan = _identify_plan(catalog, campaign, sheet_name, title_rows, "indicator")
     if plan is None:
         names = _name_headers(catalog, "indicator")
@@ -207,7 +226,7 @@ def _read_indicator_sheet(catalog, campaign, sheet_name, title_rows, header, bod
     _collect_rows(catalog, plan, sheet_name, header, body, header_index, layout, "indicator", parsed)
 
 
-def _read_project_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed) -> None:
+def _read_project_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed, kind) -> None:
     plan = _identify_plan(catalog, campaign, sheet_name, title_rows, "project")
     if plan is None:
         parsed.warnings.append(Issue("unknown_sheet", f"工作表“{sheet_name}”无法判断属于哪个附件,已忽略", sheet_name))
@@ -215,9 +234,15 @@ def _read_project_sheet(catalog, campaign, sheet_name, title_rows, header, body,
     _collect_rows(catalog, plan, sheet_name, header, body, header_index, project_layout(catalog), "project", parsed)
 
 
+def _read_row_table_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed, kind) -> None:
+    """Tables that belong to no plan: the work-point progress table and the contacts form (附件7)."""
+    layout = row_table_layout(getattr(catalog.forms, _FORM_OF_TABLE[kind]))
+    _collect_rows(catalog, None, sheet_name, header, body, header_index, layout, kind, parsed)
+
+
 def _collect_rows(
     catalog: Catalog,
-    plan: Plan,
+    plan: Plan | None,
     sheet_name: str,
     header: list[object],
     body: list[list[object]],
@@ -230,15 +255,17 @@ def _collect_rows(
     parsed.sheets.append(
         SheetColumns(
             sheet=sheet_name,
-            plan_code=plan.code,
+            plan_code=plan.code if plan else None,
             table=kind,
             present={key: column_letter(index) for key, index in mapping.items()},
             missing_required=[c.header for c in layout if c.required and c.key not in mapping],
+            required=[(c.key, c.header) for c in layout if c.required],
         )
     )
     if "name" not in mapping:
         return
-    value_keys = [c.key for c in layout if c.key not in ("seq", "name", "target", "attribute", "responsible")]
+    fixed = {"seq", "name", "target", "attribute", "responsible", "lead", "cooperating", "role"}
+    value_keys = [c.key for c in layout if c.key not in fixed]
     for offset, row in enumerate(body):
         label = cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
         if not label or label.startswith("填表说明") or label.startswith("注"):
@@ -248,15 +275,29 @@ def _collect_rows(
         }
         if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
             continue  # a row left for another unit, or not yet filled: nothing was submitted for it
-        if kind == "indicator":
-            match = catalog.match_indicator(label, plan.code)
-            code = match.code if match else None
-            target = parsed.indicator_rows
-        else:
-            project = catalog.match_project(label, plan.code)
-            code = project.code if project else None
-            target = parsed.project_rows
-        target.append(TableRow(sheet_name, header_index + 2 + offset, plan.code, label, code, cells))
+        code, target = _row_code(catalog, plan, kind, label, cells, parsed)
+        target.append(TableRow(sheet_name, header_index + 2 + offset, plan.code if plan else None, label, code, cells))
+
+
+def _row_code(catalog: Catalog, plan: Plan | None, kind: str, label: str, cells: dict[str, Cell], parsed):
+    """The catalog entry a row names, and the list of rows it belongs to."""
+    if kind == "indicator":
+        match = catalog.match_indicator(label, plan.code)
+        return (match.code if match else None), parsed.indicator_rows
+    if kind == "project":
+        project = catalog.match_project(label, plan.code)
+        return (project.code if project else None), parsed.project_rows
+    if kind == "task":
+        task = catalog.match_task(label)
+        if task is None and "seq" in cells:  # the 序号 column holds the point's number ("10-一")
+            number = normalise_text(cell_text(cells["seq"].raw))
+            task = next((t for t in catalog.tasks if normalise_text(t.number) == number), None)
+        return (task.code if task else None), parsed.task_rows
+    wanted = normalise_text(label)  # contacts: the 类别 names a plan, or is free text
+    plan_match = next(
+        (p for p in catalog.plans if wanted in {normalise_text(p.name), normalise_text(p.short_name)}), None
+    )
+    return (plan_match.code if plan_match else None), parsed.contact_rows
 
 
 def normalise_number(raw: object) -> tuple[float | None, str, bool]:

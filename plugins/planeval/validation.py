@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +23,17 @@ import pandas as pd
 from planeval.catalog import Campaign, Catalog
 from planeval.forms import indicator_layout, year_columns
 from planeval.intake import Issue, Received, Verdict
-from planeval.readers import ParsedWorkbook, cell_text, normalise_number
+from planeval.readers import ParsedWorkbook, TableRow, cell_text, normalise_number
 from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics
 
-SUITES = ("indicator_table.columns", "indicator_table.rows", "indicator_table.cells", "project_table.rows")
+SUITES = (
+    "tables.columns",
+    "indicator_table.rows",
+    "indicator_table.cells",
+    "project_table.rows",
+    "task_table.rows",
+    "contacts.rows",
+)
 
 
 @dataclass
@@ -85,25 +94,24 @@ def _none_if_blank(text: str) -> str | None:
 
 
 def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Submission]) -> dict[str, pd.DataFrame]:
-    columns, rows, cells, projects = [], [], [], []
+    columns, rows, cells, projects, tasks, contacts = [], [], [], [], [], []
     for submission in submissions:
         received, parsed = submission.received, submission.parsed
         sid, unit = received.submission_id, received.unit_code
         for sheet in parsed.sheets:
-            if sheet.table == "indicator":
-                layout = indicator_layout(catalog, catalog.plan(sheet.plan_code), campaign)
-                for column in layout:
-                    if column.required:
-                        columns.append(
-                            {
-                                "submission_id": sid,
-                                "sheet": sheet.sheet,
-                                "row": None,
-                                "column": None,
-                                "header": column.header,
-                                "present": column.key in sheet.present,
-                            }
-                        )
+            for key, header in sheet.required:
+                columns.append(
+                    {
+                        "submission_id": sid,
+                        "sheet": sheet.sheet,
+                        "row": None,
+                        "column": None,
+                        "header": header,
+                        "present": key in sheet.present,
+                    }
+                )
+        tasks += _task_records(catalog, sid, unit, parsed)
+        contacts += _contact_records(sid, parsed)
         for row in parsed.indicator_rows:
             plan = catalog.plan(row.plan_code)
             layout = indicator_layout(catalog, plan, campaign)
@@ -180,11 +188,73 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
     )
     cells_frame[float_columns] = cells_frame[float_columns].astype("float64")
     return {
-        "indicator_table.columns": pd.DataFrame(columns),
+        "tables.columns": pd.DataFrame(columns),
         "indicator_table.rows": pd.DataFrame(rows),
         "indicator_table.cells": cells_frame,
         "project_table.rows": pd.DataFrame(projects),
+        "task_table.rows": pd.DataFrame(tasks),
+        "contacts.rows": pd.DataFrame(contacts),
     }
+
+
+def _column_of(row: TableRow, key: str) -> str | None:
+    return row.cells[key].column if key in row.cells else None
+
+
+# The 完成情况 choice that needs its 存在问题 explained: the last of the form's choices (e.g. 滞后).
+def _lagging_status(catalog: Catalog) -> str | None:
+    form = catalog.forms.task_table
+    return form.ratings[-1] if form and form.ratings else None
+
+
+def _task_records(catalog: Catalog, sid: str, unit: str, parsed: ParsedWorkbook) -> list[dict]:
+    lagging = _lagging_status(catalog)
+    records = []
+    for row in parsed.task_rows:
+        status = _none_if_blank(row.text("status"))
+        problems = _none_if_blank(row.text("problems"))
+        records.append(
+            {
+                "submission_id": sid,
+                "sheet": row.sheet,
+                "row": row.row,
+                "label": row.label,
+                "task_code": row.code,
+                "unit_task": f"{unit}|{row.code}" if row.code else None,
+                "status": status,
+                "progress": _none_if_blank(row.text("progress")),
+                "lag_explained": status != lagging or problems is not None,
+                "name_column": _column_of(row, "name"),
+                "status_column": _column_of(row, "status"),
+                "progress_column": _column_of(row, "progress"),
+                "problems_column": _column_of(row, "problems") or _column_of(row, "name"),
+            }
+        )
+    return records
+
+
+def _contact_records(sid: str, parsed: ParsedWorkbook) -> list[dict]:
+    records = []
+    for row in parsed.contact_rows:
+        phone = normalise_phone(row.text("phone"))
+        records.append(
+            {
+                "submission_id": sid,
+                "sheet": row.sheet,
+                "row": row.row,
+                "label": row.label,
+                "person": _none_if_blank(row.text("person")),
+                "phone": phone or None,
+                "person_column": _column_of(row, "person"),
+                "phone_column": _column_of(row, "phone"),
+            }
+        )
+    return records
+
+
+def normalise_phone(text: str) -> str:
+    """Full-width digits folded, spaces dropped, Chinese separators unified: “139 1234 5678，0513-1234567”."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def suite_parameters(catalog: Catalog) -> dict:
@@ -196,7 +266,11 @@ def suite_parameters(catalog: Catalog) -> dict:
         "allowed_unit_projects": sorted(
             f"{unit}|{project.code}" for project in catalog.projects for unit in project.responsible
         ),
-        "ratings": list(catalog.forms.indicator_table.ratings),
+        "ratings": list(catalog.forms.indicator_table.ratings) if catalog.forms.indicator_table else [],
+        "allowed_unit_tasks": sorted(
+            f"{unit}|{task.code}" for task in catalog.tasks for unit in (*task.lead, *task.cooperating)
+        ),
+        "task_statuses": list(catalog.forms.task_table.ratings) if catalog.forms.task_table else [],
     }
 
 
