@@ -27,7 +27,7 @@ from planeval.intake import (
     write_receipt,
 )
 from planeval.readers import ParsedWorkbook, check_document, parse_workbook
-from planeval.report import build_report_context, render_docx, render_summary_report
+from planeval.report import build_report_context, render_docx, render_summary_report, write_task_summary
 from planeval.settings import TEMPLATES_DIR, Settings, get_settings
 from planeval.validation import Submission, validate_batch
 from planeval.warehouse import ensure_schema, fetch_all, make_engine, sql
@@ -162,6 +162,8 @@ def validate_and_record(received_records: list[dict], campaign_code: str | None 
     loaded again. A file that cannot be parsed is rejected with its reason; it never stops the others.
     """
     settings, catalog, campaign = context(campaign_code)
+    if campaign_code is None:  # the campaign being collected now, where a catalog runs several
+        campaign = next(iter(monitor.open_campaigns(catalog, today_in_beijing())), campaign)
     received = [Received(**record) for record in received_records if "submission_id" in record]
     if not received:
         return []
@@ -348,14 +350,23 @@ def render_reports(
     draft: bool = True,
     generated_on: str | None = None,
 ) -> list[str]:
-    """Render the municipal summary report from the warehouse; returns the written paths."""
+    """Render the campaign's documents from the warehouse: the summary assessment report when it assesses
+    plans, the work-point progress summary when it collects work points. Returns the written paths."""
     settings, catalog, campaign = context(campaign_code, year, plans=plans, data_cutoff=data_cutoff)
     engine = make_engine(settings.db_url)
-    day = dt.date.fromisoformat(generated_on) if generated_on else dt.date.today()
-    report_context = build_report_context(engine, catalog, campaign, draft=draft, generated_on=day)
-    suffix = "征求意见稿" if draft else "定稿"
-    output = settings.reports_dir / campaign.code / f"{catalog.city}{campaign.name}报告({suffix}).docx"
-    return [str(render_summary_report(report_context, output))]
+    ensure_schema(engine)
+    folder = settings.reports_dir / campaign.code
+    written = []
+    if campaign.plans:
+        day = dt.date.fromisoformat(generated_on) if generated_on else dt.date.today()
+        report_context = build_report_context(engine, catalog, campaign, draft=draft, generated_on=day)
+        suffix = "征求意见稿" if draft else "定稿"
+        output = folder / f"{catalog.city}{campaign.name}报告({suffix}).docx"
+        written.append(render_summary_report(report_context, output))
+    if campaign.tasks:
+        output = folder / f"{campaign.name}(工作要点汇总).xlsx"
+        written.append(write_task_summary(engine, catalog, campaign, output))
+    return [str(path) for path in written]
 
 
 def run_year_end(

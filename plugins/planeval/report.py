@@ -235,3 +235,68 @@ def render_docx(template: Path, context: dict, output: Path) -> Path:
 def render_summary_report(context: dict, output: Path, template: Path | None = None) -> Path:
     """Render the municipal summary report."""
     return render_docx(template or TEMPLATES_DIR / SUMMARY_TEMPLATE, context, output)
+
+
+# --- work points (工作要点) ----------------------------------------------------------------------------
+
+TASK_SUMMARY_HEADERS = [
+    "序号",
+    "工作要点",
+    "牵头单位",
+    "配合单位",
+    "报送单位",
+    "职责",
+    "完成情况",
+    "工作进展",
+    "存在问题",
+    "下步打算",
+]
+
+
+def task_progress_rows(engine: Engine, catalog: Catalog, campaign: Campaign) -> list[list[str]]:
+    """One line per work point × unit that reported on it (latest accepted version), and one line per point
+    with the assigned units that have not reported, so the office sees every point's coverage."""
+    reported: dict[str, list[dict]] = defaultdict(list)
+    for row in fetch_all(engine, "select_latest_tasks", campaign_code=campaign.code):
+        reported[row["task_code"]].append(row)
+    lines = []
+    for task in catalog.tasks:
+        lead = task.lead_text or "、".join(catalog.unit(c).name for c in task.lead)
+        cooperating = task.cooperating_text or "、".join(catalog.unit(c).name for c in task.cooperating)
+        head = [task.number, task.title, lead, cooperating]
+        for row in reported.get(task.code, []):
+            lines.append(
+                head
+                + [catalog.unit(row["unit_code"]).name, row["role"] or ""]
+                + [row[key] or "" for key in ("status", "progress", "problems", "next_steps")]
+            )
+        answered = {row["unit_code"] for row in reported.get(task.code, [])}
+        silent = [catalog.unit(c).name for c in (*task.lead, *task.cooperating) if c not in answered]
+        if silent:
+            lines.append([*head, "、".join(silent), "", "未报送", "", "", ""])
+    return lines
+
+
+def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, output: Path) -> Path:
+    """工作要点完成情况汇总.xlsx: every work point with each unit's reported progress."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "工作要点完成情况"
+    sheet.append([f"{catalog.city}{campaign.name}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(TASK_SUMMARY_HEADERS)
+    for line in task_progress_rows(engine, catalog, campaign):
+        sheet.append(line)
+    for index, width in enumerate((8, 40, 24, 24, 16, 8, 12, 40, 30, 30), start=1):
+        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(f".{output.name}.tmp")
+    workbook.save(temporary)
+    temporary.replace(output)
+    return output
