@@ -38,26 +38,38 @@ def _expand(form: TableForm, key: str, **values: object) -> tuple[str, frozenset
 
 
 def indicator_layout(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[Column]:
-    """Columns of the indicator table for ``plan`` in ``campaign``, in the official order."""
+    """Columns of the indicator table for ``plan`` in ``campaign``, in the official order.
+
+    Headers and aliases in forms.yaml may use {year}, {years_cn} (四), {years_n} (4), {first_year},
+    {data_year} and {last_year}: e.g. 前{years_n}年年均/累计 or {first_year}-{data_year}年年均/累计.
+    """
     form = catalog.forms.indicator_table
     first_year, last_year = plan.period
     data_year = min(campaign.data_year, last_year)
+    years = data_year - plan.base_year
+    values = {
+        "years_cn": chinese_count(years),
+        "years_n": years,
+        "first_year": first_year,
+        "data_year": data_year,
+        "last_year": last_year,
+    }
     columns: list[Column] = []
     for spec in form.columns:
         if spec.key == "actual":
             for year in range(first_year, data_year + 1):
-                header, names = _expand(form, "actual", year=year)
+                header, names = _expand(form, "actual", **values, year=year)
                 columns.append(Column(f"y{year}", header, names, spec.required, year))
         elif spec.key == "forecast":
             if data_year < last_year:
-                header, names = _expand(form, "forecast", year=last_year)
+                header, names = _expand(form, "forecast", **values, year=last_year)
                 columns.append(Column("forecast", header, names, spec.required, last_year))
         elif spec.key == "to_date":
             if data_year < last_year:
-                header, names = _expand(form, "to_date", years_cn=chinese_count(data_year - plan.base_year))
+                header, names = _expand(form, "to_date", **values)
                 columns.append(Column("to_date", header, names, spec.required))
         else:
-            header, names = _expand(form, spec.key)
+            header, names = _expand(form, spec.key, **values)
             columns.append(Column(spec.key, header, names, spec.required))
     return columns
 

@@ -26,7 +26,7 @@ from planeval.intake import (
     discover_inbox_files,
     write_receipt,
 )
-from planeval.readers import ParsedWorkbook, check_document, parse_workbook
+from planeval.readers import ParsedWorkbook, check_document, document_text, parse_workbook
 from planeval.report import build_report_context, render_docx, render_summary_report, write_task_summary
 from planeval.settings import TEMPLATES_DIR, Settings, get_settings
 from planeval.validation import Submission, validate_batch
@@ -155,11 +155,39 @@ def _earlier_uploads(engine, campaign: Campaign, received: list[Received]) -> di
         return {(row.unit_code, row.sha256): dict(row._mapping) for row in rows}
 
 
+def _unit_context(
+    engine, campaign: Campaign, received: list[Received], verdicts: dict[str, Verdict]
+) -> tuple[dict[str, str], dict[str, dict]]:
+    """Per unit: the text of its Word documents (this pass and earlier accepted ones), which may carry the
+    analysis of a lagging indicator, and its currently accepted figures, to flag changed values."""
+    units = sorted({item.unit_code for item in received})
+    paths: dict[str, list[str]] = {}
+    for row in fetch_all(engine, "select_accepted_documents", campaign_code=campaign.code, unit_ids=units):
+        paths.setdefault(row["unit_code"], []).append(row["archive_path"])
+    for item in received:
+        if item.form == "summary_report" and not verdicts[item.submission_id].errors:
+            paths.setdefault(item.unit_code, []).append(item.archive_path)
+    documents = {}
+    for unit, unit_paths in paths.items():
+        texts = []
+        for path in unit_paths:
+            try:
+                texts.append(document_text(Path(path)))
+            except Exception:  # an unreadable document is reported on its own receipt
+                log.warning("could not read %s for analyses", path)
+        documents[unit] = "\n".join(texts)
+    previous: dict[str, dict] = {}
+    for row in fetch_all(engine, "select_current_values", campaign_code=campaign.code, unit_ids=units):
+        previous.setdefault(row["unit_code"], {})[(row["indicator_code"], row["year"])] = (row["value"], row["version"])
+    return documents, previous
+
+
 def validate_and_record(received_records: list[dict], campaign_code: str | None = None) -> list[dict]:
     """Validate a batch of archived files together, stage each as a new version and write receipts.
 
     Byte-identical re-uploads (same unit, same SHA-256) are recorded as 重复提交 and not validated or
-    loaded again. A file that cannot be parsed is rejected with its reason; it never stops the others.
+    loaded again (a re-upload of a rejected file is validated again). A file that cannot be parsed is
+    rejected with its reason; it never stops the others.
     """
     settings, catalog, campaign = context(campaign_code)
     if campaign_code is None:  # the campaign being collected now, where a catalog runs several
@@ -176,7 +204,9 @@ def validate_and_record(received_records: list[dict], campaign_code: str | None 
     verdicts: dict[str, Verdict] = {}
     for index, item in enumerate(received):
         original = earlier.get((item.unit_code, item.sha256))
-        if original is not None:
+        # Same bytes as a rejected upload are validated again: what was missing (an analysis document)
+        # may have arrived since. Same bytes as an accepted one (or one of this pass) are not loaded twice.
+        if original is not None and original.get("status") != "rejected":
             received[index] = replace(item, form=original["form"])
             parsed[item.submission_id] = None
             verdicts[item.submission_id] = Verdict(item.submission_id, duplicate_of=original)
@@ -190,7 +220,12 @@ def validate_and_record(received_records: list[dict], campaign_code: str | None 
         parsed[item.submission_id] = workbook
         verdicts[item.submission_id] = Verdict(item.submission_id, errors=issues)
         earlier[(item.unit_code, item.sha256)] = {"submission_id": item.submission_id, "form": item.form}
-    tables = [Submission(item, parsed[item.submission_id]) for item in received if parsed[item.submission_id]]
+    documents, previous = _unit_context(engine, campaign, received, verdicts)
+    tables = [
+        Submission(item, workbook, documents.get(item.unit_code, ""), previous.get(item.unit_code, {}))
+        for item in received
+        if (workbook := parsed[item.submission_id])
+    ]
     for submission_id, verdict in validate_batch(catalog, campaign, tables).items():
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings

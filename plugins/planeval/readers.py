@@ -82,15 +82,99 @@ def cell_text(raw: object) -> str:
     return str(raw).strip()
 
 
-def read_sheets(path: Path) -> dict[str, list[list[object]]]:
-    """All sheets of a workbook or CSV as lists of rows (raises on unreadable files)."""
+# Guards against files no clerk meant to send: they are rejected before any parser touches them.
+MAX_ROWS = 50_000  # an indicator table has dozens of rows; a sheet with more is not a submission
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+class RejectedFile(ValueError):
+    """A file refused before parsing; ``issue`` says why in the department's words."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def sniff_workbook(path: Path) -> None:
+    """Refuse empty, disguised, macro-carrying, encrypted and decompression-bomb files (RejectedFile)."""
+    size = path.stat().st_size
+    if size == 0:
+        raise RejectedFile(Issue("empty_file", "文件为空(0 字节),请重新报送"))
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF"):
+        raise RejectedFile(Issue("wrong_format", f"文件实际为 PDF 文档(扩展名为 {path.suffix}),请报送 Excel 表格"))
+    if head == _OLE_MAGIC:
+        if _ENCRYPTED_STREAM in path.read_bytes():
+            raise RejectedFile(Issue("encrypted_file", "文件设置了打开密码(已加密),请取消密码后重新报送"))
+        return  # a legacy .xls
+    if not head.startswith(b"PK"):
+        return  # CSV or an unreadable file: the reader says which
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise RejectedFile(Issue("unreadable_file", f"文件已损坏,无法打开:{exc}")) from exc
+    names = {member.filename for member in members}
+    if "word/document.xml" in names:
+        raise RejectedFile(Issue("wrong_format", f"文件实际为 Word 文档(扩展名为 {path.suffix}),请报送 Excel 表格"))
+    if "xl/vbaProject.bin" in names:
+        raise RejectedFile(
+            Issue("macro_workbook", "文件含有宏(VBA 代码),为安全起见不予受理,请另存为不含宏的 .xlsx 后重新报送")
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNCOMPRESSED_BYTES or unpacked > MAX_COMPRESSION_RATIO * max(size, 1):
+        raise RejectedFile(
+            Issue(
+                "too_large",
+                f"文件解压后达 {unpacked / 1024 / 1024:.0f} MB(压缩文件 {size / 1024:.0f} KB),"
+                "大小异常,疑似损坏或恶意文件,不予读取",
+            )
+        )
+    if "xl/workbook.xml" not in names:
+        raise RejectedFile(Issue("wrong_format", "文件不是 Excel 工作簿,请报送 Excel 表格(.xlsx/.xls)或 CSV"))
+
+
+@dataclass
+class Sheet:
+    rows: list[list[object]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col)
+
+
+def read_sheets(path: Path) -> dict[str, Sheet]:
+    """All sheets of a workbook or CSV, with their merged ranges (raises on unreadable files)."""
+    sniff_workbook(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return {path.stem: _read_csv(path)}
+        rows = _read_csv(path)
+        _check_height(path.stem, len(rows))
+        return {path.stem: Sheet(rows)}
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
-    return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in workbook.sheet_names}
+    sheets = {}
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        _check_height(name, sheet.total_height)
+        merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
+        sheets[name] = Sheet(sheet.to_python(skip_empty_area=False), merged)
+    return sheets
+
+
+def _check_height(name: str, height: int) -> None:
+    if height > MAX_ROWS:
+        raise RejectedFile(
+            Issue(
+                "too_many_rows",
+                f"工作表“{name}”有 {height} 行,超过 {MAX_ROWS} 行的上限,请只报送下发的表格",
+                name,
+            )
+        )
 
 
 def _read_csv(path: Path) -> list[list[object]]:
@@ -109,14 +193,48 @@ def _find_header(rows: list[list[object]], name_headers: frozenset[str]) -> int 
     return None
 
 
-def _map_columns(header: list[object], layout: list[Column]) -> dict[str, int]:
+def _spread_merged(sheet: Sheet, row_index: int) -> list[object]:
+    """The row with each horizontally merged cell's value repeated over its span (a parent header such as
+    “年度完成情况” over 2021年…2024年)."""
+    row = list(sheet.rows[row_index]) if row_index < len(sheet.rows) else []
+    for first_row, first_col, _last_row, last_col in sheet.merged:
+        if first_row == row_index and first_col < len(row):
+            row += [None] * (last_col + 1 - len(row))
+            for column in range(first_col + 1, last_col + 1):
+                row[column] = row[first_col]
+    return row
+
+
+def _header_block(sheet: Sheet, header_index: int, layout: list[Column]) -> tuple[list[list[str]], int]:
+    """Per column, the normalised header texts to match, and how many header rows there are (1 or 2).
+
+    Official tables often have a two-row header: a parent cell merged over year columns on top and the
+    years below, with 序号 / 规划指标内容 merged down over both rows. The row below the header counts as a
+    second header row when it names at least two columns of the layout that the top row does not.
+    """
+    known = {name for column in layout for name in column.names}
+    top = _spread_merged(sheet, header_index)
+    below = sheet.rows[header_index + 1] if header_index + 1 < len(sheet.rows) else []
+    top_names = {normalise_text(value) for value in top}
+    new_below = {normalise_text(v) for v in below if normalise_text(v) in known and normalise_text(v) not in top_names}
+    width = max(len(top), len(below))
+    if len(new_below) < 2:
+        return [[normalise_text(top[j])] if j < len(top) else [] for j in range(width)], 1
+    candidates = []
+    for j in range(width):
+        parent = normalise_text(top[j]) if j < len(top) else ""
+        child = normalise_text(below[j]) if j < len(below) else ""
+        candidates.append([text for text in (child, parent, parent + child) if text])
+    return candidates, 2
+
+
+def _map_columns(candidates: list[list[str]], layout: list[Column]) -> dict[str, int]:
+    """Column key → index, by normalised header names and aliases (never by position)."""
     mapping: dict[str, int] = {}
-    for index, value in enumerate(header):
-        name = normalise_text(value)
-        if not name:
-            continue
-        for column in layout:
-            if column.key not in mapping and name in column.names:
+    for index, texts in enumerate(candidates):
+        for text in texts:
+            column = next((c for c in layout if c.key not in mapping and text in c.names), None)
+            if column is not None:
                 mapping[column.key] = index
                 break
     return mapping
@@ -153,6 +271,9 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
     parsed = ParsedWorkbook()
     try:
         sheets = read_sheets(path)
+    except RejectedFile as refused:
+        parsed.errors.append(refused.issue)
+        return parsed
     except Exception as exc:  # any reader failure is the department's file, not our crash
         parsed.errors.append(
             Issue("unreadable_file", f"文件无法读取,请确认是有效的 Excel 文件(.xlsx/.xls)或 CSV:{exc}")
@@ -166,22 +287,11 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         "contacts": _read_row_table_sheet,
     }
     names = {kind: _name_headers(catalog, kind) for kind in readers}
-    for sheet_name, rows in sheets.items():
+    for sheet_name, sheet in sheets.items():
         for kind, read in readers.items():
-            header_index = _find_header(rows, names[kind]) if names[kind] else None
+            header_index = _find_header(sheet.rows, names[kind]) if names[kind] else None
             if header_index is not None:
-                body = rows[header_index + 1 :]
-                read(
-                    catalog,
-                    campaign,
-                    sheet_name,
-                    rows[:header_index],
-                    rows[header_index],
-                    body,
-                    header_index,
-                    parsed,
-                    kind,
-                )
+                read(catalog, campaign, sheet_name, sheet, header_index, parsed, kind)
                 break
 
     if not parsed.sheets:
@@ -212,46 +322,48 @@ def _name_headers(catalog: Catalog, kind: str) -> frozenset[str]:
     return frozenset(normalise_text(text) for text in (spec.header, *spec.aliases))
 
 
-def _read_indicator_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed, kind) -> None:
-    plan = _identify_plan(catalog, campaign, sheet_name, title_rows, "indicator")
+def _read_indicator_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    plan = _identify_plan(catalog, campaign, sheet_name, sheet.rows[:header_index], "indicator")
     if plan is None:
         names = _name_headers(catalog, "indicator")
-        name_index = next(i for i, value in enumerate(header) if normalise_text(value) in names)
-        labels = [cell_text(row[name_index]) for row in body if name_index < len(row)]
+        name_index = next(i for i, value in enumerate(sheet.rows[header_index]) if normalise_text(value) in names)
+        labels = [cell_text(row[name_index]) for row in sheet.rows[header_index + 1 :] if name_index < len(row)]
         plan = _guess_plan_from_labels(catalog, campaign, labels)
     if plan is None:
         parsed.warnings.append(Issue("unknown_sheet", f"工作表“{sheet_name}”无法判断属于哪个附件,已忽略", sheet_name))
         return
     layout = indicator_layout(catalog, plan, campaign)
-    _collect_rows(catalog, plan, sheet_name, header, body, header_index, layout, "indicator", parsed)
+    _collect_rows(catalog, plan, sheet_name, sheet, header_index, layout, "indicator", parsed)
 
 
-def _read_project_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed, kind) -> None:
-    plan = _identify_plan(catalog, campaign, sheet_name, title_rows, "project")
+def _read_project_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    plan = _identify_plan(catalog, campaign, sheet_name, sheet.rows[:header_index], "project")
     if plan is None:
         parsed.warnings.append(Issue("unknown_sheet", f"工作表“{sheet_name}”无法判断属于哪个附件,已忽略", sheet_name))
         return
-    _collect_rows(catalog, plan, sheet_name, header, body, header_index, project_layout(catalog), "project", parsed)
+    _collect_rows(catalog, plan, sheet_name, sheet, header_index, project_layout(catalog), "project", parsed)
 
 
-def _read_row_table_sheet(catalog, campaign, sheet_name, title_rows, header, body, header_index, parsed, kind) -> None:
+def _read_row_table_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
     """Tables that belong to no plan: the work-point progress table and the contacts form (附件7)."""
     layout = row_table_layout(getattr(catalog.forms, _FORM_OF_TABLE[kind]))
-    _collect_rows(catalog, None, sheet_name, header, body, header_index, layout, kind, parsed)
+    _collect_rows(catalog, None, sheet_name, sheet, header_index, layout, kind, parsed)
 
 
 def _collect_rows(
     catalog: Catalog,
     plan: Plan | None,
     sheet_name: str,
-    header: list[object],
-    body: list[list[object]],
+    sheet: Sheet,
     header_index: int,
     layout: list[Column],
     kind: str,
     parsed: ParsedWorkbook,
 ) -> None:
-    mapping = _map_columns(header, layout)
+    candidates, header_rows = _header_block(sheet, header_index, layout)
+    mapping = _map_columns(candidates, layout)
+    first_body = header_index + header_rows
+    body = sheet.rows[first_body:]
     parsed.sheets.append(
         SheetColumns(
             sheet=sheet_name,
@@ -276,7 +388,7 @@ def _collect_rows(
         if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
             continue  # a row left for another unit, or not yet filled: nothing was submitted for it
         code, target = _row_code(catalog, plan, kind, label, cells, parsed)
-        target.append(TableRow(sheet_name, header_index + 2 + offset, plan.code if plan else None, label, code, cells))
+        target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
 
 
 def _row_code(catalog: Catalog, plan: Plan | None, kind: str, label: str, cells: dict[str, Cell], parsed):
@@ -323,16 +435,21 @@ def normalise_number(raw: object) -> tuple[float | None, str, bool]:
     return value, text, text != original
 
 
-def check_document(path: Path, min_characters: int = 20) -> list[Issue]:
-    """A narrative report (.docx) must open and hold text; otherwise it is rejected with the reason."""
+def document_text(path: Path) -> str:
+    """All text of a .docx (paragraphs and tables); raises if it is not a readable Word document."""
     from docx import Document
 
+    document = Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    return text + "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+
+
+def check_document(path: Path, min_characters: int = 20) -> list[Issue]:
+    """A narrative report (.docx) must open and hold text; otherwise it is rejected with the reason."""
     try:
-        document = Document(str(path))
+        text = document_text(path)
     except Exception as exc:  # not a Word file, corrupt, or encrypted
         return [Issue("unreadable_document", f"Word 文档无法打开,请确认是有效的 .docx 文件:{type(exc).__name__}")]
-    text = "".join(p.text for p in document.paragraphs)
-    text += "".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
-    if len(text.strip()) < min_characters:
+    if len("".join(text.split())) < min_characters:
         return [Issue("empty_document", "总结评估报告内容为空或过短,请报送完整的报告正文")]
     return []

@@ -15,13 +15,14 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from planeval.catalog import Campaign, Catalog
-from planeval.forms import indicator_layout, year_columns
+from planeval.assessment import period_figure
+from planeval.catalog import Campaign, Catalog, Indicator, normalise_text
+from planeval.forms import Column, indicator_layout, year_columns
 from planeval.intake import Issue, Received, Verdict
 from planeval.readers import ParsedWorkbook, TableRow, cell_text, normalise_number
 from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics
@@ -42,6 +43,11 @@ class Submission:
 
     received: Received
     parsed: ParsedWorkbook
+    # Text of the Word documents the unit sent with it (this pass and earlier accepted ones): an analysis of
+    # a lagging indicator may come as a separate document (“另附详细的分析说明”).
+    documents: str = ""
+    # The unit's currently accepted figures: (indicator code, year) → (value, version), to flag changes.
+    previous: dict[tuple[str, int], tuple[float, int]] = field(default_factory=dict)
 
 
 def load_suite_file(name: str, folder: Path = EXPECTATIONS_DIR) -> dict:
@@ -112,11 +118,14 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                 )
         tasks += _task_records(catalog, sid, unit, parsed)
         contacts += _contact_records(sid, parsed)
+        documents = normalise_text(submission.documents)
         for row in parsed.indicator_rows:
             plan = catalog.plan(row.plan_code)
             layout = indicator_layout(catalog, plan, campaign)
             data_year_key = f"y{min(campaign.data_year, plan.period[1])}"
             indicator = catalog.indicator(row.code) if row.code else None
+            rating = _none_if_blank(row.text("self_rating"))
+            analysed = bool(row.text("analysis")) or (indicator is not None and _mentions(documents, indicator))
             rows.append(
                 {
                     "submission_id": sid,
@@ -125,8 +134,12 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                     "label": row.label,
                     "indicator_code": row.code,
                     "unit_indicator": f"{unit}|{row.code}" if row.code else None,
-                    "self_rating": _none_if_blank(row.text("self_rating")),
+                    "self_rating": rating,
+                    "analysis_ok": rating != LAGGING or analysed,
                     "data_year_text": _none_if_blank(row.text(data_year_key)),
+                    "forecast_text": _none_if_blank(row.text("forecast")),
+                    "forecast_column": _column_of(row, "forecast"),
+                    "forecast_year": plan.period[1],
                     "name_column": row.cells["name"].column,
                     "rating_column": row.cells["self_rating"].column if "self_rating" in row.cells else None,
                     "data_year_column": row.cells[data_year_key].column if data_year_key in row.cells else None,
@@ -135,7 +148,7 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                 }
             )
             low, high = indicator.valid_range() if indicator else (None, None)
-            for column in year_columns(layout):
+            for column in [*year_columns(layout), *period_columns(layout)]:
                 cell = row.cells.get(column.key)
                 if cell is None or not cell_text(cell.raw):
                     continue
@@ -195,6 +208,22 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
         "task_table.rows": pd.DataFrame(tasks),
         "contacts.rows": pd.DataFrame(contacts),
     }
+
+
+LAGGING = "滞后预期"  # the self-rating that needs an analysis (附件3/4 填表说明)
+
+
+def period_columns(layout: list[Column]) -> list[Column]:
+    """The 前N年 / 五年 年均·累计 columns: numbers too, checked against the yearly values."""
+    return [c for c in layout if c.key in ("to_date", "full_period")]
+
+
+def _mentions(documents: str, indicator: Indicator) -> bool:
+    """Whether the unit's documents discuss the indicator (its name or an alias, normalised)."""
+    if not documents:
+        return False
+    names = {normalise_text(n).replace("(%)", "") for n in (indicator.name, *indicator.aliases)}
+    return any(name and name in documents for name in names)
 
 
 def _column_of(row: TableRow, key: str) -> str | None:
@@ -340,7 +369,7 @@ def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission,
         indicator = catalog.indicator(row.code)
         layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
         values: dict[str, float | None] = {}
-        for column in year_columns(layout):
+        for column in [*year_columns(layout), *period_columns(layout)]:
             cell = row.cells.get(column.key)
             if cell is None:
                 continue
@@ -366,6 +395,9 @@ def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission,
                         cell.column,
                     )
                 )
+        _check_periods(catalog, campaign, row, indicator, layout, values, verdict)
+        _check_outliers(row, indicator, layout, values, verdict)
+        _check_changes(row, indicator, layout, values, submission.previous, verdict)
         if row.code in seen:
             first_sheet, first_values = seen[row.code]
             common = [k for k in values if k in first_values and values[k] is not None and first_values[k] is not None]
@@ -381,3 +413,94 @@ def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission,
                 )
         else:
             seen[row.code] = (row.sheet, values)
+
+
+# Rounding a department may do on a computed average or sum before it counts as a different figure.
+PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL = 0.05, 0.01
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _actuals(layout: list[Column], values: dict[str, float | None]) -> list[float]:
+    return [values[c.key] for c in year_columns(layout) if c.key != "forecast" and values.get(c.key) is not None]
+
+
+def _check_periods(catalog, campaign, row: TableRow, indicator: Indicator, layout, values, verdict: Verdict) -> None:
+    """前N年 / 五年 年均·累计 must agree with the yearly figures (docs/assessment.md: 年均 vs 累计)."""
+    years = [c for c in year_columns(layout) if c.key != "forecast"]
+    actuals = _actuals(layout, values)
+    if len(actuals) != len(years):
+        return  # a missing year is reported by its own rule
+    how = {"average": "各年平均", "cumulative": "各年合计"}[indicator.aggregation]
+    if indicator.kind == "decline":
+        how = "最后一年较基期的降幅"
+    span = f"{years[0].year}—{years[-1].year}年"
+    checks = [("to_date", actuals, span)]
+    if values.get("forecast") is not None:
+        checks.append(("full_period", [*actuals, values["forecast"]], f"{years[0].year}—{years[-1].year + 1}年"))
+    for key, series, label in checks:
+        reported = values.get(key)
+        cell = row.cells.get(key)
+        if reported is None or cell is None:
+            continue
+        expected = period_figure(indicator, series)
+        if abs(reported - expected) > max(PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL * abs(expected)):
+            header = next(c.header for c in layout if c.key == key)
+            verdict.errors.append(
+                Issue(
+                    "inconsistent_period",
+                    f"指标“{indicator.name}”的“{header}”填写为 {_fmt(reported)},"
+                    f"按{label}各年数值({how})应为 {_fmt(expected)}",
+                    row.sheet,
+                    row.row,
+                    cell.column,
+                )
+            )
+
+
+def _check_outliers(row: TableRow, indicator: Indicator, layout, values, verdict: Verdict) -> None:
+    """DHIS2-style min-max check against the unit's other years: a warning, never a rejection.
+
+    Bounds are the other years' range widened by that range (or by half the largest value when the years
+    are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged.
+    """
+    columns = [c for c in year_columns(layout) if values.get(c.key) is not None]
+    for column in columns:
+        others = [values[c.key] for c in columns if c is not column]
+        if len(others) < 2:
+            return
+        low, high = min(others), max(others)
+        spread = (high - low) or 0.5 * max(abs(high), abs(low))
+        value = values[column.key]
+        if spread and not (low - spread <= value <= high + spread):
+            verdict.warnings.append(
+                Issue(
+                    "outlier",
+                    f"指标“{indicator.name}”“{column.header}”为 {_fmt(value)},明显偏离其他年份"
+                    f"({_fmt(low)}~{_fmt(high)}),请核实是否填写有误",
+                    row.sheet,
+                    row.row,
+                    row.cells[column.key].column,
+                )
+            )
+
+
+def _check_changes(row: TableRow, indicator: Indicator, layout, values, previous, verdict: Verdict) -> None:
+    """A figure that differs from the unit's currently accepted version: a warning to confirm the change."""
+    for column in year_columns(layout):
+        value = values.get(column.key)
+        before = previous.get((indicator.code, column.year))
+        if value is None or before is None or abs(before[0] - value) <= 1e-9:
+            continue
+        verdict.warnings.append(
+            Issue(
+                "changed_value",
+                f"指标“{indicator.name}”“{column.header}”为 {_fmt(value)},"
+                f"与已受理的第{before[1]}版({_fmt(before[0])})不同,请确认为更正",
+                row.sheet,
+                row.row,
+                row.cells[column.key].column,
+            )
+        )
