@@ -29,7 +29,7 @@ from planeval.intake import (
 from planeval.readers import ParsedWorkbook, check_document, document_text, parse_workbook
 from planeval.report import build_report_context, render_docx, render_summary_report, write_task_summary
 from planeval.settings import TEMPLATES_DIR, Settings, get_settings
-from planeval.validation import Submission, validate_batch
+from planeval.validation import GxRunner, Submission, validate_batch
 from planeval.warehouse import ensure_schema, fetch_all, make_engine, sql
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,8 @@ def validate_and_record(received_records: list[dict], campaign_code: str | None 
         for item in received
         if (workbook := parsed[item.submission_id])
     ]
-    for submission_id, verdict in validate_batch(catalog, campaign, tables).items():
+    runner = GxRunner(data_docs_dir=settings.home / "data_docs") if tables else None
+    for submission_id, verdict in validate_batch(catalog, campaign, tables, runner).items():
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings
 

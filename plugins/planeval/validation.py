@@ -56,31 +56,72 @@ def load_suite_file(name: str, folder: Path = EXPECTATIONS_DIR) -> dict:
 
 
 class GxRunner:
-    """One ephemeral GX context for a whole batch: suites are read from ``expectations/`` once."""
+    """One ephemeral GX context for a whole batch: suites are read from ``expectations/`` once.
 
-    def __init__(self, suites_folder: Path = EXPECTATIONS_DIR) -> None:
+    With ``data_docs_dir``, every run goes through a Checkpoint whose UpdateDataDocsAction writes GX Data
+    Docs there (the suites and this pass's validation results, for admins); without it (benchmarks, unit
+    tests) the validation definitions run directly.
+    """
+
+    DATA_DOCS_SITE = "planeval"
+
+    def __init__(self, suites_folder: Path = EXPECTATIONS_DIR, data_docs_dir: Path | None = None) -> None:
         disable_gx_analytics()
         import great_expectations as gx
 
         self._gx = gx
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = {"globally": False}
+        self.data_docs_dir = data_docs_dir
+        if data_docs_dir is not None:
+            self.context.add_data_docs_site(
+                site_name=self.DATA_DOCS_SITE,
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(data_docs_dir),
+                    },
+                },
+            )
         datasource = self.context.data_sources.add_pandas("submissions")
         self._definitions = {}
+        self._checkpoints = {}
         for name in SUITES:
             suite = self.context.suites.add(gx.ExpectationSuite(**load_suite_file(name, suites_folder)))
             batch = datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-            self._definitions[name] = self.context.validation_definitions.add(
+            definition = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite)
             )
+            self._definitions[name] = definition
+            if data_docs_dir is not None:
+                from great_expectations.checkpoint import UpdateDataDocsAction
+
+                self._checkpoints[name] = self.context.checkpoints.add(
+                    gx.Checkpoint(
+                        name=name,
+                        validation_definitions=[definition],
+                        actions=[UpdateDataDocsAction(name="data_docs", site_names=[self.DATA_DOCS_SITE])],
+                        result_format="COMPLETE",
+                    )
+                )
+
+    def _run(self, suite: str, frame: pd.DataFrame, parameters: dict):
+        if suite in self._checkpoints:
+            result = self._checkpoints[suite].run(
+                batch_parameters={"dataframe": frame}, expectation_parameters=parameters
+            )
+            return next(iter(result.run_results.values()))
+        return self._definitions[suite].run(
+            batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format="COMPLETE"
+        )
 
     def failures(self, suite: str, frame: pd.DataFrame, parameters: dict) -> list[tuple[int, dict]]:
         """(row index, expectation meta) for every failing row of ``frame``."""
         if frame.empty:
             return []
-        result = self._definitions[suite].run(
-            batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format="COMPLETE"
-        )
+        result = self._run(suite, frame, parameters)
         failed: list[tuple[int, dict]] = []
         for item in result.results:
             if item.exception_info and item.exception_info.get("raised_exception"):
@@ -90,6 +131,24 @@ class GxRunner:
             meta = dict(item.expectation_config.meta or {})
             failed += [(int(index), meta) for index in item.result.get("unexpected_index_list") or []]
         return failed
+
+
+def suite_parameter_names(suite: dict) -> set[str]:
+    """The ``$PARAMETER`` names a suite file refers to."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "$PARAMETER" in node:
+                found.add(node["$PARAMETER"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(suite.get("expectations", []))
+    return found
 
 
 # --- frames ---------------------------------------------------------------------------------------
@@ -312,6 +371,7 @@ def _plain(record: dict) -> dict:
 
 
 def _format(template: str, record: dict) -> str:
+    """Fill a suite message from the failing row (and catalog facts such as {ratings_text})."""
     clean = {key: "" if value is None else value for key, value in record.items()}
     try:
         return template.format(**clean)
@@ -333,6 +393,11 @@ def validate_batch(
         runner = runner or GxRunner()
         frames = build_frames(catalog, campaign, tables)
         parameters = suite_parameters(catalog)
+        texts = {
+            f"{name}_text": "".join(f"“{value}”" for value in values)
+            for name, values in parameters.items()
+            if name in ("ratings", "task_statuses")
+        }
         for suite, frame in frames.items():
             for index, meta in runner.failures(suite, frame, parameters):
                 record = _plain(frame.iloc[index].to_dict())
@@ -341,7 +406,7 @@ def validate_batch(
                     continue  # the column itself is missing: reported once by the columns suite
                 issue = Issue(
                     code=meta.get("code", suite),
-                    message=_format(meta.get("message", suite), record),
+                    message=_format(meta.get("message", suite), texts | record),
                     sheet=record.get("sheet"),
                     row=int(record["row"]) if record.get("row") is not None else None,
                     column=record.get(cell_column) if cell_column else None,
