@@ -128,6 +128,12 @@ class Indicator(_Model):
     def target(self) -> Target:
         return parse_target(self.target_text, self.comparator)
 
+    @cached_property
+    def match_keys(self) -> frozenset[str]:
+        """Normalised name and aliases, with and without “(%)”: what a row label is matched against."""
+        names = {normalise_text(n) for n in (self.name, *self.aliases)}
+        return frozenset(names | {n.replace("(%)", "") for n in names})
+
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
@@ -390,8 +396,7 @@ class Catalog(_Model):
             return None
         pool = self.plan_indicators(plan_code) if plan_code else list(self.indicators)
         for indicator in pool:
-            names = {normalise_text(n) for n in (indicator.name, *indicator.aliases)}
-            if wanted in names or wanted.replace("(%)", "") in {n.replace("(%)", "") for n in names}:
+            if wanted in indicator.match_keys or wanted.replace("(%)", "") in indicator.match_keys:
                 return indicator
         return None
 

@@ -7,6 +7,7 @@ the plan period and the campaign's data year, so the same catalog serves an annu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from planeval.catalog import Campaign, Catalog, Plan, TableForm, Unit, normalise_text
@@ -43,7 +44,11 @@ def indicator_layout(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[C
     Headers and aliases in forms.yaml may use {year}, {years_cn} (四), {years_n} (4), {first_year},
     {data_year} and {last_year}: e.g. 前{years_n}年年均/累计 or {first_year}-{data_year}年年均/累计.
     """
-    form = catalog.forms.indicator_table
+    return list(_indicator_layout(catalog.forms.indicator_table, plan, campaign))
+
+
+@lru_cache(maxsize=256)  # called per row when a batch is validated; the models are frozen, hence hashable
+def _indicator_layout(form: TableForm, plan: Plan, campaign: Campaign) -> tuple[Column, ...]:
     first_year, last_year = plan.period
     data_year = min(campaign.data_year, last_year)
     years = data_year - plan.base_year
@@ -71,7 +76,7 @@ def indicator_layout(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[C
         else:
             header, names = _expand(form, spec.key, **values)
             columns.append(Column(spec.key, header, names, spec.required))
-    return columns
+    return tuple(columns)
 
 
 def project_layout(catalog: Catalog) -> list[Column]:
