@@ -24,13 +24,13 @@ from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-from planeval.catalog import Catalog, load_catalog  # noqa: E402
-from planeval.demo import fill_form, load_demo_spec  # noqa: E402
-from planeval.forms import write_unit_form  # noqa: E402
-from planeval.intake import Received  # noqa: E402
-from planeval.readers import parse_workbook  # noqa: E402
-from planeval.settings import DEFAULT_CATALOG  # noqa: E402
-from planeval.validation import GxRunner, Submission, validate_batch  # noqa: E402
+from planeval.catalog import Catalog, load_catalog
+from planeval.demo import fill_form, load_demo_spec
+from planeval.forms import write_unit_form
+from planeval.intake import Received
+from planeval.readers import parse_workbook
+from planeval.settings import DEFAULT_CATALOG
+from planeval.validation import GxRunner, Submission, validate_batch
 
 
 def province_catalog() -> Catalog:
