@@ -43,7 +43,9 @@ def province_catalog() -> Catalog:
 
 
 def generate(catalog: Catalog, folder: Path, count: int) -> list[tuple[str, Path]]:
-    """``count`` filled workbooks: one template per unit, each copy with its own figures."""
+    """``count`` filled workbooks: one filled form per unit (its full county table), copied per county.
+
+    Copies share their content; both sides of the measurement read every file from disk all the same."""
     campaign = catalog.campaign(year=2025)
     spec = load_demo_spec(catalog)
     units = catalog.units[:45]
