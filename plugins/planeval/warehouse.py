@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,17 +47,56 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def split_statements(script: str) -> list[str]:
-    """Statements of a DDL script (no semicolons inside literals in our schema files)."""
-    without_comments = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
-    return [part.strip() for part in without_comments.split(";") if part.strip()]
+_MIGRATED: set[str] = set()  # warehouse URLs this process has brought to the latest revision
+_MIGRATING = threading.Lock()  # Alembic's context is process-global: one migration per process at a time
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    return config
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the warehouse tables if absent (idempotent)."""
-    with engine.begin() as connection:
-        for statement in split_statements((SQL_DIR / "schema.sql").read_text(encoding="utf-8")):
-            connection.execute(text(statement))
+    """Bring the warehouse to the latest Alembic revision (idempotent; once per process and database)."""
+    key = engine.url.render_as_string(hide_password=False)
+    if key in _MIGRATED:
+        return
+    from alembic import command
+
+    with _MIGRATING, _sqlite_file_lock(engine):
+        if key in _MIGRATED:
+            return
+        config = alembic_config()
+        with engine.begin() as connection:  # on PostgreSQL, other processes wait on migrations/env.py's lock
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        _MIGRATED.add(key)
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite starts transactions lazily, so two processes could both see an empty schema: a lock file
+    beside the database makes them migrate one after the other."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrate.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM planeval_schema_version")).scalar()
 
 
 def fetch_all(engine: Engine, name: str, **parameters: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,55 @@
+"""The warehouse schema under Alembic: fresh databases, re-runs and several workers at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+from sqlalchemy import inspect
+
+from planeval import warehouse
+from planeval.warehouse import ensure_schema, make_engine, schema_revision
+
+
+def _fresh(engine) -> None:
+    warehouse._MIGRATED.discard(engine.url.render_as_string(hide_password=False))
+
+
+def test_a_fresh_database_is_migrated_to_head_and_reruns_are_harmless(db_url):
+    engine = make_engine(db_url)
+    for _ in range(2):
+        _fresh(engine)
+        ensure_schema(engine)
+    assert schema_revision(engine) == "0001_warehouse"
+    tables = set(inspect(engine).get_table_names())
+    assert {"submission", "submission_value", "indicator_result", "obligation", "completeness"} <= tables
+    assert "alembic_version" not in tables  # Airflow's own table name stays free
+    engine.dispose()
+
+
+def _migrate_in_a_new_process(db_url: str) -> str:
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    revision = schema_revision(engine)
+    engine.dispose()
+    return revision
+
+
+def test_workers_starting_together_migrate_once(db_url):
+    """Celery workers are processes: four start on an empty database at the same moment."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        revisions = pool.map(_migrate_in_a_new_process, [db_url] * 4)
+    assert revisions == ["0001_warehouse"] * 4
+
+
+def test_threads_of_one_process_share_one_migration(db_url):
+    engine = make_engine(db_url)
+    _fresh(engine)
+    threads = [threading.Thread(target=ensure_schema, args=(engine,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert schema_revision(engine) == "0001_warehouse"
+    engine.dispose()
