@@ -90,3 +90,11 @@ def test_lagging_list_conflicts_and_department_text_come_out_literally(rendered)
     assert NASTY in text  # &, <, {{ and {% survive as typed
     assert "道路运输生产安全事故死亡人数下降(%):2024年:市公安局填报 18,市交通运输局填报 17.5。" in text
     assert "尚未报送或报送未通过校验的单位" in text and "市住建局" in text
+
+
+def test_self_ratings_that_disagree_are_listed_with_both_reasons(rendered):
+    text = "\n".join(_paragraphs(Document(str(rendered))))
+    assert "以下指标责任单位自评与按序时进度测算的结果不一致,请市安委办核定:" in text
+    line = next(p for p in text.splitlines() if "自评“" in p and "单位国内生产总值" in p)
+    assert "自评“符合预期”,理由:受2023年两起较大事故影响" in line
+    assert "测算“滞后预期”,依据:当前 26,低于序时进度要求的 28" in line

@@ -152,9 +152,19 @@ def build_summary_report(path: Path) -> Path:
     _paragraph(document, "经测算,已报数据的指标均未出现滞后。")
     _control(document, "{%p endif %}")
     _control(document, "{%p if conflicts %}")
-    _paragraph(document, "以下指标的多个责任单位填报数据不一致,请市安委办核实:")
+    _paragraph(document, "以下指标的多个责任单位填报数据不一致,请{{ short_office }}核实:")
     _control(document, "{%p for item in conflicts %}")
     _paragraph(document, "{{ item.name }}:{{ item.detail }}。")
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p endif %}")
+    _control(document, "{%p if disagreements %}")
+    _paragraph(document, "以下指标责任单位自评与按序时进度测算的结果不一致,请{{ short_office }}核定:")
+    _control(document, "{%p for item in disagreements %}")
+    _paragraph(
+        document,
+        "{{ loop.index }}. {{ item.name }}(责任单位:{{ item.responsible }}):自评“{{ item.self_rating }}”,"
+        "理由:{{ item.self_reason }};测算“{{ item.computed }}”,依据:{{ item.computed_reason }}。",
+    )
     _control(document, "{%p endfor %}")
     _control(document, "{%p endif %}")
     _control(document, "{%p if no_data %}")

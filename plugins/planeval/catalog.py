@@ -45,6 +45,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DEFAULT_KIND_LABELS = {"department": "市级部门", "town": "区镇街道"}
+
+
 class Unit(_Model):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -52,10 +55,6 @@ class Unit(_Model):
     aliases: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
     demo: bool = False
-
-    @property
-    def kind_label(self) -> str:
-        return "市级部门" if self.kind == "department" else "区镇街道"
 
 
 class Target(_Model):
@@ -322,8 +321,13 @@ class Catalog(_Model):
     tasks: tuple[WorkTask, ...] = ()
     campaigns: tuple[Campaign, ...]
     forms: Forms
+    unit_kind_labels: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_KIND_LABELS))
 
     # --- look-ups -------------------------------------------------------------------------------
+    def kind_label(self, kind: str) -> str:
+        """How this place calls a level of units: 市级部门 / 区镇街道 for a city, 区级部门 / 乡镇街道 for a district."""
+        return self.unit_kind_labels.get(kind, DEFAULT_KIND_LABELS[kind])
+
     def unit(self, code: str) -> Unit:
         for unit in self.units:
             if unit.code == code:
@@ -589,6 +593,7 @@ def load_catalog(root: str | Path) -> Catalog:
             city=manifest.get("city", ""),
             office=manifest.get("office", ""),
             short_office=manifest.get("short_office", manifest.get("office", "")),
+            unit_kind_labels=DEFAULT_KIND_LABELS | (manifest.get("unit_kind_labels") or {}),
             **data,
         )
     except ValidationError as exc:

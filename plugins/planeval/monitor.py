@@ -59,7 +59,7 @@ def build_obligations(catalog: Catalog, campaign: Campaign) -> list[dict]:
                 {
                     "campaign_code": campaign.code,
                     "unit_code": unit.code,
-                    "unit_kind": unit.kind_label,
+                    "unit_kind": catalog.kind_label(unit.kind),
                     "form": form,
                     "due_date": due.isoformat(),
                 }
@@ -156,7 +156,7 @@ def unit_summaries(catalog: Catalog, statuses: list[ObligationStatus]) -> list[d
             {
                 "unit_code": unit.code,
                 "unit_name": unit.name,
-                "unit_kind": unit.kind_label,
+                "unit_kind": catalog.kind_label(unit.kind),
                 "status": worst,
                 "label": STATUS_LABELS[worst],
                 "overdue": any(i.overdue and i.status in ("missing", "rejected_only") for i in items),

@@ -80,7 +80,7 @@ def list_units() -> list[dict]:
         {
             "code": u.code,
             "name": u.name,
-            "kind": u.kind_label,
+            "kind": catalog.kind_label(u.kind),
             "inbox": str(settings.inbox(u.code)),
             "receipts": str(settings.receipts(u.code)),
         }

@@ -72,7 +72,7 @@ def build_report_context(
         row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
     }
 
-    plans, lagging, conflicts, no_data = [], [], [], []
+    plans, lagging, conflicts, no_data, disagreements = [], [], [], [], []
     for plan in catalog.campaign_plans(campaign):
         layout = indicator_layout(catalog, plan, campaign)
         year_keys = [c for c in layout if c.year is not None]
@@ -128,6 +128,22 @@ def build_report_context(
             )
             if rating == "滞后预期" and all(e["name"] != entry["name"] for e in lagging):
                 lagging.append(entry)
+            if (
+                rating
+                and self_rating
+                and self_rating != rating
+                and indicator.name not in {d["name"] for d in disagreements}
+            ):
+                disagreements.append(
+                    {
+                        "name": indicator.name,
+                        "responsible": row["responsible"],
+                        "self_rating": self_rating,
+                        "self_reason": _clause(result["analysis"]) or "未填写分析说明",
+                        "computed": rating,
+                        "computed_reason": result["computed_reason"],
+                    }
+                )
             if result["conflict"] and all(c["name"] != indicator.name for c in conflicts):
                 conflicts.append({"name": indicator.name, "detail": result["conflict"]})
             if rating is None and indicator.name not in no_data:
@@ -174,10 +190,13 @@ def build_report_context(
     departments = [u for u in catalog.units if u.kind == "department" and u.code in reported_units]
     towns = [u for u in catalog.units if u.kind == "town" and u.code in reported_units]
     rejected = sum(s["status"] == "rejected" for s in submissions)
+    duplicates = sum(s["status"] == "duplicate" for s in submissions)
+    accepted = len(submissions) - rejected - duplicates
 
     return {
         "city": catalog.city,
         "office": catalog.office,
+        "short_office": catalog.short_office,
         "campaign_name": campaign.name,
         "title": f"{catalog.city}{campaign.name}报告",
         "draft": draft,
@@ -188,10 +207,13 @@ def build_report_context(
         "lagging": lagging,
         "conflicts": conflicts,
         "no_data": no_data,
+        "disagreements": disagreements,
         "missing_units": missing,
         "intake": (
-            f"本次评估共收到{len(submissions)}份报送材料,已受理{len(submissions) - rejected}份、退回{rejected}份;"
-            f"已有{len(departments)}个市级部门和单位、{len(towns)}个区镇街道报送了通过校验的材料"
+            f"本次评估共收到{len(submissions)}份报送材料,已受理{accepted}份、退回{rejected}份"
+            + (f"、重复提交{duplicates}份" if duplicates else "")
+            + f";已有{len(departments)}个{catalog.kind_label('department')}、{len(towns)}个"
+            f"{catalog.kind_label('town')}报送了通过校验的材料"
             + (f",尚有{len(missing)}个单位未报送。" if missing else ",应报单位已全部报送。")
         ),
     }
