@@ -274,8 +274,8 @@ def aggregate(engine: Engine, catalog: Catalog, campaign: Campaign) -> dict[str,
                 "campaign_code": campaign.code,
                 "plan_code": project.plan,
                 "project_code": project.code,
-                "progress": "；".join(e["progress"] for e in entries if e["progress"]) or None,
-                "results": "；".join(e["results"] for e in entries if e["results"]) or None,
+                "progress": _by_unit(catalog, entries, "progress"),
+                "results": _by_unit(catalog, entries, "results"),
                 "source_submission": ",".join(e["submission_id"] for e in entries) or None,
             }
         )
@@ -291,6 +291,16 @@ def aggregate(engine: Engine, catalog: Catalog, campaign: Campaign) -> dict[str,
         "indicator_rows": len(result_rows),
         "lagging": sum(row["computed_rating"] == "滞后预期" for row in result_rows),
     }
+
+
+def _by_unit(catalog: Catalog, entries: list[dict], key: str) -> str | None:
+    """A project's text from its units: one unit's as written; several, each named (“区应急管理局:…”)."""
+    texts = [(e["unit_code"], e[key].strip().rstrip("。;；")) for e in entries if e[key]]
+    if len(texts) <= 1:
+        return texts[0][1] if texts else None
+    if len({text for _, text in texts}) == 1:
+        return texts[0][1]
+    return ";".join(f"{catalog.unit(unit).name}:{text}" for unit, text in texts)
 
 
 def _assessment_columns(outcome) -> dict:
