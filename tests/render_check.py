@@ -1,0 +1,80 @@
+"""Render check: a .docx converted to PDF by LibreOffice headless, read back with poppler.
+
+Shared by every test that proves a document really renders (page count, text, a PNG of a page). The tools
+come from Debian's packages (`.ci/run` installs libreoffice-writer-nogui, poppler-utils, fonts-noto-cjk);
+a laptop without them skips these tests, CI (CI=true) fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdftoppm")
+
+
+def require_render_tools() -> None:
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"render check needs {', '.join(missing)} (Debian: libreoffice-writer-nogui poppler-utils)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    path: Path
+    pages: int
+    text: str  # pdftotext -layout of all pages
+
+    def page_png(self, page: int, output_stem: Path, dpi: int = 60) -> Path:
+        """One page as PNG (``output_stem``.png), to look at or to check pixels."""
+        pages = ["-f", str(page), "-l", str(page)]
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), *pages, "-singlefile", self.path, output_stem],
+            check=True,
+            capture_output=True,
+        )
+        return output_stem.with_suffix(".png")
+
+
+def to_pdf(documents: list[Path], output_dir: Path) -> dict[Path, RenderedPdf]:
+    """Convert documents to PDF in one LibreOffice start (a private profile, so parallel runs don't clash)."""
+    require_render_tools()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    profile = output_dir / ".lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(output_dir),
+            *map(str, documents),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    rendered = {}
+    for document in documents:
+        pdf = output_dir / f"{document.stem}.pdf"
+        info = subprocess.run(["pdfinfo", pdf], check=True, capture_output=True, text=True).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True, text=True).stdout
+        rendered[document] = RenderedPdf(pdf, pages, text)
+    return rendered
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace, for finding a sentence that LibreOffice broke across lines."""
+    return re.sub(r"\s+", "", text)
