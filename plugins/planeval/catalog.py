@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Comparator = Literal[">", "≥", "<", "≤", "="]
-IndicatorKind = Literal["decline", "level", "average", "cumulative"]
+IndicatorKind = Literal["decline", "level", "average", "cumulative", "zero", "qualitative"]
 Rating = Literal["提前实现", "符合预期", "滞后预期"]
 RATINGS: tuple[str, ...] = ("提前实现", "符合预期", "滞后预期")
 
@@ -83,8 +83,8 @@ class Target(_Model):
 
 
 def parse_target(text: str, comparator: str | None = None) -> Target:
-    """Parse a target as printed in the 附件 table (``>15``, ``≥2.5m²``, ``≤10h``, ``100``)."""
-    match = _TARGET_RE.match(str(text))
+    """Parse a target as printed in the 附件 table (``>15``, ``≥2.5m²``, ``≤10h``, ``100``, ``零``)."""
+    match = _TARGET_RE.match("0" if str(text).strip() == "零" else str(text))
     if not match:
         raise ValueError(f"目标值无法解析: {text!r}")
     printed, number, suffix = match.groups()
@@ -96,6 +96,44 @@ def parse_target(text: str, comparator: str | None = None) -> Target:
     if chosen not in _COMPARATOR_SPELLINGS:
         raise ValueError(f"未知比较符 {chosen!r}")
     return Target(text=str(text), comparator=_COMPARATOR_SPELLINGS[chosen], value=float(number), suffix=suffix)
+
+
+class Measure(_Model):
+    """A raw figure (基础数据) an indicator can be computed from: a count, an amount, a population.
+
+    ``additive``: the city's figure is the sum of its towns' (counts, losses, people); a rate is not.
+    ``towns``: every town reports it in its 基础数据表; the departments answering for an indicator that
+    uses the measure report the city's own figure.
+    """
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    aliases: tuple[str, ...] = ()
+    unit: str
+    additive: bool = False
+    towns: bool = False
+
+    @model_validator(mode="after")
+    def _towns_need_additive(self) -> Measure:
+        if self.towns and not self.additive:
+            raise ValueError("towns: true 只适用于可加总的基础数据(additive: true)")
+        return self
+
+
+class Formula(_Model):
+    """How a yearly indicator figure follows from raw figures: numerator / denominator × scale.
+
+    For a ``decline`` indicator this is the rate whose decline against the base year is the yearly cell:
+    (1 − rate(year) / rate(base year)) × 100.
+    """
+
+    numerator: str
+    denominator: str | None = None
+    scale: float = 1.0
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return (self.numerator,) + ((self.denominator,) if self.denominator else ())
 
 
 class Indicator(_Model):
@@ -112,20 +150,45 @@ class Indicator(_Model):
     aggregation: Literal["average", "cumulative"]
     responsible: tuple[str, ...] = Field(min_length=1)
     responsible_text: str = ""
-    additive: bool = False
+    formula: Formula | None = None  # raw figures it can be computed from (measures.yaml)
+    due_year: int | None = None  # an intermediate deadline: the target is due this year, not at the plan's end
+    scale: tuple[str, ...] = ()  # qualitative kind: the stated scale, lowest first; the target is one of them
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
     def _check(self) -> Indicator:
-        parse_target(self.target_text, self.comparator)  # raises with a readable message
+        if self.kind == "qualitative":
+            if len(self.scale) < 2 or self.target_text not in self.scale:
+                raise ValueError("qualitative 指标需要 scale(至少两级,由低到高),target 须为其中一级")
+            if self.formula is not None:
+                raise ValueError("qualitative 指标不能由基础数据计算(formula)")
+            return self
+        target = parse_target(self.target_text, self.comparator)  # raises with a readable message
         if self.kind == "decline" and self.base_year is None:
             raise ValueError("decline 指标必须给出 base_year(基准年)")
+        if self.kind == "zero" and (target.comparator not in ("=", "≤") or target.value != 0):
+            raise ValueError("zero 指标的目标须为 0(写作 “零” 或 “0”,comparator: “=”)")
         return self
 
     @cached_property
     def target(self) -> Target:
+        if self.kind == "qualitative":  # a rank on the stated scale: reaching it meets the target
+            return Target(text=self.target_text, comparator="≥", value=float(self.scale.index(self.target_text)))
         return parse_target(self.target_text, self.comparator)
+
+    def scale_rank(self, text: str) -> int | None:
+        """A qualitative cell's rank on the stated scale (normalised match), or None."""
+        wanted = normalise_text(text)
+        return next((rank for rank, word in enumerate(self.scale) if normalise_text(word) == wanted), None)
+
+    def display(self, value: float | None) -> str:
+        """A figure as printed in the tables: a scale word for qualitative indicators, else the number."""
+        if value is None:
+            return ""
+        if self.kind == "qualitative":
+            return self.scale[round(value)]
+        return f"{value:.4f}".rstrip("0").rstrip(".")
 
     @cached_property
     def match_keys(self) -> frozenset[str]:
@@ -148,6 +211,8 @@ class Indicator(_Model):
         """
         if self.kind == "decline":
             return (None, 100.0)
+        if self.kind == "qualitative":
+            return (0.0, float(len(self.scale) - 1))
         if self.is_percent:
             return (0.0, 100.0)
         return (0.0, None)
@@ -170,7 +235,8 @@ class Plan(_Model):
     short_name: str
     period: tuple[int, int]
     base_year: int
-    schedule_progress: Literal["linear"] = "linear"
+    # 序时进度: "linear", or the share of the target expected by the end of each year ({2021: 0.1, …})
+    schedule_progress: Literal["linear"] | dict[int, float] = "linear"
     indicator_table: IndicatorTable
     project_table: ProjectTable | None = None
 
@@ -208,9 +274,10 @@ class WorkTask(_Model):
 
 
 # Forms a campaign can ask for; the table forms are described in forms.yaml.
-FormCode = Literal["contacts", "indicator_table", "summary_report", "task_table"]
+FormCode = Literal["contacts", "indicator_table", "summary_report", "task_table", "figures_table"]
 FORM_LABELS: dict[str, str] = {
     "contacts": "联系人回执",
+    "figures_table": "基础数据表",
     "indicator_table": "指标完成情况统计表",
     "summary_report": "总结评估报告",
     "task_table": "工作要点完成情况表",
@@ -222,7 +289,8 @@ class Deadline(_Model):
     due: dt.date
     # all | departments | towns | responsible (answers for an indicator or project) | task_units (leads or
     # cooperates on a work point)
-    units: Literal["all", "responsible", "departments", "towns", "task_units"] = "all"
+    # towns_with_figures: towns, when measures.yaml has measures marked towns (their 基础数据表)
+    units: Literal["all", "responsible", "departments", "towns", "task_units", "towns_with_figures"] = "all"
 
 
 class Campaign(_Model):
@@ -295,6 +363,7 @@ class Forms(_Model):
     summary_report: DocumentForm | None = None
     task_table: TableForm | None = None
     contacts: TableForm | None = None
+    figures_table: TableForm | None = None  # raw figures (基础数据): a sheet of the indicator form, and the towns' form
 
     @field_validator("indicator_table")
     @classmethod
@@ -316,6 +385,7 @@ class Catalog(_Model):
     short_office: str
     units: tuple[Unit, ...]
     indicators: tuple[Indicator, ...] = ()
+    measures: tuple[Measure, ...] = ()
     plans: tuple[Plan, ...] = ()
     projects: tuple[Project, ...] = ()
     tasks: tuple[WorkTask, ...] = ()
@@ -339,6 +409,33 @@ class Catalog(_Model):
             if indicator.code == code:
                 return indicator
         raise KeyError(f"unknown indicator {code!r}")
+
+    def measure(self, code: str) -> Measure:
+        for measure in self.measures:
+            if measure.code == code:
+                return measure
+        raise KeyError(f"unknown measure {code!r}")
+
+    def match_measure(self, text: str) -> Measure | None:
+        wanted = normalise_text(text)
+        for measure in self.measures:
+            if wanted and wanted in {normalise_text(n) for n in (measure.name, *measure.aliases)}:
+                return measure
+        return None
+
+    def measures_of_unit(self, unit_code: str, plan_codes: Iterable[str] | None = None) -> list[Measure]:
+        """The raw figures a unit reports: a town, every measure marked ``towns``; a department, those its
+        indicators are computed from. In catalog order."""
+        unit = self.unit(unit_code)
+        if unit.kind == "town":
+            return [m for m in self.measures if m.towns]
+        wanted = {
+            code
+            for indicator in self.indicators_of_unit(unit_code, plan_codes)
+            if indicator.formula
+            for code in indicator.formula.measures
+        }
+        return [m for m in self.measures if m.code in wanted]
 
     def plan(self, code: str) -> Plan:
         for plan in self.plans:
@@ -434,6 +531,8 @@ class Catalog(_Model):
                 owes = unit.kind == "town"
             elif deadline.units == "task_units":
                 owes = bool(self.tasks_of_unit(unit.code))
+            elif deadline.units == "towns_with_figures":
+                owes = unit.kind == "town" and bool(self.measures_of_unit(unit.code))
             else:  # responsible: the unit answers for an indicator or a project of the campaign
                 owes = bool(
                     self.indicators_of_unit(unit.code, campaign.plans)
@@ -459,12 +558,19 @@ class Catalog(_Model):
             f"indicators: 指标代码重复 {c!r}"
             for c in sorted({c for c in indicator_codes if indicator_codes.count(c) > 1})
         ]
+        measure_codes = [m.code for m in self.measures]
         for indicator in self.indicators:
             errors += [
                 f"indicators[{indicator.code}].responsible: 未知单位 {code!r}"
                 for code in indicator.responsible
                 if code not in unit_codes
             ]
+            if indicator.formula:
+                errors += [
+                    f"indicators[{indicator.code}].formula: 未知基础数据 {code!r}(measures.yaml)"
+                    for code in indicator.formula.measures
+                    if code not in measure_codes
+                ]
         plan_codes = [p.code for p in self.plans]
         for plan in self.plans:
             rows = plan.indicator_table.indicators
@@ -479,6 +585,10 @@ class Catalog(_Model):
             ]
             if plan.period[0] != plan.base_year + 1 or plan.period[1] <= plan.period[0]:
                 errors.append(f"plans[{plan.code}]: period {plan.period} 与 base_year {plan.base_year} 不一致")
+            for code in rows:
+                due = self.indicator(code).due_year if code in indicator_codes else None
+                if due is not None and not plan.period[0] <= due <= plan.period[1]:
+                    errors.append(f"indicators[{code}].due_year: {due} 不在规划 {plan.code} 的规划期 {plan.period} 内")
         for project in self.projects:
             if project.plan not in plan_codes:
                 errors.append(f"projects[{project.code}].plan: 未知规划 {project.plan!r}")
@@ -577,7 +687,13 @@ def load_catalog(root: str | Path) -> Catalog:
     unit_entries += [dict(u, kind="town") for u in units_raw.get("towns") or []]
 
     data: dict[str, object] = {"units": _validate_list(units_path, unit_entries, Unit)}
-    optional_parts = {"indicators": Indicator, "plans": Plan, "projects": Project, "tasks": WorkTask}
+    optional_parts = {
+        "indicators": Indicator,
+        "measures": Measure,
+        "plans": Plan,
+        "projects": Project,
+        "tasks": WorkTask,
+    }
     for key, model in (*optional_parts.items(), ("campaigns", Campaign)):
         path, raw = part(key, optional=key in optional_parts)
         data[key] = _validate_list(path, raw or [], model)
