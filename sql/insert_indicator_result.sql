@@ -1,6 +1,8 @@
 INSERT INTO indicator_result (campaign_code, plan_code, seq, indicator_code, to_date_value, full_period_value,
                               schedule_share, schedule_expected, computed_rating, computed_reason, self_rating,
-                              analysis, source_units, source_submissions, conflict)
+                              analysis, source_units, source_submissions, conflict, trend_forecast,
+                              forecast_meets_target, trend_meets_target)
 VALUES (:campaign_code, :plan_code, :seq, :indicator_code, :to_date_value, :full_period_value,
         :schedule_share, :schedule_expected, :computed_rating, :computed_reason, :self_rating,
-        :analysis, :source_units, :source_submissions, :conflict)
+        :analysis, :source_units, :source_submissions, :conflict, :trend_forecast,
+        :forecast_meets_target, :trend_meets_target)

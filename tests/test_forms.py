@@ -21,7 +21,16 @@ def test_layout_follows_annex_columns_with_years_from_the_campaign(catalog, camp
 def test_emergency_form_has_only_its_rows_with_official_numbers_and_a_rating_dropdown(catalog, campaign, tmp_path):
     path = write_unit_form(catalog, campaign, catalog.unit("emergency"), tmp_path / "f.xlsx")
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["附件3", "附件4", "附件5", "附件6"]
+    assert workbook.sheetnames == ["附件3", "附件4", "附件5", "附件6", "基础数据表"]
+    figures = workbook["基础数据表"]
+    assert [figures.cell(2, c).value for c in range(1, 6)] == [
+        "序号",
+        "基础数据项",
+        "计量单位",
+        "2020年(基准年)",
+        "2021年",
+    ]
+    assert figures.cell(3, 2).value == "生产安全事故起数" and figures.cell(3, 3).value == "起"
     annex3 = workbook["附件3"]
     rows = [(annex3.cell(r, 1).value, annex3.cell(r, 2).value) for r in range(3, 9)]
     assert [seq for seq, _ in rows] == [1, 2, 3, 4, 8, 9]  # 5–7 belong to other units

@@ -5,7 +5,9 @@ The definitions, with worked examples, are in docs/assessment.md; this module is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from statistics import fmean, linear_regression
 
@@ -178,3 +180,70 @@ def trend_forecast(indicator: Indicator, plan: Plan, figures: Figures) -> float 
     if high is not None:
         value = min(value, high)
     return round(value, 2)
+
+
+# --- raw figures (基础数据) ----------------------------------------------------------------------------
+
+CELL_DECIMALS = Decimal("0.01")  # a computed cell is rounded as the form prints it, before it is rated
+
+
+@dataclass(frozen=True)
+class DerivedCell:
+    value: float
+    derivation: str  # the arithmetic with the raw figures, e.g. "(1 − 10/600 ÷ 12/560) × 100"
+    inputs: tuple[tuple[str, int, bool], ...]  # (measure, year, is_forecast) of every raw figure used
+
+
+def round_cell(value: float) -> float:
+    """Half-up to two decimals, as a clerk rounds 16.665 → 16.67 (not binary floating point's 16.66)."""
+    return float(Decimal(repr(value)).quantize(CELL_DECIMALS, rounding=ROUND_HALF_UP))
+
+
+def derive_cells(
+    indicator: Indicator, base_year: int, measures: Mapping[str, Mapping[tuple[int, bool], float]]
+) -> dict[tuple[int, bool], DerivedCell]:
+    """The yearly cells (and the forecast) of an indicator computed from the city's raw figures.
+
+    rate = numerator / denominator × scale (or numerator × scale); a decline cell is
+    (1 − rate(year) / rate(base year)) × 100. A year lacking a figure, or with a zero denominator (or a zero
+    base rate for a decline), gets no cell: nothing is guessed.
+    """
+    formula = indicator.formula
+    if formula is None:
+        return {}
+
+    def rate(key: tuple[int, bool]) -> tuple[float, str, tuple] | None:
+        numerator = measures.get(formula.numerator, {}).get(key)
+        if numerator is None:
+            return None
+        used = ((formula.numerator, *key),)
+        text = f"{numerator:g}"
+        value = numerator
+        if formula.denominator is not None:
+            denominator = measures.get(formula.denominator, {}).get(key)
+            if not denominator:
+                return None
+            used += ((formula.denominator, *key),)
+            text, value = f"{text}/{denominator:g}", numerator / denominator
+        if formula.scale != 1:
+            text, value = f"{text}×{formula.scale:g}", value * formula.scale
+        return value, text, used
+
+    cells: dict[tuple[int, bool], DerivedCell] = {}
+    base = rate((base_year, False)) if indicator.kind == "decline" else None
+    for key in sorted(measures.get(formula.numerator, {})):
+        if key[0] <= base_year:
+            continue
+        current = rate(key)
+        if current is None:
+            continue
+        if indicator.kind == "decline":
+            if base is None or base[0] == 0:
+                continue
+            value = (1 - current[0] / base[0]) * 100
+            derivation = f"(1 − {current[1]} ÷ {base[1]}) × 100"
+            inputs = current[2] + base[2]
+        else:
+            value, derivation, inputs = current
+        cells[key] = DerivedCell(round_cell(value), derivation, inputs)
+    return cells

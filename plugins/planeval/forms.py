@@ -79,6 +79,31 @@ def _indicator_layout(form: TableForm, plan: Plan, campaign: Campaign) -> tuple[
     return tuple(columns)
 
 
+def figures_layout(catalog: Catalog, campaign: Campaign) -> list[Column]:
+    """Columns of the 基础数据表: the base year, the actual years and the forecast of the campaign's plans."""
+    plan = catalog.campaign_plans(campaign)[0]
+    return list(_figures_layout(catalog.forms.figures_table, plan, campaign))
+
+
+@lru_cache(maxsize=64)
+def _figures_layout(form: TableForm, plan: Plan, campaign: Campaign) -> tuple[Column, ...]:
+    first_year, last_year = plan.period
+    data_year = min(campaign.data_year, last_year)
+    columns: list[Column] = []
+    for spec in form.columns:
+        if spec.key == "base":
+            columns.append(Column("base", *_expand(form, "base", year=plan.base_year), spec.required, plan.base_year))
+        elif spec.key == "actual":
+            for year in range(first_year, data_year + 1):
+                columns.append(Column(f"y{year}", *_expand(form, "actual", year=year), spec.required, year))
+        elif spec.key == "forecast":
+            if data_year < last_year:
+                columns.append(Column("forecast", *_expand(form, "forecast", year=last_year), spec.required, last_year))
+        else:
+            columns.append(Column(spec.key, *_expand(form, spec.key), spec.required))
+    return tuple(columns)
+
+
 def project_layout(catalog: Catalog) -> list[Column]:
     return row_table_layout(catalog.forms.project_table)
 
@@ -107,7 +132,12 @@ def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit, form: str = 
 def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: Path) -> list[Path]:
     """Every pre-filled workbook the unit owes in the campaign (one file per form: each has its own due
     date and its own receipt); existing files are kept, so a unit's own edits are never overwritten."""
-    writers = {"indicator_table": write_unit_form, "task_table": write_task_form, "contacts": write_contacts_form}
+    writers = {
+        "indicator_table": write_unit_form,
+        "task_table": write_task_form,
+        "contacts": write_contacts_form,
+        "figures_table": write_figures_form,
+    }
     written = []
     for form in catalog.expected_forms(campaign, unit):
         if form not in writers:
@@ -183,6 +213,52 @@ def write_contacts_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: 
         return None
     categories = [plan.short_name for plan in catalog.campaign_plans(campaign)] or [campaign.name]
     return _write_row_table(path, unit, form, form.label, [{"name": c} for c in categories])
+
+
+def write_figures_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """A town's 基础数据表: the raw figures of its area that the city's figures are summed from."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if not _add_figures_sheet(workbook, catalog, campaign, unit):
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _add_figures_sheet(workbook, catalog: Catalog, campaign: Campaign, unit: Unit) -> bool:
+    """Append the 基础数据 sheet (the unit's measures, base year first); False when it reports none."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    form = catalog.forms.figures_table
+    measures = catalog.measures_of_unit(unit.code, campaign.plans) if form and campaign.plans else []
+    if not measures:
+        return False
+    layout = figures_layout(catalog, campaign)
+    sheet = workbook.create_sheet(form.label[:31])
+    sheet.cell(row=1, column=1, value=f"{catalog.city}{period_label(campaign)}{form.label}").font = Font(
+        bold=True, size=14
+    )
+    sheet.cell(row=1, column=max(len(layout) - 1, 2), value=f"填报单位:{unit.name}")
+    for index, column in enumerate(layout, start=1):
+        cell = sheet.cell(row=2, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = 36 if column.key in ("name", "note") else 12
+    for offset, measure in enumerate(measures):
+        values = {"seq": offset + 1, "name": measure.name, "unit": measure.unit}
+        for index, column in enumerate(layout, start=1):
+            sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
+    sheet.cell(
+        row=4 + len(measures),
+        column=1,
+        value="填表说明:填写本单位(本区域)的基础数据原始数值(起数、人数、金额等),不填百分比;"
+        "已在指标表中填写比率或降幅的,基础数据可供核对。",
+    )
+    return True
 
 
 def write_unit_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
@@ -294,6 +370,7 @@ def write_unit_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path
         sheet.cell(row=4 + len(projects), column=1, value=f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
     if not wrote_any:
         return None
+    _add_figures_sheet(workbook, catalog, campaign, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

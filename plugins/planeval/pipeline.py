@@ -143,6 +143,8 @@ def _form_of(item: Received, workbook: ParsedWorkbook | None) -> str:
             return form
     if "contacts" in tables:
         return "contacts"
+    if "figures" in tables:  # a town's 基础数据表 on its own (departments send it inside the indicator form)
+        return "figures_table"
     return item.form
 
 

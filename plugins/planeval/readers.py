@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planeval.catalog import Campaign, Catalog, Plan, normalise_text
-from planeval.forms import Column, indicator_layout, project_layout, row_table_layout
+from planeval.catalog import Campaign, Catalog, Indicator, Plan, normalise_text
+from planeval.forms import Column, figures_layout, indicator_layout, project_layout, row_table_layout
 from planeval.intake import Issue
 
 HEADER_SCAN_ROWS = 15
@@ -56,6 +56,7 @@ class ParsedWorkbook:
     project_rows: list[TableRow] = field(default_factory=list)
     task_rows: list[TableRow] = field(default_factory=list)
     contact_rows: list[TableRow] = field(default_factory=list)
+    figure_rows: list[TableRow] = field(default_factory=list)  # 基础数据: raw figures by measure
     sheets: list[SheetColumns] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
@@ -285,6 +286,7 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         "project": _read_project_sheet,
         "task": _read_row_table_sheet,
         "contacts": _read_row_table_sheet,
+        "figures": _read_figures_sheet,
     }
     names = {kind: _name_headers(catalog, kind) for kind in readers}
     for sheet_name, sheet in sheets.items():
@@ -305,6 +307,7 @@ _FORM_OF_TABLE = {
     "project": "project_table",
     "task": "task_table",
     "contacts": "contacts",
+    "figures": "figures_table",
 }
 
 
@@ -344,6 +347,13 @@ def _read_project_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header
     _collect_rows(catalog, plan, sheet_name, sheet, header_index, project_layout(catalog), "project", parsed)
 
 
+def _read_figures_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    """A 基础数据 sheet: raw figures by measure, base year first (no plan: measures serve every plan)."""
+    if not campaign.plans:
+        return
+    _collect_rows(catalog, None, sheet_name, sheet, header_index, figures_layout(catalog, campaign), kind, parsed)
+
+
 def _read_row_table_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
     """Tables that belong to no plan: the work-point progress table and the contacts form (附件7)."""
     layout = row_table_layout(getattr(catalog.forms, _FORM_OF_TABLE[kind]))
@@ -376,7 +386,7 @@ def _collect_rows(
     )
     if "name" not in mapping:
         return
-    fixed = {"seq", "name", "target", "attribute", "responsible", "lead", "cooperating", "role"}
+    fixed = {"seq", "name", "target", "attribute", "responsible", "lead", "cooperating", "role", "unit"}
     value_keys = [c.key for c in layout if c.key not in fixed]
     for offset, row in enumerate(body):
         label = cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
@@ -399,6 +409,9 @@ def _row_code(catalog: Catalog, plan: Plan | None, kind: str, label: str, cells:
     if kind == "project":
         project = catalog.match_project(label, plan.code)
         return (project.code if project else None), parsed.project_rows
+    if kind == "figures":
+        measure = catalog.match_measure(label)
+        return (measure.code if measure else None), parsed.figure_rows
     if kind == "task":
         task = catalog.match_task(label)
         if task is None and "seq" in cells:  # the 序号 column holds the point's number ("10-一")
@@ -410,6 +423,15 @@ def _row_code(catalog: Catalog, plan: Plan | None, kind: str, label: str, cells:
         (p for p in catalog.plans if wanted in {normalise_text(p.name), normalise_text(p.short_name)}), None
     )
     return (plan_match.code if plan_match else None), parsed.contact_rows
+
+
+def indicator_number(indicator: Indicator | None, raw: object) -> tuple[float | None, str, bool]:
+    """A yearly cell of an indicator row as a number: a qualitative indicator's scale word (基本建成) is
+    its rank on the stated scale; anything else is read by ``normalise_number``."""
+    if indicator is not None and indicator.kind == "qualitative":
+        rank = indicator.scale_rank(cell_text(raw))
+        return (float(rank), str(rank), False) if rank is not None else (None, "", False)
+    return normalise_number(raw)
 
 
 def normalise_number(raw: object) -> tuple[float | None, str, bool]:

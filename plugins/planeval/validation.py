@@ -22,9 +22,9 @@ import pandas as pd
 
 from planeval.assessment import period_figure
 from planeval.catalog import Campaign, Catalog, Indicator, normalise_text
-from planeval.forms import Column, indicator_layout, year_columns
+from planeval.forms import Column, figures_layout, indicator_layout, year_columns
 from planeval.intake import Issue, Received, Verdict
-from planeval.readers import ParsedWorkbook, TableRow, cell_text, normalise_number
+from planeval.readers import ParsedWorkbook, TableRow, cell_text, indicator_number, normalise_number
 from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics
 
 SUITES = (
@@ -185,6 +185,7 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
             indicator = catalog.indicator(row.code) if row.code else None
             rating = _none_if_blank(row.text("self_rating"))
             analysed = bool(row.text("analysis")) or (indicator is not None and _mentions(documents, indicator))
+            qualitative = indicator is not None and indicator.kind == "qualitative"
             rows.append(
                 {
                     "submission_id": sid,
@@ -195,6 +196,9 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                     "unit_indicator": f"{unit}|{row.code}" if row.code else None,
                     "self_rating": rating,
                     "analysis_ok": rating != LAGGING or analysed,
+                    # a qualitative rating stands on its evidence: the 分析说明 must say what was built/done
+                    "evidence_ok": bool(row.text("analysis")) if qualitative else None,
+                    "analysis_column": _column_of(row, "analysis") or row.cells["name"].column,
                     "data_year_text": _none_if_blank(row.text(data_year_key)),
                     "forecast_text": _none_if_blank(row.text("forecast")),
                     "forecast_column": _column_of(row, "forecast"),
@@ -211,7 +215,8 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                 cell = row.cells.get(column.key)
                 if cell is None or not cell_text(cell.raw):
                     continue
-                value, number_text, _ = normalise_number(cell.raw)
+                on_scale = qualitative  # period cells of a scale hold a scale word too
+                value, number_text, _ = indicator_number(indicator if on_scale else None, cell.raw)
                 cells.append(
                     {
                         "submission_id": sid,
@@ -222,12 +227,15 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                         "indicator_code": row.code,
                         "year": column.year,
                         "raw_text": cell_text(cell.raw),
-                        "number_text": number_text,
+                        "number_text": number_text or None if on_scale else number_text,
                         "value": value,
                         "min_allowed": low,
                         "max_allowed": high,
+                        "scale_ok": value is not None if on_scale else None,
+                        "scale_text": "、".join(indicator.scale) if on_scale else None,
                     }
                 )
+        cells += _figure_cells(catalog, campaign, sid, parsed)
         for row in parsed.project_rows:
             projects.append(
                 {
@@ -256,6 +264,8 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
             "raw_text",
             "number_text",
             *float_columns,
+            "scale_ok",
+            "scale_text",
         ],
     )
     cells_frame[float_columns] = cells_frame[float_columns].astype("float64")
@@ -270,6 +280,39 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
 
 
 LAGGING = "滞后预期"  # the self-rating that needs an analysis (附件3/4 填表说明)
+
+
+def _figure_cells(catalog: Catalog, campaign: Campaign, sid: str, parsed: ParsedWorkbook) -> list[dict]:
+    """The 基础数据 cells, checked by the same cell suite: numbers, never negative (counts, amounts)."""
+    if not parsed.figure_rows:
+        return []
+    layout = figures_layout(catalog, campaign)
+    records = []
+    for row in parsed.figure_rows:
+        for column in year_columns(layout):
+            cell = row.cells.get(column.key)
+            if cell is None or not cell_text(cell.raw):
+                continue
+            value, number_text, _ = normalise_number(cell.raw)
+            records.append(
+                {
+                    "submission_id": sid,
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "column": cell.column,
+                    "header": f"{row.label}”“{column.header}",
+                    "indicator_code": None,
+                    "year": column.year,
+                    "raw_text": cell_text(cell.raw),
+                    "number_text": number_text,
+                    "value": value,
+                    "min_allowed": 0.0,
+                    "max_allowed": None,
+                    "scale_ok": None,
+                    "scale_text": None,
+                }
+            )
+    return records
 
 
 def period_columns(layout: list[Column]) -> list[Column]:
@@ -427,6 +470,17 @@ def _issue_order(issue: Issue) -> tuple:
 
 def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
     """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
+    for row in submission.parsed.figure_rows:
+        if row.code is None:
+            verdict.errors.append(
+                Issue(
+                    "unknown_measure",
+                    f"基础数据项“{row.label}”不在目录中,请勿修改下发表格中的数据项名称",
+                    row.sheet,
+                    row.row,
+                    row.cells["name"].column,
+                )
+            )
     seen: dict[str, tuple[str, dict[str, float | None]]] = {}
     for row in submission.parsed.indicator_rows:
         if not row.code:
@@ -438,7 +492,8 @@ def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission,
             cell = row.cells.get(column.key)
             if cell is None:
                 continue
-            value, normalised, changed = normalise_number(cell.raw)
+            on_scale = indicator.kind == "qualitative"
+            value, normalised, changed = indicator_number(indicator if on_scale else None, cell.raw)
             values[column.key] = value
             if value is not None and changed:
                 verdict.warnings.append(
@@ -460,8 +515,9 @@ def _python_checks(catalog: Catalog, campaign: Campaign, submission: Submission,
                         cell.column,
                     )
                 )
-        _check_periods(catalog, campaign, row, indicator, layout, values, verdict)
-        _check_outliers(row, indicator, layout, values, verdict)
+        if indicator.kind != "qualitative":  # ranks on a scale have no average, trend or outlier
+            _check_periods(catalog, campaign, row, indicator, layout, values, verdict)
+            _check_outliers(row, indicator, layout, values, verdict)
         _check_changes(row, indicator, layout, values, submission.previous, verdict)
         if row.code in seen:
             first_sheet, first_values = seen[row.code]

@@ -1,0 +1,1 @@
+DELETE FROM mart_indicator_cell WHERE campaign_code = :campaign_code

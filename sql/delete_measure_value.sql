@@ -1,0 +1,1 @@
+DELETE FROM measure_value WHERE campaign_code = :campaign_code
