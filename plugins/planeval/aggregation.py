@@ -409,7 +409,8 @@ def _add_derived(catalog: Catalog, indicator, base_year: int, measures: MeasureV
             figures[key] = (cell.value, lineage, "derived", cell.derivation)
         elif abs(figures[key][0] - cell.value) > DERIVED_TOLERANCE:
             year = f"{key[0]}年{'预测值' if key[1] else ''}"
-            notes.append(f"{year}:填报 {figures[key][0]:g},按基础数据计算为 {cell.value:g}({cell.derivation})")
+            shown = f"{cell.value:g}" + (f"({cell.derivation})" if cell.derivation != f"{cell.value:g}" else "")
+            notes.append(f"{year}:填报 {figures[key][0]:g},按基础数据计算为 {shown}")
     return notes
 
 

@@ -13,7 +13,14 @@ from pathlib import Path
 import yaml
 
 from planeval.catalog import Campaign, Catalog, Indicator, Unit
-from planeval.forms import form_filename, indicator_layout, project_layout, write_contacts_form, write_unit_form
+from planeval.forms import (
+    figures_layout,
+    form_filename,
+    indicator_layout,
+    project_layout,
+    write_contacts_form,
+    write_unit_form,
+)
 from planeval.settings import Settings
 
 
@@ -89,9 +96,27 @@ def fill_form(
                     progress = texts.get("progress", "按计划推进,完成约{percent}%。").format(percent=percent)
                     sheet.cell(row=row, column=column_of["progress"], value=progress)
                     sheet.cell(row=row, column=column_of["results"], value=texts.get("results", "阶段性成果已形成。"))
+    _fill_figures(catalog, campaign, workbook, spec.get("figures") or {})
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
     return target
+
+
+def _fill_figures(catalog: Catalog, campaign: Campaign, workbook, figures: dict[str, list[float]]) -> None:
+    """Type the demo's raw figures into the form's 基础数据表 sheet, where the unit has one."""
+    form = catalog.forms.figures_table
+    if form is None or form.label[:31] not in workbook.sheetnames:
+        return
+    sheet = workbook[form.label[:31]]
+    layout = figures_layout(catalog, campaign)
+    name_column = next(i for i, c in enumerate(layout, start=1) if c.key == "name")
+    years = [(i, c) for i, c in enumerate(layout, start=1) if c.year is not None]
+    for row in range(3, sheet.max_row + 1):
+        measure = catalog.match_measure(str(sheet.cell(row=row, column=name_column).value or ""))
+        if measure is None or measure.code not in figures:
+            continue
+        for (index, _), value in zip(years, figures[measure.code], strict=False):
+            sheet.cell(row=row, column=index, value=value)
 
 
 def write_summary_docx(catalog: Catalog, campaign: Campaign, unit: Unit, target: Path) -> Path:
