@@ -92,3 +92,24 @@ def test_refresh_is_idempotent(db_url, home, catalog, campaign, tmp_path):
     first = _results(db_url)
     pipeline.refresh_results()
     assert _results(db_url) == first
+
+
+def test_a_decline_typed_year_on_year_is_recognised_from_the_raw_figures(catalog):
+    """Raw accidents 200 (2020), 180 (2023), 171 (2024): against 2020 the 2024 decline is 14.5%; the unit
+    typed 5 — the decline on 2023. Its cell stands, and the note tells the office what went wrong."""
+    from planeval.aggregation import _add_derived
+
+    indicator = catalog.indicator("accident_count_decline")
+    measures = {
+        "accidents": {
+            (2020, False): (200, "s:基础数据表!D3"),
+            (2023, False): (180, "s:基础数据表!G3"),
+            (2024, False): (171, "s:基础数据表!H3"),
+        }
+    }
+    figures = {(2024, False): (5.0, "s:附件3!H3", "reported", None)}
+    notes = _add_derived(catalog, indicator, 2020, measures, figures)
+    assert notes == [
+        "2024年:填报 5,按基础数据计算为 14.5 = (1 − 171 ÷ 200) × 100,疑似按较上年(同比)降幅填报,应为较2020年降幅"
+    ]
+    assert figures[(2023, False)][:3] == (10.0, "s:基础数据表!G3;s:基础数据表!D3", "derived")

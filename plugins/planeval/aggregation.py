@@ -409,8 +409,13 @@ def _add_derived(catalog: Catalog, indicator, base_year: int, measures: MeasureV
             figures[key] = (cell.value, lineage, "derived", cell.derivation)
         elif abs(figures[key][0] - cell.value) > DERIVED_TOLERANCE:
             year = f"{key[0]}年{'预测值' if key[1] else ''}"
-            shown = f"{cell.value:g}" + (f"({cell.derivation})" if cell.derivation != f"{cell.value:g}" else "")
-            notes.append(f"{year}:填报 {figures[key][0]:g},按基础数据计算为 {shown}")
+            shown = f"{cell.value:g}" + (f" = {cell.derivation}" if cell.derivation != f"{cell.value:g}" else "")
+            hint = ""
+            if indicator.kind == "decline" and not key[1]:  # the usual slip: a decline on the year before
+                on_last_year = derive_cells(indicator, key[0] - 1, plain).get(key)
+                if on_last_year and abs(on_last_year.value - figures[key][0]) <= DERIVED_TOLERANCE:
+                    hint = f",疑似按较上年(同比)降幅填报,应为较{indicator.base_year or base_year}年降幅"
+            notes.append(f"{year}:填报 {figures[key][0]:g},按基础数据计算为 {shown}{hint}")
     return notes
 
 
