@@ -3,7 +3,11 @@
 
 Triggered by the office (市安委办) from the Airflow UI form: rebuild the municipal 附件3/附件4 tables from
 the latest accepted submission of every unit, compute 年均/累计, 序时进度 and the ratings, and render the
-summary assessment report (framework of 附件1) as Word under `reports/<campaign>/`.
+document set as Word under `reports/<campaign>/`, marked 征求意见稿.
+
+The run then **waits for the office's approval** (Required Actions in the UI, or `planeval approve`):
+批准 writes the final, unmarked documents; 驳回 fails `write_final_report` with the reviewer's 意见, so the
+run shows it, and the draft stays for the next round. docs/approval.md.
 
 Logic lives in `planeval.pipeline`; this file only wires tasks.
 """
@@ -12,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import Param, dag, task
+
+from planeval.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT  # stdlib only: cheap to parse
 
 WAREHOUSE_POOL = "planeval_warehouse"
 
@@ -52,7 +59,6 @@ WAREHOUSE_POOL = "planeval_warehouse"
             title="年度数据截止日期",
             description="年度数据截止日期,其年份即数据年度(通知:截止2024年12月31日)",
         ),
-        "final": Param(False, type="boolean", title="定稿", description="勾选则生成定稿;默认生成“征求意见稿”"),
     },
 )
 def year_end_assessment():
@@ -65,14 +71,37 @@ def year_end_assessment():
         )
 
     @task
-    def render_report(aggregated: dict, params: dict | None = None) -> list[str]:
+    def render_draft(aggregated: dict, params: dict | None = None) -> dict:
         from planeval import pipeline
 
-        return pipeline.render_reports(
-            aggregated["campaign"], None, params["plans"] or None, params["data_cutoff"], draft=not params["final"]
+        paths = pipeline.render_reports(aggregated["campaign"], None, params["plans"] or None, params["data_cutoff"])
+        return {"campaign": aggregated["campaign"], "paths": paths, "summary": pipeline.approval_summary(aggregated)}
+
+    draft = render_draft(aggregate_indicators())
+    approval = HITLOperator(
+        task_id=APPROVAL_TASK,
+        subject="请审核评估报告(征求意见稿)",
+        body=(
+            "{{ ti.xcom_pull(task_ids='render_draft')['summary'] }}\n\n"
+            "征求意见稿:\n{% for p in ti.xcom_pull(task_ids='render_draft')['paths'] %}- {{ p }}\n{% endfor %}\n"
+            "请核对主要指标、滞后指标分析和自评与测算不一致的指标。“批准”后生成定稿(去除征求意见稿标记);"
+            "“驳回”请在“意见”中写明修改要求。"
+        ),
+        options=[APPROVE, REJECT],
+        params={COMMENT: Param("", type="string", title="审核意见", description="驳回时必填:需要修改的内容")},
+    )
+
+    @task
+    def write_final_report(draft_result: dict, params: dict | None = None, ti=None) -> list[str]:
+        from planeval import pipeline
+
+        decision = ti.xcom_pull(task_ids=APPROVAL_TASK)
+        return pipeline.finish_after_approval(
+            draft_result["campaign"], params["plans"] or None, params["data_cutoff"], decision
         )
 
-    render_report(aggregate_indicators())
+    draft >> approval
+    write_final_report(draft) << approval
 
 
 year_end_assessment()

@@ -101,9 +101,21 @@ def _check_demo(home: Path, warehouse_url: str, metadata_url: str, stdout: str) 
     assert conflicts == 2
 
     # The report: framework of 附件1, both annex tables, drafted sentences, department text kept literally.
-    (report,) = (home / "reports" / "haian_2025_summary").glob("*.docx")
+    # The office approved through the REST API (as the demo's reviewer): the final, unmarked report exists.
+    metadata = create_engine(metadata_url)
+    with metadata.connect() as connection:
+        answer = connection.execute(text("SELECT chosen_options, params_input, responded_by FROM hitl_detail")).one()
+    metadata.dispose()
+    chosen, comment, who = (json.loads(v) if isinstance(v, str) else v for v in answer)
+    assert chosen == ["批准"] and comment == {"意见": "演示:自动批准"} and who["name"] == "office"
+    assert "(审核:office 批准)" in stdout
+    folder = home / "reports" / "haian_2025_summary"
+    (draft,) = folder.glob("*征求意见稿*.docx")
+    (report,) = folder.glob("*定稿*.docx")
+    assert "征求意见稿" in "\n".join(p.text for p in Document(str(draft)).paragraphs)
     document = Document(str(report))
     body = "\n".join(p.text for p in document.paragraphs)
+    assert "征求意见稿" not in body
     assert "一、规划实施总体进展情况" in body and "三、规划目标任务完成情况预测及对策建议" in body
     assert "生产安全事故起数2024年较2020年下降16.6%(目标>15),已提前实现规划目标。" in body
     assert "强化“安全&发展”双线考核,严防{{重大事故}}" in body

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 
 from planeval.settings import disable_gx_analytics
@@ -127,7 +129,8 @@ def cmd_year_end(args: argparse.Namespace) -> int:
     from planeval import pipeline
 
     plans = args.plan or None
-    paths = pipeline.run_year_end(args.year, args.campaign, plans, args.data_cutoff, draft=not args.final)
+    # outside Airflow only the draft: the final report is written after the office's approval in the DAG
+    paths = pipeline.run_year_end(args.year, args.campaign, plans, args.data_cutoff)
     print("评估报告已生成:")
     for path in paths:
         print(f"  {path}")
@@ -157,8 +160,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"collect_submissions 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
         conf = {"campaign": campaign.code, "year": campaign.year, "data_cutoff": campaign.data_cutoff.isoformat()}
-        state = airflow_runner.run_dag("year_end_assessment", env, log_path, conf)
-        print(f"[4/4] year_end_assessment 运行结果:{state}")
+        state, answer = airflow_runner.run_dag_answering_approval(
+            "year_end_assessment", env, log_path, conf, approve=True, comment="演示:自动批准"
+        )
+        reviewer = (answer.get("responded_by") or {}).get("name", "")
+        print(f"[4/4] year_end_assessment 运行结果:{state}(审核:{reviewer} {'、'.join(answer['chosen_options'])})")
         if state != "success":
             print(f"year_end_assessment 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
@@ -169,6 +175,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"  {path}")
     return 0 if paths else 1
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Answer the year-end run's approval through Airflow's REST API, as a reviewer clicking in the UI."""
+    from planeval.approval import AirflowApi
+
+    password = os.environ.get("PLANEVAL_API_PASSWORD") or getpass.getpass(f"{args.user} 的 Airflow 密码:")
+    api = AirflowApi(args.api_url, args.user, password)
+    pending = api.pending("year_end_assessment")
+    if not pending:
+        print("没有等待审核的年终评估运行。")
+        return 1
+    item = pending[0]
+    print(f"{item.subject}\n{item.body}")
+    answer = api.answer(item, approve=not args.reject, comment=args.comment or "")
+    print(f"已{'、'.join(answer['chosen_options'])}(运行 {item.run_id},意见:{args.comment or '无'})")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     contacts.add_argument("--json", action="store_true", help="以 JSON 输出")
     contacts.set_defaults(func=cmd_contacts)
 
+    approve = sub.add_parser("approve", help="审核年终评估报告:批准生成定稿,或驳回并写明意见(经 Airflow API)")
+    approve.add_argument("--api-url", default="http://127.0.0.1:8080", help="Airflow API 地址")
+    approve.add_argument("--user", default="office", help="Airflow 用户名(密码取 PLANEVAL_API_PASSWORD 或提示输入)")
+    approve.add_argument("--reject", action="store_true", help="驳回(默认批准)")
+    approve.add_argument("--comment", help="审核意见(驳回时写明修改要求)")
+    approve.set_defaults(func=cmd_approve)
+
     monitor = sub.add_parser("monitor", help="报送监测:按时、逾期、仅有退回、未报送;生成统计表与催报通知")
     monitor.add_argument("--campaign", help="评估任务代码(默认:当日正在进行的任务)")
     monitor.add_argument("--as-of", help="统计日期,如 2025-06-17(默认:今天,北京时间)")
@@ -207,7 +237,6 @@ def build_parser() -> argparse.ArgumentParser:
     year_end.add_argument("--campaign", help="评估任务代码")
     year_end.add_argument("--plan", action="append", help="只评估某个规划(可重复),默认全部")
     year_end.add_argument("--data-cutoff", help="年度数据截止日期,如 2024-12-31")
-    year_end.add_argument("--final", action="store_true", help="生成定稿(不加“征求意见稿”标记)")
     year_end.set_defaults(func=cmd_year_end)
 
     demo = sub.add_parser("demo", help="演示:建立文件夹、放入演示报送、经 Airflow 收取并生成报告")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from planeval import monitor
 from planeval.aggregation import aggregate, stage_submission
+from planeval.approval import ReportRejected, decision_of
 from planeval.catalog import Campaign, Catalog, load_catalog
 from planeval.forms import write_unit_forms
 from planeval.intake import (
@@ -405,6 +406,30 @@ def render_reports(
         output = folder / f"{campaign.name}(工作要点汇总).xlsx"
         written.append(write_task_summary(engine, catalog, campaign, output))
     return [str(path) for path in written]
+
+
+def approval_summary(aggregated: dict) -> str:
+    """The headline figures the reviewer sees beside the approval buttons."""
+    _, catalog, campaign = context(aggregated["campaign"])
+    return (
+        f"{catalog.city}{campaign.name}:已汇总 {aggregated['submissions_used']} 份报送,"
+        f"{aggregated['indicator_rows']} 项指标(有数据 {aggregated['indicators_with_data']} 项),"
+        f"其中滞后预期 {aggregated['lagging']} 项。"
+    )
+
+
+def finish_after_approval(
+    campaign_code: str, plans: list[str] | None, data_cutoff: str | None, response: dict | None
+) -> list[str]:
+    """After the office's answer: 批准 → the final, unmarked documents; 驳回 → ReportRejected with the 意见,
+    so the run fails visibly and the draft stays for the next round."""
+    approved, comment, who = decision_of(response)
+    if not approved:
+        raise ReportRejected(
+            f"评估报告被{who}驳回,意见:{comment.rstrip('。;；') or '(未填写)'}。"
+            "征求意见稿保留,修改后请重新运行年终评估。"
+        )
+    return render_reports(campaign_code, None, plans, data_cutoff, draft=False)
 
 
 def run_year_end(
