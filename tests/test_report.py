@@ -82,11 +82,15 @@ def test_annex_tables_hold_every_indicator_with_values_and_ratings(rendered):
 
 def test_lagging_list_conflicts_and_department_text_come_out_literally(rendered):
     text = "\n".join(_paragraphs(Document(str(rendered))))
-    assert "经测算,有3项指标进度滞后于预期:" in text
+    assert "经测算,有3项指标进度滞后于预期(逐项分析见附件1):" in text
     assert (
-        "渔业船舶生产安全事故死亡人数累计下降(%)(安全生产规划,责任单位:市农业农村局):当前 10,低于序时进度要求的 12"
-        in text
+        "渔业船舶生产安全事故死亡人数累计下降(%)(安全生产规划,责任单位:市农业农村局):"
+        "2024年为10%,按序时进度应达到12%,相差2个百分点。" in text
     )
+    # 附件1 analyses each lagging indicator: gap, forecasts and the unit's own explanation
+    appendix = text[text.index("滞后预期指标分析") :]
+    assert f"责任单位分析说明:{NASTY}" in appendix  # the fixture's unit typed &, <, {{ and {% here
+    assert "责任单位预测2025年为12%,按历年趋势外推为" in appendix
     assert NASTY in text  # &, <, {{ and {% survive as typed
     assert "道路运输生产安全事故死亡人数下降(%):2024年:市公安局填报 18,市交通运输局填报 17.5。" in text
     assert "尚未报送或报送未通过校验的单位" in text and "市住建局" in text

@@ -1,7 +1,14 @@
-"""Bootstrap ``templates/summary_report.docx``, the docxtpl template of the municipal report.
+"""Bootstrap the docxtpl templates under ``templates/``: the summary report, the reminder, the per-unit
+feedback letter, the key-project tables (附件5/附件6) and the per-project sheet (附件2).
 
-The committed .docx is the source of truth and the office edits it in Word; run this only to recreate
-it from scratch (``.venv/bin/python tools/build_templates.py``), then re-apply any edits made in Word.
+The committed .docx files are the source of truth and the office edits them in Word; run this only to
+recreate them from scratch (``.venv/bin/python tools/build_templates.py``), then re-apply edits made in Word.
+
+Formatting follows GB/T 9704-2012 (党政机关公文格式): A4, margins 37/35/28/26 mm, title 方正小标宋简体 二号,
+body 仿宋_GB2312 三号 with a fixed 28 pt line, 黑体 / 楷体_GB2312 for first / second-level headings, digits
+in Times New Roman, page numbers “— 1 —” in 宋体 四号 outside (odd pages right, even pages left). Fonts an
+office PC may lack carry alternative names in the font table (仿宋, 楷体, 黑体, 宋体); docker/fonts.conf maps
+them to Noto CJK for LibreOffice on servers.
 """
 
 from __future__ import annotations
@@ -12,17 +19,22 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
+PAGE_NUMBER_FONT, LATIN_FONT = "宋体", "Times New Roman"
+# Word shows the alternative when the named font is missing (a PC without the GB2312 font pack)
+ALTERNATIVE_FONTS = {BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体", TITLE_FONT: "华文中宋", HEADING_FONT: "SimHei"}
 
 
 def _font(run_or_style, name: str, size: float | None = None, bold: bool = False) -> None:
+    """East-Asian text in ``name``, digits and Latin letters in Times New Roman (GB/T 9704 §7)."""
     font = run_or_style.font
-    font.name = name
+    font.name = LATIN_FONT
     font.bold = bold
     if size:
         font.size = Pt(size)
@@ -32,8 +44,106 @@ def _font(run_or_style, name: str, size: float | None = None, bold: bool = False
     if fonts is None:
         fonts = properties.makeelement(qn("w:rFonts"), {})
         properties.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _page_setup(section, landscape: bool = False) -> None:
+    """A4 with the GB/T 9704 margins (turned with the page for landscape annex tables)."""
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28)  # the number sits 7 mm below the text block (35 mm − 7 mm)
+
+
+def _page_number(paragraph) -> None:
+    """“— 1 —”: em dashes around a PAGE field, 宋体 四号 (14 pt)."""
+    paragraph.add_run("— ")
+    begin, instruction, end = (OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar"))
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    end.set(qn("w:fldCharType"), "end")
+    field = paragraph.add_run()
+    field._r.append(begin)
+    field._r.append(instruction)
+    field._r.append(end)
+    paragraph.add_run(" —")
+    for run in paragraph.runs:
+        _font(run, PAGE_NUMBER_FONT, 14)
+
+
+def _footers(document, section) -> None:
+    """Page numbers outside: right on odd pages, left on even pages, one character in from the edge."""
+    document.settings.odd_and_even_pages_header_footer = True
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = Pt(14)
+    _page_number(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(14)
+    _page_number(even)
+
+
+def _draft_header(section) -> None:
+    """A draft says so on every page, so a printed page cannot pass for the final text."""
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(paragraph.add_run("{% if draft %}征求意见稿{% endif %}"), HEADING_FONT, 12)
+
+
+def _alternative_font_names(document) -> None:
+    """Add the named fonts to the font table with an alternative name Word falls back to."""
+    font_table = next(
+        (rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable")), None
+    )
+    if font_table is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(font_table.blob)
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for name, alternative in ALTERNATIVE_FONTS.items():
+        font = etree.SubElement(root, f"{{{namespace}}}font", {f"{{{namespace}}}name": name})
+        etree.SubElement(font, f"{{{namespace}}}altName", {f"{{{namespace}}}val": alternative})
+        etree.SubElement(font, f"{{{namespace}}}charset", {f"{{{namespace}}}val": "86"})  # GB2312
+    font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def official_document(draft_header: bool = False):
+    """A new GB/T 9704 document: A4, margins, body font, page numbers, alternative font names."""
+    document = Document()
+    _font(document.styles["Normal"], BODY_FONT, 16)
+    section = document.sections[0]
+    _page_setup(section)
+    _footers(document, section)
+    if draft_header:
+        _draft_header(section)
+    _alternative_font_names(document)
+    return document
+
+
+def _heading(document, text: str, level: int = 1):
+    """一、 in 黑体, (一) in 楷体_GB2312, as body-size lines (GB/T 9704 §7.3.3)."""
+    return _paragraph(document, text, font=HEADING_FONT if level == 1 else SUBHEADING_FONT)
+
+
+def _annex_label(document, text: str) -> None:
+    """附件N at the top left in 黑体 三号, as GB/T 9704 §8.2 places it."""
+    _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.LEFT, font=HEADING_FONT, indent=False)
 
 
 def _paragraph(
@@ -100,21 +210,20 @@ def _indicator_table(document) -> None:
 
 
 def build_summary_report(path: Path) -> Path:
-    document = Document()
-    normal = document.styles["Normal"]
-    _font(normal, BODY_FONT, 16)
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    """The municipal summary report in the framework of 附件1, then the annexes: the lagging-indicator
+    analysis, the trend charts and the filled 附件3/附件4 on landscape pages."""
+    document = official_document(draft_header=True)
 
-    _paragraph(document, "内部资料 注意保密", align=WD_ALIGN_PARAGRAPH.LEFT, font=HEADING_FONT, size=14)
+    _paragraph(document, "内部资料 注意保密", align=WD_ALIGN_PARAGRAPH.LEFT, font=HEADING_FONT, indent=False)
     _paragraph(document, "{{ title }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22)
     _paragraph(document, "{% if draft %}(征求意见稿){% endif %}", align=WD_ALIGN_PARAGRAPH.CENTER, font=SUBHEADING_FONT)
-    _paragraph(document, "{{ office }}  {{ generated_on }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=SUBHEADING_FONT)
+    _paragraph(document, "{{ office }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=SUBHEADING_FONT)
+    _control(document, "{%p if length_warning %}")
+    _paragraph(document, "【提示】{{ length_warning }}", font=HEADING_FONT, size=12, indent=False)
+    _control(document, "{%p endif %}")
 
-    _paragraph(document, "一、规划实施总体进展情况", font=HEADING_FONT)
-    _paragraph(document, "(一)主要目标指标进展", font=SUBHEADING_FONT)
+    _heading(document, "一、规划实施总体进展情况")
+    _heading(document, "(一)主要目标指标进展", 2)
     _paragraph(document, "年度数据截至{{ data_cutoff }}。")
     _control(document, "{%p for plan in plans %}")
     _paragraph(document, "{{ plan.summary }}")
@@ -123,7 +232,7 @@ def build_summary_report(path: Path) -> Path:
     _control(document, "{%p endfor %}")
     _control(document, "{%p endfor %}")
 
-    _paragraph(document, "(二)主要任务进展", font=SUBHEADING_FONT)
+    _heading(document, "(二)主要任务进展", 2)
     _control(document, "{%p for plan in plans %}")
     _paragraph(document, "{{ plan.short_name }}重点工程实施情况:")
     _control(document, "{%p for p in plan.projects %}")
@@ -135,24 +244,22 @@ def build_summary_report(path: Path) -> Path:
     _control(document, "{%p endfor %}")
     _control(document, "{%p endfor %}")
 
-    _paragraph(document, "(三)规划实施主要举措进展", font=SUBHEADING_FONT)
+    _heading(document, "(三)规划实施主要举措进展", 2)
     _paragraph(document, "{{ intake }}")
 
-    _paragraph(document, "二、规划实施过程存在的主要问题和风险挑战", font=HEADING_FONT)
+    _heading(document, "二、规划实施过程存在的主要问题和风险挑战")
     _control(document, "{%p if lagging %}")
-    _paragraph(document, "经测算,有{{ lagging|length }}项指标进度滞后于预期:")
+    _paragraph(document, "经测算,有{{ lagging|length }}项指标进度滞后于预期(逐项分析见附件1):")
     _control(document, "{%p for item in lagging %}")
     _paragraph(
-        document,
-        "{{ loop.index }}. {{ item.name }}({{ item.plan }},责任单位:{{ item.responsible }}):"
-        "{{ item.reason }}。分析说明:{{ item.analysis }}",
+        document, "{{ loop.index }}. {{ item.name }}({{ item.plan }},责任单位:{{ item.responsible }}):{{ item.gap }}"
     )
     _control(document, "{%p endfor %}")
     _control(document, "{%p else %}")
     _paragraph(document, "经测算,已报数据的指标均未出现滞后。")
     _control(document, "{%p endif %}")
     _control(document, "{%p if conflicts %}")
-    _paragraph(document, "以下指标的多个责任单位填报数据不一致,请{{ short_office }}核实:")
+    _paragraph(document, "以下指标的数据来源之间不一致,请{{ short_office }}核实:")
     _control(document, "{%p for item in conflicts %}")
     _paragraph(document, "{{ item.name }}:{{ item.detail }}。")
     _control(document, "{%p endfor %}")
@@ -174,7 +281,7 @@ def build_summary_report(path: Path) -> Path:
     _paragraph(document, "尚未报送或报送未通过校验的单位:{{ missing_units|join('、') }}。")
     _control(document, "{%p endif %}")
 
-    _paragraph(document, "三、规划目标任务完成情况预测及对策建议", font=HEADING_FONT)
+    _heading(document, "三、规划目标任务完成情况预测及对策建议")
     _control(document, "{%p for plan in plans %}")
     _control(document, "{%p for line in plan.forecast %}")
     _paragraph(document, "{{ line }}")
@@ -183,14 +290,38 @@ def build_summary_report(path: Path) -> Path:
     _control(document, "{%p for item in lagging %}")
     _paragraph(document, "{{ item.suggestion }}")
     _control(document, "{%p endfor %}")
+    _paragraph(document, "")
+    _paragraph(document, "{{ office }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _paragraph(document, "{{ generated_on }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+
+    # 附件1: every lagging indicator, its gap to 序时进度 and the unit's own analysis
+    document.add_page_break()
+    _annex_label(document, "附件1")
+    _paragraph(document, "滞后预期指标分析", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18)
+    _control(document, "{%p for item in lagging %}")
+    _heading(document, "{{ loop.index }}. {{ item.name }}", 2)
+    _paragraph(document, "所属规划:{{ item.plan }};规划目标:{{ item.target }};责任单位:{{ item.responsible }}。")
+    _paragraph(document, "进度测算:{{ item.gap }}")
+    _paragraph(document, "{{ item.trend }}")
+    _paragraph(document, "责任单位分析说明:{{ item.analysis }}")
+    _paragraph(document, "对策建议:{{ item.suggestion }}")
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p if not lagging %}")
+    _paragraph(document, "本期无滞后预期指标。")
+    _control(document, "{%p endif %}")
+
+    # 附件2: one trend chart per indicator
+    document.add_page_break()
+    _annex_label(document, "附件2")
+    _paragraph(document, "主要指标趋势图", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18)
+    _control(document, "{%p for chart in charts %}")
+    _paragraph(document, "{{ chart.image }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _control(document, "{%p endfor %}")
 
     annex = document.add_section(WD_SECTION.NEW_PAGE)
-    annex.orientation = WD_ORIENT.LANDSCAPE
-    annex.page_width, annex.page_height = Mm(297), Mm(210)
-    annex.top_margin, annex.bottom_margin = Mm(28), Mm(26)
-    annex.left_margin, annex.right_margin = Mm(37), Mm(35)
+    _page_setup(annex, landscape=True)
     _control(document, "{%p for plan in plans %}")
-    _paragraph(document, "{{ plan.annex }}", align=WD_ALIGN_PARAGRAPH.LEFT, font=HEADING_FONT)
+    _annex_label(document, "{{ plan.annex_label }}")
     _paragraph(document, "{{ plan.title }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18)
     _indicator_table(document)
     _paragraph(document, "注:综合进度评价为按序时进度测算的结果,括号内为责任单位自评。", size=12, indent=False)
@@ -201,19 +332,9 @@ def build_summary_report(path: Path) -> Path:
     return path
 
 
-def _a4_document() -> Document:
-    document = Document()
-    _font(document.styles["Normal"], BODY_FONT, 16)
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    return document
-
-
 def build_reminder(path: Path) -> Path:
     """催报通知: one per unit still missing (or with rejected uploads only) after a monitor run."""
-    document = _a4_document()
+    document = official_document()
     _paragraph(document, "催报通知", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22)
     _paragraph(document, "{{ unit_name }}:", indent=False)
     _paragraph(

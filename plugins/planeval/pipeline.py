@@ -398,10 +398,15 @@ def render_reports(
     written = []
     if campaign.plans:
         day = dt.date.fromisoformat(generated_on) if generated_on else dt.date.today()
-        report_context = build_report_context(engine, catalog, campaign, draft=draft, generated_on=day)
+        report_context = build_report_context(
+            engine, catalog, campaign, draft=draft, generated_on=day, charts_dir=folder / "图表"
+        )
         suffix = "征求意见稿" if draft else "定稿"
         output = folder / f"{catalog.city}{campaign.name}报告({suffix}).docx"
-        written.append(render_summary_report(report_context, output))
+        report, characters = render_summary_report(report_context, output, word_limit=campaign.word_limit)
+        if campaign.word_limit and characters > campaign.word_limit:
+            log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
+        written.append(report)
     if campaign.tasks:
         output = folder / f"{campaign.name}(工作要点汇总).xlsx"
         written.append(write_task_summary(engine, catalog, campaign, output))

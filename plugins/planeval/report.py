@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -61,8 +62,16 @@ def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data
 
 
 def build_report_context(
-    engine: Engine, catalog: Catalog, campaign: Campaign, *, draft: bool = True, generated_on: dt.date | None = None
+    engine: Engine,
+    catalog: Catalog,
+    campaign: Campaign,
+    *,
+    draft: bool = True,
+    generated_on: dt.date | None = None,
+    charts_dir: Path | None = None,
 ) -> dict:
+    """Everything the summary report template prints, drafted from the warehouse. With ``charts_dir``, a
+    trend chart per indicator is drawn there and placed in the report's 附件2."""
     results = fetch_all(engine, "select_indicator_results", campaign_code=campaign.code)
     values: dict[str, dict[tuple[int, bool], float]] = defaultdict(dict)
     for row in fetch_all(engine, "select_indicator_result_values", campaign_code=campaign.code):
@@ -72,11 +81,12 @@ def build_report_context(
         row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
     }
 
-    plans, lagging, conflicts, no_data, disagreements = [], [], [], [], []
+    plans, lagging, conflicts, no_data, disagreements, charts = [], [], [], [], [], []
+    charted: set[str] = set()
     for plan in catalog.campaign_plans(campaign):
         layout = indicator_layout(catalog, plan, campaign)
         year_keys = [c for c in layout if c.year is not None]
-        rows, on_track, off_track = [], [], []
+        rows, on_track, off_track, trend_differs = [], [], [], []
         plan_results = [r for r in results if r["plan_code"] == plan.code]
         for result in plan_results:
             indicator = catalog.indicator(result["indicator_code"])
@@ -89,6 +99,16 @@ def build_report_context(
             predicted = forecast_figure(indicator, figures) if figures.actuals else None
             if predicted is not None:
                 (on_track if indicator.target.is_met(predicted) else off_track).append(indicator.name)
+            trend = result["trend_forecast"]
+            if trend is not None and result["trend_meets_target"] is not None:
+                if bool(result["trend_meets_target"]) != (predicted is not None and indicator.target.is_met(predicted)):
+                    trend_differs.append(
+                        f"{indicator.name}(单位预测{_figure(indicator, figures.forecast)},"
+                        f"趋势外推{_figure(indicator, trend)})"
+                    )
+            if charts_dir is not None and figures.actuals and indicator.code not in charted:
+                charted.add(indicator.code)
+                charts.append({"name": indicator.name, "image": _chart(indicator, plan, figures, trend, charts_dir)})
             result = dict(result, current=current)
             rating = result["computed_rating"]
             self_rating = result["self_rating"]
@@ -120,6 +140,8 @@ def build_report_context(
                 "reason": result["computed_reason"],
                 "analysis": result["analysis"] or "(责任单位未提供分析说明)",
                 "responsible": row["responsible"],
+                "gap": gap_sentence(indicator, current, result["schedule_expected"], campaign.data_year),
+                "trend": trend_sentence(indicator, plan.period[1], figures.forecast, result["trend_forecast"]),
             }
             entry["suggestion"] = (
                 f"针对{indicator.name}进度滞后的情况,建议{entry['responsible']}"
@@ -155,6 +177,7 @@ def build_report_context(
                 "name": plan.name,
                 "short_name": plan.short_name,
                 "annex": plan.indicator_table.annex,
+                "annex_label": plan.indicator_table.annex,
                 "title": plan.indicator_table.title,
                 "headers": [c.header for c in layout if c.key not in ("analysis",)],
                 "year_headers": [c.header for c in year_keys],
@@ -167,7 +190,7 @@ def build_report_context(
                     + (f",暂无数据{counts.get(None, 0)}项" if counts.get(None) else "")
                     + "。"
                 ),
-                "forecast": _forecast_lines(plan.short_name, plan.period[1], on_track, off_track),
+                "forecast": _forecast_lines(plan.short_name, plan.period[1], on_track, off_track, trend_differs),
                 "projects": [
                     {
                         "name": p.name,
@@ -208,6 +231,8 @@ def build_report_context(
         "conflicts": conflicts,
         "no_data": no_data,
         "disagreements": disagreements,
+        "charts": charts,
+        "length_warning": None,  # set by render_summary_report when the body is over the notice's limit
         "missing_units": missing,
         "intake": (
             f"本次评估共收到{len(submissions)}份报送材料,已受理{accepted}份、退回{rejected}份"
@@ -230,13 +255,91 @@ def _clause(text: str | None) -> str:
     return clause
 
 
-def _forecast_lines(plan_name: str, end_year: int, on_track: list[str], off_track: list[str]) -> list[str]:
+def _forecast_lines(
+    plan_name: str, end_year: int, on_track: list[str], off_track: list[str], trend_differs: list[str]
+) -> list[str]:
     if not on_track and not off_track:
         return [f"{plan_name}各指标暂无{end_year}年预测值。"]
     lines = [f"根据责任单位的{end_year}年预测值,{plan_name}有{len(on_track)}项指标预计能够完成规划目标。"]
     if off_track:
         lines.append(f"预计难以完成规划目标的指标{len(off_track)}项:{'、'.join(off_track)},需重点督促。")
+    if trend_differs:
+        lines.append(
+            f"按{end_year - 4}年以来的变化趋势外推,以下指标的判断与责任单位预测不同,请核实预测依据:"
+            + "、".join(trend_differs)
+            + "。"
+        )
     return lines
+
+
+def gap_sentence(indicator: Indicator, current: float | None, expected: float | None, data_year: int) -> str:
+    """How far a lagging indicator is from where 序时进度 (or the target) wants it, in one sentence."""
+    if current is None:
+        return "暂无数据。"
+    target = indicator.target
+    if expected is not None:
+        if indicator.kind == "qualitative":
+            return f"{data_year}年为“{indicator.display(current)}”,低于序时进度要求。"
+        return (
+            f"{data_year}年为{_figure(indicator, current)},按序时进度应达到{_figure(indicator, expected)},"
+            f"相差{_number(abs(expected - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
+        )
+    if indicator.kind == "zero":
+        return f"规划目标为零,{data_year}年前累计{_figure(indicator, current)}。"
+    return (
+        f"{data_year}年为{_figure(indicator, current)},规划目标{target.text},"
+        f"尚差{_number(abs(target.value - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
+    )
+
+
+def trend_sentence(indicator: Indicator, end_year: int, own: float | None, trend: float | None) -> str:
+    """The unit's end-year forecast beside the straight-line trend."""
+    parts = []
+    if own is not None:
+        parts.append(f"责任单位预测{end_year}年为{_figure(indicator, own)}")
+    if trend is not None:
+        parts.append(f"按历年趋势外推为{_figure(indicator, trend)}")
+    return ",".join(parts) + "。" if parts else f"暂无{end_year}年预测。"
+
+
+def _chart(indicator: Indicator, plan, figures: Figures, trend: float | None, folder: Path) -> Picture:
+    from planeval.charts import TrendSeries, draw_trend_chart
+
+    end = plan.period[1]
+    series = TrendSeries(
+        title=indicator.name,
+        unit=indicator.unit,
+        base_year=indicator.base_year or plan.base_year,
+        base_value=0.0 if indicator.kind == "decline" else None,
+        actuals=figures.actuals,
+        forecast=(end, figures.forecast) if figures.forecast is not None else None,
+        trend=(end, trend) if trend is not None else None,
+        target=indicator.target.value if indicator.kind not in ("qualitative",) else None,
+        target_label=indicator.target.text,
+    )
+    return Picture(draw_trend_chart(series, folder / f"{indicator.code}.png"), width_mm=140)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image placed in a template (docxtpl InlineImage, created once the template is loaded)."""
+
+    path: Path
+    width_mm: float
+
+
+def _with_images(document, value):
+    """The context with every Picture replaced by an InlineImage of ``document``."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    if isinstance(value, Picture):
+        return InlineImage(document, str(value.path), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {key: _with_images(document, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_images(document, item) for item in value]
+    return value
 
 
 def render_docx(template: Path, context: dict, output: Path) -> Path:
@@ -246,6 +349,7 @@ def render_docx(template: Path, context: dict, output: Path) -> Path:
     from jinja2.sandbox import SandboxedEnvironment
 
     document = DocxTemplate(str(template))
+    context = _with_images(document, context)
     document.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
@@ -254,9 +358,36 @@ def render_docx(template: Path, context: dict, output: Path) -> Path:
     return output
 
 
-def render_summary_report(context: dict, output: Path, template: Path | None = None) -> Path:
-    """Render the municipal summary report."""
-    return render_docx(template or TEMPLATES_DIR / SUMMARY_TEMPLATE, context, output)
+def render_summary_report(context: dict, output: Path, template: Path | None = None, word_limit: int | None = None):
+    """Render the municipal summary report; when its 正文 is over ``word_limit`` 字 (the notice: 5000), render
+    it again with a warning at the top. Returns (path, 正文 字数)."""
+    template = template or TEMPLATES_DIR / SUMMARY_TEMPLATE
+    render_docx(template, context, output)
+    count = body_character_count(output)
+    if word_limit and count > word_limit:
+        warning = f"正文约{count}字,超过通知要求的{word_limit}字,请精简后报送。"
+        render_docx(template, dict(context, length_warning=warning), output)
+    return output, count
+
+
+BODY_END_MARKERS = ("附件1",)  # the body ends where the annexes begin
+
+
+def body_character_count(path: Path) -> int:
+    """字数 of the 正文 as Word counts Chinese text: every non-space character of the body paragraphs, from
+    the first heading to the office's signature, without the title block, tables and annexes."""
+    from docx import Document
+
+    count, counting = 0, False
+    for paragraph in Document(str(path)).paragraphs:
+        text = paragraph.text.strip()
+        if text.startswith("一、"):
+            counting = True
+        if text in BODY_END_MARKERS:
+            break
+        if counting:
+            count += len("".join(text.split()))
+    return count
 
 
 # --- work points (工作要点) ----------------------------------------------------------------------------
