@@ -357,6 +357,122 @@ def build_reminder(path: Path) -> Path:
     return path
 
 
+def _loop_table(document, headers: list[str], cells: list[str], loop: str, widths_mm: list[float]) -> None:
+    """A table with a header row and one templated row repeated by ``{%tr for … %}``."""
+    table = document.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, text in enumerate(headers):
+        table.cell(0, index).text = text
+        table.cell(2, index).text = cells[index]
+    table.cell(1, 0).text = f"{{%tr {loop} %}}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    table.autofit = False
+    for index, grid_column in enumerate(table._tbl.tblGrid.findall(qn("w:gridCol"))):
+        grid_column.set(qn("w:w"), str(int(Mm(widths_mm[index]).twips)))  # LibreOffice reads the grid
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = Mm(widths_mm[index])
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    _font(run, BODY_FONT, 12, bold=row is table.rows[0])
+
+
+def build_feedback_letter(path: Path) -> Path:
+    """反馈函: to one reporting unit — its indicators and ratings, its rejected files and why, what is missing."""
+    document = official_document(draft_header=True)
+    _paragraph(document, "内部资料 注意保密", align=WD_ALIGN_PARAGRAPH.LEFT, font=HEADING_FONT, indent=False)
+    _paragraph(document, "{{ title }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=22)
+    _paragraph(document, "{{ unit_name }}:", indent=False)
+    _paragraph(document, "{{ opening }}")
+    _control(document, "{%p if indicators %}")
+    _heading(document, "一、指标评估结果")
+    _paragraph(document, "贵单位负责填报的{{ indicators|length }}项指标,按序时进度测算的结果如下:")
+    _control(document, "{%p for item in indicators %}")
+    _paragraph(document, "{{ loop.index }}. {{ item.name }}:{{ item.rating }}。{{ item.reason }}{{ item.note }}")
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p endif %}")
+    _control(document, "{%p if rejected %}")
+    _heading(document, "{{ rejected_heading }}")
+    _control(document, "{%p for file in rejected %}")
+    _paragraph(document, "{{ loop.index }}. 《{{ file.name }}》({{ file.received }}收到)未通过校验,原因如下:")
+    _control(document, "{%p for error in file.errors %}")
+    _paragraph(document, "({{ loop.index }}){{ error }}")
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p endif %}")
+    _control(document, "{%p if missing %}")
+    _heading(document, "{{ missing_heading }}")
+    _control(document, "{%p for item in missing %}")
+    _paragraph(document, "{{ loop.index }}. {{ item.form_label }}(截止日期:{{ item.due }}):{{ item.state }}。")
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p endif %}")
+    _paragraph(document, "{{ closing }}")
+    _paragraph(document, "")
+    _paragraph(document, "{{ office }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _paragraph(document, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def build_project_tables(path: Path) -> Path:
+    """附件5 / 附件6: the key-project progress tables, filled, on landscape pages."""
+    document = official_document(draft_header=True)
+    _page_setup(document.sections[0], landscape=True)
+    _control(document, "{%p for table in tables %}")
+    _annex_label(document, "{{ table.annex }}")
+    _paragraph(document, "{{ table.title }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18)
+    _paragraph(document, "(进展截至{{ cutoff }})", align=WD_ALIGN_PARAGRAPH.CENTER, font=SUBHEADING_FONT, size=14)
+    _loop_table(
+        document,
+        ["序号", "任务名称", "任务细化分解", "进展情况", "主要成果", "责任单位"],
+        [
+            "{{ row.seq }}",
+            "{{ row.name }}",
+            "{{ row.content }}",
+            "{{ row.progress }}",
+            "{{ row.results }}",
+            "{{ row.responsible }}",
+        ],
+        "for row in table.rows",
+        [12, 40, 60, 55, 40, 25],
+    )
+    _control(document, "{%p endfor %}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def build_project_sheet(path: Path) -> Path:
+    """附件2: one page per key project in the notice's free-text template, blanks left for the office."""
+    document = official_document(draft_header=True)
+    _control(document, "{%p for p in projects %}")
+    _annex_label(document, "附件2")
+    _paragraph(
+        document, "{{ p.plan_title }}重点工程项目单片材料", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18
+    )
+    _heading(document, "{{ p.name }}", 2)
+    _paragraph(
+        document,
+        "{{ p.name }}项目,主要建设内容{{ p.content }},计划总投资{{ p.planned_investment }},截至目前已完成投资"
+        "{{ p.invested }}。项目于{{ p.started }}开工建设,当前进展:{{ p.progress }},计划(已)于{{ p.due }}竣工。",
+    )
+    _paragraph(document, "责任单位:{{ p.responsible }}。")
+    _paragraph(document, "项目当前存在的困难问题:{{ p.problems }}")
+    _paragraph(document, "项目建成后预期成效:{{ p.results }}")
+    _control(document, "{%p if not loop.last %}")
+    _paragraph(document, "{{ page_break }}", indent=False)
+    _control(document, "{%p endif %}")
+    _control(document, "{%p endfor %}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
 if __name__ == "__main__":
     print(build_summary_report(TEMPLATES / "summary_report.docx"))
     print(build_reminder(TEMPLATES / "reminder.docx"))
+    print(build_feedback_letter(TEMPLATES / "feedback_letter.docx"))
+    print(build_project_tables(TEMPLATES / "project_tables.docx"))
+    print(build_project_sheet(TEMPLATES / "project_sheet.docx"))

@@ -27,8 +27,15 @@ from planeval.intake import (
     discover_inbox_files,
     write_receipt,
 )
+from planeval.letters import letter_contexts, write_letters, write_project_documents
 from planeval.readers import ParsedWorkbook, check_document, document_text, parse_workbook
-from planeval.report import build_report_context, render_docx, render_summary_report, write_task_summary
+from planeval.report import (
+    build_report_context,
+    render_docx,
+    render_summary_report,
+    write_annex_tables,
+    write_task_summary,
+)
 from planeval.settings import TEMPLATES_DIR, Settings, get_settings
 from planeval.validation import GxRunner, Submission, validate_batch
 from planeval.warehouse import ensure_schema, fetch_all, make_engine, sql
@@ -407,6 +414,13 @@ def render_reports(
         if campaign.word_limit and characters > campaign.word_limit:
             log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
         written.append(report)
+        written += write_annex_tables(engine, catalog, campaign, folder, draft=draft)
+        written += write_project_documents(engine, catalog, campaign, folder, draft=draft)
+    if campaign.deadlines:
+        as_of = today_in_beijing()
+        statuses = monitor.record(engine, catalog, campaign, as_of)
+        contexts = letter_contexts(engine, catalog, campaign, statuses, as_of, draft=draft)
+        written += write_letters(contexts, catalog, folder / "反馈函")
     if campaign.tasks:
         output = folder / f"{campaign.name}(工作要点汇总).xlsx"
         written.append(write_task_summary(engine, catalog, campaign, output))

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Engine
 
@@ -342,13 +343,13 @@ def _with_images(document, value):
     return value
 
 
-def render_docx(template: Path, context: dict, output: Path) -> Path:
+def render_docx(template: Path | BinaryIO, context: dict, output: Path) -> Path:
     """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
     department's ``&``, ``<`` or ``{{`` comes out literally. Written atomically."""
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    document = DocxTemplate(str(template))
+    document = DocxTemplate(template if hasattr(template, "read") else str(template))
     context = _with_images(document, context)
     document.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -453,3 +454,65 @@ def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, out
     workbook.save(temporary)
     temporary.replace(output)
     return output
+
+
+# --- upward reporting: the filled 附件3 / 附件4 as Excel ---------------------------------------------------
+
+
+def write_annex_tables(
+    engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool
+) -> list[Path]:
+    """One workbook per indicator table (附件3, 附件4) in the official column order, filled from the
+    printed-cell mart, titled as in the notice — what the office sends upward."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for row in fetch_all(engine, "select_mart_indicator_cells", campaign_code=campaign.code):
+        cells[(row["plan_code"], row["indicator_code"])][row["column_key"]] = row["printed"]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    written = []
+    for plan in catalog.campaign_plans(campaign):
+        layout = [c for c in indicator_layout(catalog, plan, campaign) if c.key != "analysis"]  # ours, not official
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = plan.indicator_table.annex
+        sheet.append([plan.indicator_table.annex])
+        sheet.append([plan.indicator_table.title])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(layout))
+        sheet["A1"].font = Font(name="黑体", size=14)
+        sheet["A2"].font = Font(name="方正小标宋简体", size=16)
+        sheet["A2"].alignment = Alignment(horizontal="center")
+        sheet.append([c.header for c in layout])
+        for seq, code in enumerate(plan.indicator_table.indicators, start=1):
+            indicator = catalog.indicator(code)
+            printed = cells.get((plan.code, code), {})
+            fixed = {
+                "seq": seq,
+                "name": indicator.name,
+                "target": indicator.target_text,
+                "attribute": indicator.attribute,
+                "self_rating": printed.get("rating") or "暂无数据",
+                "responsible": indicator.responsible_text,
+            }
+            sheet.append([fixed.get(c.key, printed.get(c.key, "")) for c in layout])
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for index, column in enumerate(layout, start=1):
+            letter = sheet.cell(row=3, column=index).column_letter
+            sheet.column_dimensions[letter].width = {"name": 36, "responsible": 20, "self_rating": 12}.get(
+                column.key, 10
+            )
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        name = f"{plan.indicator_table.annex}_{plan.indicator_table.title}{'(征求意见稿)' if draft else ''}.xlsx"
+        output = folder / name
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temporary = output.with_name(f".{output.name}.tmp")
+        workbook.save(temporary)
+        temporary.replace(output)
+        written.append(output)
+    return written
