@@ -110,8 +110,9 @@ def _check_demo(home: Path, warehouse_url: str, metadata_url: str, stdout: str) 
     assert chosen == ["批准"] and comment == {"意见": "演示:自动批准"} and who["name"] == "office"
     assert "(审核:office 批准)" in stdout
     folder = home / "reports" / "haian_2025_summary"
-    (draft,) = folder.glob("*征求意见稿*.docx")
-    (report,) = folder.glob("*定稿*.docx")
+    (draft,) = folder.glob("*报告(征求意见稿).docx")
+    (report,) = folder.glob("*报告(定稿).docx")
+    assert len(list(folder.glob("反馈函/*(征求意见稿).docx"))) == len(list(folder.glob("反馈函/*.docx"))) // 2 > 40
     assert "征求意见稿" in "\n".join(p.text for p in Document(str(draft)).paragraphs)
     document = Document(str(report))
     body = "\n".join(p.text for p in document.paragraphs)

@@ -110,7 +110,7 @@ def report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Document:
     monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")
     monkeypatch.delenv("PLANEVAL_DB_URL", raising=False)
     assert main(["demo", "--without-airflow"]) == 0
-    (path,) = (home / "reports" / "longcheng_2025_summary").glob("*.docx")
+    (path,) = (home / "reports" / "longcheng_2025_summary").glob("*报告(征求意见稿).docx")
     assert path.name == f"{PLAN_NAME}总结评估报告(征求意见稿).docx"
     rejected = (home / "drop" / "emergency" / "receipts" / "区应急管理局_第一次报送.xlsx.txt").read_text("utf-8")
     assert "退回" in rejected and "[附表1!H3]" in rejected
@@ -129,7 +129,7 @@ def test_demo_runs_the_whole_pipeline_and_the_report_shows_every_rating(report):
     assert "生产安全事故死亡人数2024年较2020年下降17%(目标≥20),进度符合预期。" in text
     assert "新增完成双重预防机制建设的重点企业占比2021—2024年累计85%(目标100),进度符合预期。" in text
     assert "工矿商贸就业人员十万人生产安全事故死亡率2024年较2020年下降12%(目标≥20),进度滞后于预期。" in text
-    assert "当前 12,低于序时进度要求的 16" in text
+    assert "2024年为12%,按序时进度应达到16%,相差4个百分点。" in text
     assert "危险化学品安全综合治理工程(责任单位:区应急管理局、区交通运输局)" in text
     assert "已有11个区级部门、8个镇街报送了通过校验的材料,尚有2个单位未报送。" in text
     assert "尚未报送或报送未通过校验的单位:区民政局、演示镇街08。" in text

@@ -95,7 +95,9 @@ def test_progress_is_validated_collected_monitored_and_summarised(wenling, home,
     assert {s for code, s in by_unit.items() if code != "emergency"} == {"missing"}
     assert len(pipeline.write_reminders(HALF_YEAR, "2023-06-20")) == len(wenling.units) - 1
 
-    (summary,) = pipeline.render_reports(HALF_YEAR)
+    written = pipeline.render_reports(HALF_YEAR)
+    (summary,) = [p for p in written if p.endswith(".xlsx")]
+    assert len([p for p in written if "反馈函" in p]) == len(wenling.units)  # a letter to every unit
     sheet = load_workbook(summary).active
     lines = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     point_13 = [line for line in lines if line[0] == "13"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 from sqlalchemy import Engine
 
@@ -347,16 +348,36 @@ def render_docx(template: Path | BinaryIO, context: dict, output: Path) -> Path:
     """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
     department's ``&``, ``<`` or ``{{`` comes out literally. Written atomically."""
     from docxtpl import DocxTemplate
-    from jinja2.sandbox import SandboxedEnvironment
 
     document = DocxTemplate(template if hasattr(template, "read") else str(template))
     context = _with_images(document, context)
-    document.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    document.render(context, jinja_env=_jinja_environment(), autoescape=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
     document.save(str(temporary))
     temporary.replace(output)
     return output
+
+
+@cache
+def _jinja_environment():
+    """One sandboxed, autoescaping environment per process that keeps compiled templates: docxtpl compiles
+    each XML part from source on every render, and 45 letters share one template (bench/render.py)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class CompilingOnce(SandboxedEnvironment):
+        compiled: ClassVar[dict[str, object]] = {}
+
+        def from_string(self, source, globals=None, template_class=None):
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            if source not in self.compiled:
+                if len(self.compiled) > 256:  # many different templates: start again rather than grow
+                    self.compiled.clear()
+                self.compiled[source] = super().from_string(source)
+            return self.compiled[source]
+
+    return CompilingOnce(autoescape=True)
 
 
 def render_summary_report(context: dict, output: Path, template: Path | None = None, word_limit: int | None = None):
