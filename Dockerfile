@@ -7,6 +7,7 @@ USER root
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
+COPY docker/fonts.conf /etc/fonts/conf.d/60-planeval-official-fonts.conf
 USER airflow
 
 COPY --chown=airflow:root pyproject.toml uv.lock README.md /opt/planeval/

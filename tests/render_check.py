@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdftoppm")
+OFFICIAL_FONTS = Path(__file__).resolve().parents[1] / "docker" / "fonts.conf"
 
 
 def require_render_tools() -> None:
@@ -50,6 +51,13 @@ def to_pdf(documents: list[Path], output_dir: Path) -> dict[Path, RenderedPdf]:
     require_render_tools()
     output_dir.mkdir(parents=True, exist_ok=True)
     profile = output_dir / ".lo-profile"
+    # the official font names mapped to Noto CJK, as the production image does in /etc/fonts/conf.d
+    fonts = output_dir / "fonts.conf"
+    fonts.write_text(
+        "<?xml version='1.0'?><fontconfig><include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
+        f"<include>{OFFICIAL_FONTS}</include></fontconfig>",
+        encoding="utf-8",
+    )
     subprocess.run(
         [
             "soffice",
@@ -64,6 +72,7 @@ def to_pdf(documents: list[Path], output_dir: Path) -> dict[Path, RenderedPdf]:
         check=True,
         capture_output=True,
         timeout=600,
+        env=dict(os.environ, FONTCONFIG_FILE=str(fonts)),
     )
     rendered = {}
     for document in documents:
