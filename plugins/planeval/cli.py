@@ -168,12 +168,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if state != "success":
             print(f"year_end_assessment 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
-        paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.docx"))
+        paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.*"))
     receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
     print(f"回执 {len(receipts)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
-    print("评估报告:")
+    letters = sorted((settings.reports_dir / campaign.code / "反馈函").glob("*.docx"))
+    print("评估报告及附件:")
     for path in paths:
-        print(f"  {path}")
+        if "反馈函" not in path:
+            print(f"  {path}")
+    if letters:
+        print(f"各单位反馈函 {len(letters)} 份,位于 {letters[0].parent}/")
     return 0 if paths else 1
 
 
