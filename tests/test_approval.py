@@ -35,9 +35,11 @@ def test_a_rejected_draft_gets_no_final_report_and_the_run_carries_the_comment(h
     assert answer["chosen_options"] == ["驳回"] and answer["responded_by"]["name"] == "office"
 
     folder = home / "reports" / campaign.code
-    assert [p.name for p in folder.glob("*.docx")] == [
-        f"{catalog.city}{campaign.name}报告(征求意见稿).docx"
-    ]  # the draft stays; no final report
+    documents = sorted(p.name for p in folder.glob("*.docx"))
+    assert f"{catalog.city}{campaign.name}报告(征求意见稿).docx" in documents
+    # every draft stays; nothing final is written
+    assert documents and all(name.endswith("(征求意见稿).docx") for name in documents), documents
+    assert not list(folder.rglob("*定稿*"))
 
     metadata = create_engine(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
     with metadata.connect() as connection:

@@ -24,8 +24,10 @@ def rendered(home, catalog, campaign, tmp_path) -> Path:
         path = filled_form(catalog, campaign, unit, tmp_path, spec=spec)
         shutil.copyfile(path, home / "drop" / unit / "inbox" / path.name)
     pipeline.run_collect()
-    (path,) = pipeline.run_year_end(2025)
-    return Path(path)
+    written = [Path(path) for path in pipeline.run_year_end(2025)]
+    # the summary report comes first; the annexes, project sheets and letters follow it
+    assert written[0].name == f"{catalog.city}{campaign.name}报告(征求意见稿).docx"
+    return written[0]
 
 
 def _paragraphs(document) -> list[str]:
