@@ -84,6 +84,16 @@ def to_pdf(documents: list[Path], output_dir: Path) -> dict[Path, RenderedPdf]:
     return rendered
 
 
+# Documents print full-width punctuation beside Chinese text (planeval.typography); tests spell sentences with
+# the ASCII marks the catalog and the code use, and compare through this map.
+_ASCII_MARKS = str.maketrans("，：；！？（）", ",:;!?()")
+
+
+def ascii_marks(text: str) -> str:
+    """``text`` with the full-width marks planeval.typography writes turned back into ASCII."""
+    return text.translate(_ASCII_MARKS)
+
+
 def squeeze(text: str) -> str:
-    """Text without whitespace, for finding a sentence that LibreOffice broke across lines."""
-    return re.sub(r"\s+", "", text)
+    """Text without whitespace and with ASCII marks, for finding a sentence LibreOffice broke across lines."""
+    return ascii_marks(re.sub(r"\s+", "", text))

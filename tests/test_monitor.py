@@ -18,6 +18,7 @@ import yaml
 from docx import Document
 from helpers import filled_form
 from openpyxl import load_workbook
+from render_check import ascii_marks
 from sqlalchemy import create_engine, text
 
 from planeval import airflow_runner, pipeline
@@ -117,7 +118,7 @@ def test_statuses_summary_and_reminders(mixed_campaign, home):
     reminders = pipeline.write_reminders(CAMPAIGN, AS_OF)
     assert len(reminders) == expected - 2  # the missing units and the rejected one
     transport = next(Path(p) for p in reminders if "市交通运输局" in p)
-    body = "\n".join(p.text for p in Document(str(transport)).paragraphs)
+    body = ascii_marks("\n".join(p.text for p in Document(str(transport)).paragraphs))
     assert "市交通运输局:" in body and "测试通知" in body
     assert "已报送1次,均未通过校验(最近一次退回原因:文件无法读取" in body and "已逾期4天" in body
     assert (home / "drop" / "transport" / "notices" / transport.name).exists()

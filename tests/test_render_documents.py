@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from render_check import require_render_tools, squeeze, to_pdf
+from render_check import ascii_marks, require_render_tools, squeeze, to_pdf
 
 from planeval import pipeline
 from planeval.demo import drop_demo_submissions, fill_form, load_demo_spec
@@ -97,14 +98,27 @@ def test_the_report_renders_with_markings_page_numbers_and_landscape_annexes(doc
     assert 12 <= report.pages <= 40 and final.pages == report.pages
     text = squeeze(report.text)
     assert text.startswith("征求意见稿内部资料注意保密")
-    assert "生产安全事故起数2024年较2020年下降16.6%(目标>15),已提前实现规划目标。" in text
-    for label in ("附件1滞后预期指标分析", "附件2主要指标趋势图", "附件3", "附件4"):
+    assert "生产安全事故起数2024年较2020年下降16.6%(目标下降超过15%),已提前实现规划目标。" in text
+    for label in ("附录一滞后预期指标分析", "附录二主要指标趋势图", "附件3", "附件4"):
         assert label in text
     assert "—1—" in text and f"—{report.pages}—" in text
     assert "征求意见稿" not in squeeze(final.text) and "内部资料注意保密" in squeeze(final.text)
     sizes = _page_sizes(report.path)
     assert sizes[0] == "595.32 x 841.92" or sizes[0].startswith("595")  # A4 portrait
     assert sizes[-1].startswith("841")  # 附件3/4 on landscape A4
+
+
+def test_the_report_reads_as_an_official_text(documents):
+    raw = re.sub(r"\s+", "", documents["pdf"]["report"].text)
+    # full-width marks beside Chinese text, the Arabic numbers and the decimals as typed
+    assert "下降16.6%（目标下降超过15%），已提前实现规划目标。" in raw
+    assert "（一）主要目标指标进展" in raw and "责任单位：" in raw
+    # 附件说明 after the body, in the notice's numbering; the report's own appendices are 附录, not 附件
+    text = squeeze(documents["pdf"]["report"].text)
+    assert "附件:2.海安市“十四五”重点工程项目单片材料3.海安市“十四五”安全生产规划主要指标完成情况统计表" in text
+    assert "6.应急管理体系和能力建设规划重点工程实施进度情况表海安市安全生产委员会办公室" in text
+    assert re.search(r"海安市安全生产委员会办公室\d{4}年[1-9]\d?月[1-9]\d?日", text)  # no leading zeros
+    assert "附件1" not in text and "附件2主要指标趋势图" not in text
 
 
 def test_department_text_comes_out_literally(documents):
@@ -129,6 +143,34 @@ def test_charts_are_embedded_and_draw_chinese_without_missing_glyphs(documents):
     assert chart.stat().st_size > 10_000
 
 
+def test_charts_keep_their_height_on_the_page(documents):
+    """A fixed 28 pt line clips an inline picture to a strip: the charts' paragraphs must not have one, and
+    21 charts of 14 × 6.6 cm take several pages, not two."""
+    from docx.enum.text import WD_LINE_SPACING
+
+    report = Document(str(documents["paths"]["report"]))
+    holding = [p for p in report.paragraphs if p._p.xpath(".//w:drawing")]
+    assert len(holding) == 21
+    assert all(p.paragraph_format.line_spacing_rule != WD_LINE_SPACING.EXACTLY for p in holding)
+    pages = documents["pdf"]["report"].text.split("\f")
+    charts_start = next(i for i, page in enumerate(pages) if "主要指标趋势图" in page)
+    tables_start = next(i for i in range(charts_start, len(pages)) if "规划指标内容" in squeeze(pages[i]))
+    assert tables_start - charts_start >= 6
+
+
+def test_annex_tables_give_the_indicator_names_room(documents):
+    from docx.shared import Mm
+
+    report = Document(str(documents["paths"]["report"]))
+    for table in report.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert len(grid) == 13 and grid[1] == int(Mm(37).twips) and grid[1] > 2 * grid[4]
+        assert sum(grid) <= int(Mm(297 - 37 - 35).twips) + 13  # within the landscape text block
+    sizes = _page_sizes(documents["pdf"]["report"].path)
+    annex_pages = [i for i, page in enumerate(documents["pdf"]["report"].text.split("\f")) if "规划指标内容" in page]
+    assert all(sizes[i].startswith("841") for i in annex_pages)  # landscape
+
+
 def test_letters_say_what_is_wrong_and_what_is_missing(documents):
     pdf = documents["pdf"]
     rejected = squeeze(pdf["rejected"].text)
@@ -137,7 +179,7 @@ def test_letters_say_what_is_wrong_and_what_is_missing(documents):
     assert "约两成" in rejected
     missing = squeeze(pdf["missing"].text)
     assert "1.联系人回执(截止日期:2025年5月15日):尚未报送。" in missing and pdf["missing"].pages == 1
-    clean = squeeze(pdf["clean"].text)
+    clean = squeeze(re.sub(r"—\s*\d+\s*—", "", pdf["clean"].text))  # a sentence may run over a page number
     assert "一、指标评估结果" in clean and "征求意见稿" not in clean
     assert "贵单位自评为“符合预期”,与测算结果不一致" in clean  # GDP death rate: self 符合, computed 滞后
     for key in ("rejected", "missing", "clean"):
@@ -150,6 +192,9 @@ def test_key_project_documents(documents):
     assert "附件5" in text and "附件6" in text and "智慧消防建设" in text  # cells wrap: look for short words
     assert "已完成年度建设任务" in text and "形成可复制的经验" in text
     assert _page_sizes(tables.path)[0].startswith("841")  # landscape
+    pages = [squeeze(page) for page in tables.text.split("\f")]
+    starts = [next(i for i, page in enumerate(pages) if label in page) for label in ("附件5", "附件6")]
+    assert "附件6" not in pages[starts[0]] and starts[1] > starts[0]  # each table starts a page of its own
     assert sheets.pages == 8  # one page per key project
     assert squeeze(sheets.text).count("重点工程项目单片材料") == 8
     assert "计划总投资______" in squeeze(sheets.text)  # what no submission holds is left for the office
@@ -191,7 +236,7 @@ def test_body_length_is_counted_and_an_overlong_draft_is_flagged(documents, tmp_
     assert 1500 < count < 5000  # the demo's 正文 stays within the notice's 5000 字: no warning printed
     assert "【提示】" not in documents["pdf"]["report"].text
     output, counted = render_summary_report(_minimal_context(), tmp_path / "long.docx", word_limit=100)
-    text = "\n".join(p.text for p in Document(str(output)).paragraphs)
+    text = ascii_marks("\n".join(p.text for p in Document(str(output)).paragraphs))
     assert counted > 100 and f"【提示】正文约{counted}字,超过通知要求的100字,请精简后报送。" in text
 
 

@@ -146,18 +146,41 @@ def _annex_label(document, text: str) -> None:
     _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.LEFT, font=HEADING_FONT, indent=False)
 
 
+BODY_LINE = Pt(28)  # GB/T 9704: 22 lines of 28 characters a page, i.e. a fixed 28 pt line
+
+
 def _paragraph(
-    document, text: str, *, style: str | None = None, align=None, font=BODY_FONT, size=16.0, bold=False, indent=True
+    document,
+    text: str,
+    *,
+    style: str | None = None,
+    align=None,
+    font=BODY_FONT,
+    size=16.0,
+    bold=False,
+    indent=True,
+    line_spacing=BODY_LINE,
 ):
+    """A paragraph in the body font on the fixed 28 pt line; ``line_spacing=None`` for one holding an image
+    (a fixed line clips an inline picture to the line's height, in Word and in LibreOffice alike)."""
     paragraph = document.add_paragraph(style=style)
     if align is not None:
         paragraph.alignment = align
     if indent and align is None:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    paragraph.paragraph_format.line_spacing = Pt(28)
+    if line_spacing is not None:
+        paragraph.paragraph_format.line_spacing = line_spacing
     run = paragraph.add_run(text)
     _font(run, font, size, bold)
     return paragraph
+
+
+def _attachment_line(document, text: str, hanging_chars: float) -> None:
+    """One line of the 附件说明: names start 5¾ characters in (2 in, “附件:” 3, “N.” ¾ in Times New Roman);
+    the line itself starts ``hanging_chars`` before that."""
+    line = _paragraph(document, text, indent=False)
+    line.paragraph_format.left_indent = Pt(16 * 5.75)
+    line.paragraph_format.first_line_indent = Pt(-16 * hanging_chars)
 
 
 def _control(document, tag: str) -> None:
@@ -249,7 +272,7 @@ def build_summary_report(path: Path) -> Path:
 
     _heading(document, "二、规划实施过程存在的主要问题和风险挑战")
     _control(document, "{%p if lagging %}")
-    _paragraph(document, "经测算,有{{ lagging|length }}项指标进度滞后于预期(逐项分析见附件1):")
+    _paragraph(document, "经测算,有{{ lagging|length }}项指标进度滞后于预期(逐项分析见附录一):")
     _control(document, "{%p for item in lagging %}")
     _paragraph(
         document, "{{ loop.index }}. {{ item.name }}({{ item.plan }},责任单位:{{ item.responsible }}):{{ item.gap }}"
@@ -290,13 +313,24 @@ def build_summary_report(path: Path) -> Path:
     _control(document, "{%p for item in lagging %}")
     _paragraph(document, "{{ item.suggestion }}")
     _control(document, "{%p endfor %}")
+    # 附件说明 (GB/T 9704 §7.3.6): one blank line under the body, 2 characters in “附件:1.…”, each further
+    # “N.…” under the first one's number, a long name wrapping under its own first character
+    _control(document, "{%p if attachments %}")
+    _paragraph(document, "")
+    _attachment_line(document, "附件:{{ attachments[0] }}", hanging_chars=3.75)
+    _control(document, "{%p for attachment in attachments[1:] %}")
+    _attachment_line(document, "{{ attachment }}", hanging_chars=0.75)
+    _control(document, "{%p endfor %}")
+    _control(document, "{%p endif %}")
     _paragraph(document, "")
     _paragraph(document, "{{ office }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     _paragraph(document, "{{ generated_on }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
-    # 附件1: every lagging indicator, its gap to 序时进度 and the unit's own analysis
+    # 附录一 / 附录二 belong to this report; 附件N keeps the notice's numbering across the document set
+    # (附件2 sheets, 附件3/4 tables, 附件5/6 tables), so the two never share a label.
+    # 附录一: every lagging indicator, its gap to 序时进度 and the unit's own analysis
     document.add_page_break()
-    _annex_label(document, "附件1")
+    _annex_label(document, "附录一")
     _paragraph(document, "滞后预期指标分析", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18)
     _control(document, "{%p for item in lagging %}")
     _heading(document, "{{ loop.index }}. {{ item.name }}", 2)
@@ -310,12 +344,12 @@ def build_summary_report(path: Path) -> Path:
     _paragraph(document, "本期无滞后预期指标。")
     _control(document, "{%p endif %}")
 
-    # 附件2: one trend chart per indicator
+    # 附录二: one trend chart per indicator
     document.add_page_break()
-    _annex_label(document, "附件2")
+    _annex_label(document, "附录二")
     _paragraph(document, "主要指标趋势图", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18)
     _control(document, "{%p for chart in charts %}")
-    _paragraph(document, "{{ chart.image }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, "{{ chart.image }}", align=WD_ALIGN_PARAGRAPH.CENTER, line_spacing=None)
     _control(document, "{%p endfor %}")
 
     annex = document.add_section(WD_SECTION.NEW_PAGE)
@@ -438,6 +472,9 @@ def build_project_tables(path: Path) -> Path:
         "for row in table.rows",
         [12, 40, 60, 55, 40, 25],
     )
+    _control(document, "{%p if not loop.last %}")
+    _paragraph(document, "{{ page_break }}", indent=False)
+    _control(document, "{%p endif %}")
     _control(document, "{%p endfor %}")
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
@@ -448,7 +485,7 @@ def build_project_sheet(path: Path) -> Path:
     """附件2: one page per key project in the notice's free-text template, blanks left for the office."""
     document = official_document(draft_header=True)
     _control(document, "{%p for p in projects %}")
-    _annex_label(document, "附件2")
+    _annex_label(document, "{{ annex }}")
     _paragraph(
         document, "{{ p.plan_title }}重点工程项目单片材料", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=18
     )

@@ -306,6 +306,7 @@ class Campaign(_Model):
     follow_up_days: int = 30  # monitoring and reminders go on this long after the last deadline
     notice: str = ""
     word_limit: int | None = None
+    project_sheet_annex: str = "附件2"  # the notice's label of the one-page-per-key-project sheets
     deadlines: tuple[Deadline, ...] = ()
 
     @property

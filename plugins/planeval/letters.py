@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from planeval.catalog import FORM_LABELS, Campaign, Catalog
-from planeval.monitor import ObligationStatus, beijing_date
+from planeval.monitor import ObligationStatus, beijing_date, chinese_date
 from planeval.report import _clause, render_docx
 from planeval.settings import TEMPLATES_DIR
 from planeval.warehouse import fetch_all
@@ -24,10 +24,6 @@ LETTER_TEMPLATE = "feedback_letter.docx"
 PROJECT_TABLES_TEMPLATE = "project_tables.docx"
 PROJECT_SHEET_TEMPLATE = "project_sheet.docx"
 BLANK = "______"  # a field the notice asks for that no submission holds: the office fills it in
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def letter_contexts(
@@ -65,7 +61,7 @@ def letter_contexts(
         if not owed:
             continue
         contexts[unit.code] = _letter(catalog, campaign, unit.code, owed, indicator_rows[unit.code], by_id, errors)
-        contexts[unit.code] |= {"draft": draft, "date": _cn_date(as_of)}
+        contexts[unit.code] |= {"draft": draft, "date": chinese_date(as_of)}
     return contexts
 
 
@@ -101,14 +97,14 @@ def _letter(catalog, campaign, unit_code, owed, results, by_id, errors) -> dict:
         rejected.append(
             {
                 "name": submission["original_name"],
-                "received": _cn_date(beijing_date(submission["received_at"])),
+                "received": chinese_date(beijing_date(submission["received_at"])),
                 "errors": [_located(error) for error in errors.get(status.last_rejected_id, [])],
             }
         )
     missing = [
         {
             "form_label": FORM_LABELS.get(s.form, s.form),
-            "due": _cn_date(s.due),
+            "due": chinese_date(s.due),
             "state": "已报送但未通过校验" if s.status == "rejected_only" else "尚未报送",
         }
         for s in owed
@@ -199,19 +195,19 @@ def project_contexts(engine: Engine, catalog: Catalog, campaign: Campaign, *, dr
                     "invested": BLANK,
                     "started": BLANK,
                     "progress": progress,
-                    "due": _cn_date(project.due) if project.due else BLANK,
+                    "due": chinese_date(project.due) if project.due else BLANK,
                     "responsible": responsible,
                     "problems": BLANK,
                     "results": _clause(result.get("results")) or BLANK,
                 }
             )
         tables.append({"annex": plan.project_table.annex, "title": plan.project_table.title, "rows": rows})
-    common = {"draft": draft, "cutoff": _cn_date(cutoff)}
+    common = {"draft": draft, "cutoff": chinese_date(cutoff)}
     return common | {"tables": tables}, common | {"projects": sheets}
 
 
 def write_project_documents(engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool):
-    """附件5/6 (one document) and 附件2 (one page per key project); none when the campaign has no projects."""
+    """附件5/6 (one document) and the campaign's 附件2 (one page per key project); none without projects."""
     from docxtpl import Listing
 
     tables, sheets = project_contexts(engine, catalog, campaign, draft=draft)
@@ -221,11 +217,13 @@ def write_project_documents(engine: Engine, catalog: Catalog, campaign: Campaign
     annexes = "、".join(t["annex"] for t in tables["tables"])
     return [
         render_docx(
-            TEMPLATES_DIR / PROJECT_TABLES_TEMPLATE, tables, folder / f"{annexes}_重点工程实施进度情况表{suffix}.docx"
+            TEMPLATES_DIR / PROJECT_TABLES_TEMPLATE,
+            tables | {"page_break": Listing("\f")},
+            folder / f"{annexes}_重点工程实施进度情况表{suffix}.docx",
         ),
         render_docx(
             TEMPLATES_DIR / PROJECT_SHEET_TEMPLATE,
-            sheets | {"page_break": Listing("\f")},
-            folder / f"附件2_重点工程项目单片材料{suffix}.docx",
+            sheets | {"annex": campaign.project_sheet_annex, "page_break": Listing("\f")},
+            folder / f"{campaign.project_sheet_annex}_重点工程项目单片材料{suffix}.docx",
         ),
     ]

@@ -296,11 +296,14 @@ def reminder_items(engine: Engine, statuses: list[ObligationStatus], as_of: dt.d
             state = f"已报送{item.uploads}次,均未通过校验(最近一次退回原因:{reasons}{more})"
         if item.overdue:
             state += f",已逾期{(as_of - item.due).days}天"
-        items.append({"form_label": FORM_LABELS.get(item.form, item.form), "due": _cn_date(item.due), "state": state})
+        items.append(
+            {"form_label": FORM_LABELS.get(item.form, item.form), "due": chinese_date(item.due), "state": state}
+        )
     return items
 
 
-def _cn_date(day: dt.date) -> str:
+def chinese_date(day: dt.date) -> str:
+    """2025年6月16日, as official documents write dates (GB/T 9704 §7.3.5: no leading zeros)."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -308,7 +311,7 @@ def reminder_context(catalog: Catalog, campaign: Campaign, unit_code: str, inbox
     return {
         "unit_name": catalog.unit(unit_code).name,
         "notice": campaign.notice or f"{catalog.office}{campaign.name}的通知",
-        "as_of": _cn_date(as_of),
+        "as_of": chinese_date(as_of),
         "items": items,
         "inbox": str(inbox),
         "office": catalog.office,

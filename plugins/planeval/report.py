@@ -1,5 +1,8 @@
 """The municipal summary assessment report (framework of 附件1, with 附件3/附件4 filled), from the warehouse.
 
+Its own appendices are 附录一 (lagging indicators) and 附录二 (trend charts); 附件N keeps the notice's numbering
+across the document set, listed after the body as GB/T 9704 §7.3.6 asks.
+
 The prose is drafted from the data so the office edits a draft instead of writing from nothing. Every
 department text goes through Jinja's autoescape in a sandbox: ``&``, ``<`` or ``{{`` come out literally.
 """
@@ -18,6 +21,7 @@ from sqlalchemy import Engine
 from planeval.assessment import Figures, forecast_figure, rated_figure
 from planeval.catalog import RATINGS, Campaign, Catalog, Indicator
 from planeval.forms import indicator_layout
+from planeval.monitor import chinese_date
 from planeval.settings import TEMPLATES_DIR
 from planeval.warehouse import fetch_all
 
@@ -60,7 +64,20 @@ def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data
         "符合预期": "进度符合预期",
         "滞后预期": "进度滞后于预期",
     }[rating]
-    return f"{head}(目标{indicator.target.text}),{tail}。"
+    return f"{head}(目标{target_phrase(indicator)}),{tail}。"
+
+
+_DECLINE_WORDS = {">": "下降超过{}%", "≥": "下降{}%及以上", "=": "下降{}%"}
+
+
+def target_phrase(indicator: Indicator) -> str:
+    """The target as a sentence says it: “下降超过15%” for the table's “>15”, “100%” for “100”, “≥400人”."""
+    target = indicator.target
+    if indicator.kind == "decline" and target.comparator in _DECLINE_WORDS:
+        return _DECLINE_WORDS[target.comparator].format(_number(target.value))
+    if indicator.kind in ("qualitative", "zero") or target.suffix or not indicator.unit:
+        return target.text
+    return f"{target.text}{indicator.unit}"
 
 
 def build_report_context(
@@ -73,7 +90,7 @@ def build_report_context(
     charts_dir: Path | None = None,
 ) -> dict:
     """Everything the summary report template prints, drafted from the warehouse. With ``charts_dir``, a
-    trend chart per indicator is drawn there and placed in the report's 附件2."""
+    trend chart per indicator is drawn there and placed in the report's 附录二."""
     results = fetch_all(engine, "select_indicator_results", campaign_code=campaign.code)
     values: dict[str, dict[tuple[int, bool], float]] = defaultdict(dict)
     for row in fetch_all(engine, "select_indicator_result_values", campaign_code=campaign.code):
@@ -187,7 +204,7 @@ def build_report_context(
                 "rows": rows,
                 "summary": (
                     f"{plan.short_name}共{len(plan_results)}项主要指标(约束性{len(binding)}项、"
-                    f"预期性{len(plan_results) - len(binding)}项),截至{campaign.data_cutoff:%Y年%m月%d日},"
+                    f"预期性{len(plan_results) - len(binding)}项),截至{chinese_date(campaign.data_cutoff)},"
                     + "、".join(f"{rating}{counts.get(rating, 0)}项" for rating in RATINGS)
                     + (f",暂无数据{counts.get(None, 0)}项" if counts.get(None) else "")
                     + "。"
@@ -225,8 +242,8 @@ def build_report_context(
         "campaign_name": campaign.name,
         "title": f"{catalog.city}{campaign.name}报告",
         "draft": draft,
-        "generated_on": f"{(generated_on or dt.date.today()):%Y年%m月%d日}",
-        "data_cutoff": f"{campaign.data_cutoff:%Y年%m月%d日}",
+        "generated_on": chinese_date(generated_on or dt.date.today()),
+        "data_cutoff": chinese_date(campaign.data_cutoff),
         "data_year": campaign.data_year,
         "plans": plans,
         "lagging": lagging,
@@ -234,6 +251,7 @@ def build_report_context(
         "no_data": no_data,
         "disagreements": disagreements,
         "charts": charts,
+        "attachments": attachment_list(catalog, campaign),
         "length_warning": None,  # set by render_summary_report when the body is over the notice's limit
         "missing_units": missing,
         "intake": (
@@ -244,6 +262,23 @@ def build_report_context(
             + (f",尚有{len(missing)}个单位未报送。" if missing else ",应报单位已全部报送。")
         ),
     }
+
+
+def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
+    """附件说明 lines in the notice's numbering: “2.重点工程项目单片材料”, “3.<附件3's title>”, …"""
+    plans = catalog.campaign_plans(campaign)
+    labelled = [
+        (table.annex, table.title) for plan in plans for table in (plan.indicator_table, plan.project_table) if table
+    ]
+    if any(p.plan in {plan.code for plan in plans} for p in catalog.projects):
+        labelled.append((campaign.project_sheet_annex, f"{catalog.city}“十四五”重点工程项目单片材料"))
+
+    def number(label: str) -> int:
+        digits = "".join(ch for ch in label if ch.isdigit())
+        return int(digits) if digits else 0
+
+    ordered = sorted(dict(labelled).items(), key=lambda item: number(item[0]))
+    return [f"{number(label)}.{title}" if number(label) else f"{label}.{title}" for label, title in ordered]
 
 
 _CLOSING_PUNCTUATION = frozenset("。;；,，")
@@ -346,12 +381,16 @@ def _with_images(document, value):
 
 def render_docx(template: Path | BinaryIO, context: dict, output: Path) -> Path:
     """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
-    department's ``&``, ``<`` or ``{{`` comes out literally. Written atomically."""
+    department's ``&``, ``<`` or ``{{`` comes out literally; punctuation beside Chinese text becomes
+    full-width (planeval.typography). Written atomically."""
     from docxtpl import DocxTemplate
+
+    from planeval.typography import apply_chinese_punctuation
 
     document = DocxTemplate(template if hasattr(template, "read") else str(template))
     context = _with_images(document, context)
     document.render(context, jinja_env=_jinja_environment(), autoescape=True)
+    apply_chinese_punctuation(document.docx)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
     document.save(str(temporary))
@@ -389,10 +428,58 @@ def render_summary_report(context: dict, output: Path, template: Path | None = N
     if word_limit and count > word_limit:
         warning = f"正文约{count}字,超过通知要求的{word_limit}字,请精简后报送。"
         render_docx(template, dict(context, length_warning=warning), output)
+    fit_indicator_tables(output)
     return output, count
 
 
-BODY_END_MARKERS = ("附件1",)  # the body ends where the annexes begin
+# Column widths (mm) of the 附件3/附件4 tables by header; the year columns share what is left. The template
+# repeats its year column per campaign ({%tc for %}), and docxtpl then gives every column the same width,
+# which squeezes an indicator's name into two characters a line.
+INDICATOR_COLUMN_WIDTHS_MM = {
+    "序号": 8.0,
+    "规划指标内容": 37.0,
+    "规划目标": 16.0,
+    "规划属性": 16.0,
+    "综合进度评价": 21.0,
+    "责任单位": 24.0,
+}
+FIRST_INDICATOR_HEADERS = ("序号", "规划指标内容")
+
+
+def fit_indicator_tables(path: Path) -> None:
+    """Give the rendered 附件3/附件4 tables readable column widths across the landscape text block."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Emu, Mm
+
+    document = Document(str(path))
+    changed = False
+    for table in document.tables:
+        headers = [cell.text.strip() for cell in table.rows[0].cells]
+        if tuple(headers[:2]) != FIRST_INDICATOR_HEADERS:
+            continue
+        section = document.sections[-1]  # the annex tables close the report, on its landscape section
+        text_block = section.page_width - section.left_margin - section.right_margin
+        fixed = sum(INDICATOR_COLUMN_WIDTHS_MM.get(h, 0.0) for h in headers)
+        shared = [h for h in headers if h not in INDICATOR_COLUMN_WIDTHS_MM]
+        rest = Emu(max(Mm(10), (text_block - Mm(fixed)) // max(len(shared), 1)))
+        widths = [Mm(INDICATOR_COLUMN_WIDTHS_MM[h]) if h in INDICATOR_COLUMN_WIDTHS_MM else rest for h in headers]
+        table.autofit = False
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+            column.set(qn("w:w"), str(int(width.twips)))  # LibreOffice lays out by the grid
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=False):
+                cell.width = width  # Word by each cell's width
+        changed = True
+    if changed:
+        temporary = path.with_name(f".{path.name}.tmp")
+        document.save(str(temporary))
+        temporary.replace(path)
+
+
+BODY_END_MARKERS = ("附录一",)  # the body ends where the report's appendices begin
 
 
 def body_character_count(path: Path) -> int:
