@@ -33,7 +33,7 @@ def test_decline_on_and_behind_schedule(catalog):
     gdp = catalog.indicator("gdp_death_rate_decline")  # >35 → 序时 28
     result = assess(gdp, plan, 2024, Figures({2021: 8, 2022: 15, 2023: 21, 2024: 26}, 33))
     assert result.rating == "滞后预期" and result.schedule_expected == pytest.approx(28.0)
-    assert "低于序时进度要求的 28" in result.reason
+    assert result.reason == "当前26%,低于序时进度要求的28%"
     assert result.forecast_meets_target is False
 
 
@@ -123,13 +123,13 @@ def test_qualitative_target_on_a_stated_scale_with_an_intermediate_deadline(cata
     # 2021 data, due 2022: 序时进度 (2021 − 2020) / (2022 − 2020) = 0.5 → rank 1.5 → at least 推进中
     early = assess(indicator, plan, 2021, Figures({2021: 2}))
     assert early.schedule_share == 0.5 and early.rating == "符合预期"
-    assert early.reason == "当前 推进中,达到序时进度要求的 推进中"
+    assert early.reason == "当前“推进中”,达到序时进度要求的“推进中”"
     assert assess(indicator, plan, 2021, Figures({2021: 1})).rating == "滞后预期"
     assert assess(indicator, plan, 2021, Figures({2021: 3})).rating == "提前实现"
     # after the deadline, anything below 基本建成 is late whatever the plan's share
     late = assess(indicator, plan, 2024, Figures({2021: 1, 2022: 2, 2023: 2, 2024: 2}))
     assert late.schedule_share == 1.0 and late.rating == "滞后预期"
-    assert late.reason == "目标应于2022年实现,当前为 推进中,未按期实现"
+    assert late.reason == "目标应于2022年实现,当前为“推进中”,未按期实现"
     assert indicator.display(late.to_date) == "推进中"
 
 
@@ -139,7 +139,7 @@ def test_a_level_due_before_the_plan_end(catalog):
     assert assess(coverage, plan, 2021, Figures({2021: 90})).rating == "符合预期"  # not yet due
     assert assess(coverage, plan, 2021, Figures({2021: 100})).rating == "提前实现"
     assert assess(coverage, plan, 2024, Figures({2022: 95, 2023: 98, 2024: 99})).reason.startswith(
-        "当前 99,未按期(2022年)"
+        "当前99%,未按期(2022年)满足规划目标(100%)"
     )
 
 

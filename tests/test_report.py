@@ -104,4 +104,4 @@ def test_self_ratings_that_disagree_are_listed_with_both_reasons(rendered):
     assert "以下指标责任单位自评与按序时进度测算的结果不一致,请市安委办核定:" in text
     line = next(p for p in text.splitlines() if "自评“" in p and "单位国内生产总值" in p)
     assert "自评“符合预期”,理由:受2023年两起较大事故影响" in line
-    assert "测算“滞后预期”,依据:当前 26,低于序时进度要求的 28" in line
+    assert "测算“滞后预期”,依据:当前26%,低于序时进度要求的28%" in line

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from planeval.monitor import chinese_date
-from planeval.report import attachment_list, target_phrase
+from planeval.report import attachment_list
 from planeval.typography import apply_chinese_punctuation, chinese_punctuation
 
 
@@ -77,7 +77,7 @@ def test_dates_are_written_without_leading_zeros():
     ],
 )
 def test_sentences_state_the_target_in_words(catalog, code, phrase):
-    assert target_phrase(catalog.indicator(code)) == phrase
+    assert catalog.indicator(code).target_words == phrase
 
 
 def test_the_report_lists_the_document_set_in_the_notices_numbering(catalog, campaign):

@@ -120,7 +120,7 @@ def _rate(
 ) -> tuple[float | None, tuple[str, str]]:
     """(序时进度 figure, (rating, reason)) by the indicator's kind; docs/assessment.md §Ratings."""
     target = indicator.target
-    shown = indicator.display(current) if indicator.kind == "qualitative" else _fmt(current)
+    shown = indicator.with_unit(current)
     due = indicator.due_year
     overdue = due is not None and data_year >= due
     if indicator.kind == "zero":
@@ -132,25 +132,29 @@ def _rate(
         expected = target.value * share
         if target.is_met(current):
             deadline = f",早于{due}年的期限" if due and data_year < due else ""
-            return expected, ("提前实现", f"已达到规划目标({target.text}),当前为 {shown}{deadline}")
+            return expected, ("提前实现", f"已达到规划目标({indicator.target_words}),当前为{shown}{deadline}")
         if overdue:
-            return expected, ("滞后预期", f"目标应于{due}年实现,当前为 {shown},未按期实现")
+            return expected, ("滞后预期", f"目标应于{due}年实现,当前为{shown},未按期实现")
         # a rank is whole: on a scale, 序时进度 asks for the lowest rank at or above target rank × share
-        wanted = indicator.scale[ceil(expected - EPSILON)] if indicator.kind == "qualitative" else _fmt(expected)
+        wanted = (
+            f"“{indicator.scale[ceil(expected - EPSILON)]}”"
+            if indicator.kind == "qualitative"
+            else indicator.with_unit(round(expected, 2))
+        )
         if current + EPSILON >= expected:
-            return expected, ("符合预期", f"当前 {shown},达到序时进度要求的 {wanted}")
-        return expected, ("滞后预期", f"当前 {shown},低于序时进度要求的 {wanted}")
+            return expected, ("符合预期", f"当前{shown},达到序时进度要求的{wanted}")
+        return expected, ("滞后预期", f"当前{shown},低于序时进度要求的{wanted}")
     # level / average: a ceiling or floor is either met now or not; before an intermediate deadline an
     # unmet level is still on schedule, after it an unmet level is late.
     if target.is_met(current):
         if due is not None and not overdue:
-            return None, ("提前实现", f"当前 {shown},已满足{due}年的规划目标({target.text})")
-        return None, ("符合预期", f"当前 {shown},满足规划目标({target.text})")
+            return None, ("提前实现", f"当前{shown},已满足{due}年的规划目标({indicator.target_words})")
+        return None, ("符合预期", f"当前{shown},满足规划目标({indicator.target_words})")
     if due is not None and not overdue:
-        return None, ("符合预期", f"当前 {shown},尚未满足规划目标({target.text}),目标期限为{due}年")
+        return None, ("符合预期", f"当前{shown},尚未满足规划目标({indicator.target_words}),目标期限为{due}年")
     if overdue and due != plan.period[1]:
-        return None, ("滞后预期", f"当前 {shown},未按期({due}年)满足规划目标({target.text})")
-    return None, ("滞后预期", f"当前 {shown},未满足规划目标({target.text})")
+        return None, ("滞后预期", f"当前{shown},未按期({due}年)满足规划目标({indicator.target_words})")
+    return None, ("滞后预期", f"当前{shown},未满足规划目标({indicator.target_words})")
 
 
 def forecast_figure(indicator: Indicator, figures: Figures) -> float | None:

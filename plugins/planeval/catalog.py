@@ -136,6 +136,9 @@ class Formula(_Model):
         return (self.numerator,) + ((self.denominator,) if self.denominator else ())
 
 
+_DECLINE_WORDS = {">": "下降超过{}%", "≥": "下降{}%及以上", "=": "下降{}%"}
+
+
 class Indicator(_Model):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -189,6 +192,24 @@ class Indicator(_Model):
         if self.kind == "qualitative":
             return self.scale[round(value)]
         return f"{value:.4f}".rstrip("0").rstrip(".")
+
+    def with_unit(self, value: float | None) -> str:
+        """A figure as a sentence says it: “26%”, “0.15人/十万人”, ““推进中””; “—” when there is none."""
+        if value is None:
+            return "—"
+        if self.kind == "qualitative":
+            return f"“{self.display(value)}”"
+        return f"{self.display(value)}{self.unit}"
+
+    @property
+    def target_words(self) -> str:
+        """The target as a sentence says it: “下降超过15%” for the table's “>15”, “100%” for “100”, “≥400人”."""
+        target = self.target
+        if self.kind == "decline" and target.comparator in _DECLINE_WORDS:
+            return _DECLINE_WORDS[target.comparator].format(self.display(target.value))
+        if self.kind in ("qualitative", "zero") or target.suffix or not self.unit:
+            return target.text
+        return f"{target.text}{self.unit}"
 
     @cached_property
     def match_keys(self) -> frozenset[str]:

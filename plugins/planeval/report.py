@@ -34,13 +34,6 @@ def _number(value: float | None) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def _figure(indicator: Indicator, value: float | None) -> str:
-    if value is None:
-        return "—"
-    unit = "%" if indicator.unit == "%" else indicator.unit
-    return f"{_number(value)}{unit}"
-
-
 def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data_year: int) -> str:
     """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%,已提前实现规划目标”."""
     rating = result["computed_rating"]
@@ -54,30 +47,17 @@ def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data
         else:
             head = f"{subject}{data_year}年较{indicator.base_year}年下降{_number(current)}%"
     elif indicator.kind == "cumulative":
-        head = f"{subject}{first_year}—{data_year}年累计{_figure(indicator, current)}"
+        head = f"{subject}{first_year}—{data_year}年累计{indicator.with_unit(current)}"
     elif indicator.kind == "average":
-        head = f"{subject}{first_year}—{data_year}年年均为{_figure(indicator, current)}"
+        head = f"{subject}{first_year}—{data_year}年年均为{indicator.with_unit(current)}"
     else:
-        head = f"{subject}{data_year}年为{_figure(indicator, current)}"
+        head = f"{subject}{data_year}年为{indicator.with_unit(current)}"
     tail = {
         "提前实现": "已提前实现规划目标",
         "符合预期": "进度符合预期",
         "滞后预期": "进度滞后于预期",
     }[rating]
-    return f"{head}(目标{target_phrase(indicator)}),{tail}。"
-
-
-_DECLINE_WORDS = {">": "下降超过{}%", "≥": "下降{}%及以上", "=": "下降{}%"}
-
-
-def target_phrase(indicator: Indicator) -> str:
-    """The target as a sentence says it: “下降超过15%” for the table's “>15”, “100%” for “100”, “≥400人”."""
-    target = indicator.target
-    if indicator.kind == "decline" and target.comparator in _DECLINE_WORDS:
-        return _DECLINE_WORDS[target.comparator].format(_number(target.value))
-    if indicator.kind in ("qualitative", "zero") or target.suffix or not indicator.unit:
-        return target.text
-    return f"{target.text}{indicator.unit}"
+    return f"{head}(目标{indicator.target_words}),{tail}。"
 
 
 def build_report_context(
@@ -122,8 +102,8 @@ def build_report_context(
             if trend is not None and result["trend_meets_target"] is not None:
                 if bool(result["trend_meets_target"]) != (predicted is not None and indicator.target.is_met(predicted)):
                     trend_differs.append(
-                        f"{indicator.name}(单位预测{_figure(indicator, figures.forecast)},"
-                        f"趋势外推{_figure(indicator, trend)})"
+                        f"{indicator.name}(单位预测{indicator.with_unit(figures.forecast)},"
+                        f"趋势外推{indicator.with_unit(trend)})"
                     )
             if charts_dir is not None and figures.actuals and indicator.code not in charted:
                 charted.add(indicator.code)
@@ -151,9 +131,9 @@ def build_report_context(
             entry = {
                 "name": indicator.name,
                 "plan": plan.short_name,
-                "target": indicator.target.text,
-                "current": _figure(indicator, current),
-                "expected": _figure(indicator, result["schedule_expected"])
+                "target": indicator.target_words,
+                "current": indicator.with_unit(current),
+                "expected": indicator.with_unit(result["schedule_expected"])
                 if result["schedule_expected"] is not None
                 else "—",
                 "reason": result["computed_reason"],
@@ -165,7 +145,7 @@ def build_report_context(
             entry["suggestion"] = (
                 f"针对{indicator.name}进度滞后的情况,建议{entry['responsible']}"
                 + (f"对照序时进度要求({entry['expected']})" if result["schedule_expected"] is not None else "")
-                + f"查找原因、制定措施,确保规划期末完成目标({indicator.target.text})。"
+                + f"查找原因、制定措施,确保规划期末完成目标({indicator.target_words})。"
             )
             if rating == "滞后预期" and all(e["name"] != entry["name"] for e in lagging):
                 lagging.append(entry)
@@ -318,13 +298,13 @@ def gap_sentence(indicator: Indicator, current: float | None, expected: float | 
         if indicator.kind == "qualitative":
             return f"{data_year}年为“{indicator.display(current)}”,低于序时进度要求。"
         return (
-            f"{data_year}年为{_figure(indicator, current)},按序时进度应达到{_figure(indicator, expected)},"
+            f"{data_year}年为{indicator.with_unit(current)},按序时进度应达到{indicator.with_unit(expected)},"
             f"相差{_number(abs(expected - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
         )
     if indicator.kind == "zero":
-        return f"规划目标为零,{data_year}年前累计{_figure(indicator, current)}。"
+        return f"规划目标为零,{data_year}年前累计{indicator.with_unit(current)}。"
     return (
-        f"{data_year}年为{_figure(indicator, current)},规划目标{target.text},"
+        f"{data_year}年为{indicator.with_unit(current)},规划目标{indicator.target_words},"
         f"尚差{_number(abs(target.value - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
     )
 
@@ -333,9 +313,9 @@ def trend_sentence(indicator: Indicator, end_year: int, own: float | None, trend
     """The unit's end-year forecast beside the straight-line trend."""
     parts = []
     if own is not None:
-        parts.append(f"责任单位预测{end_year}年为{_figure(indicator, own)}")
+        parts.append(f"责任单位预测{end_year}年为{indicator.with_unit(own)}")
     if trend is not None:
-        parts.append(f"按历年趋势外推为{_figure(indicator, trend)}")
+        parts.append(f"按历年趋势外推为{indicator.with_unit(trend)}")
     return ",".join(parts) + "。" if parts else f"暂无{end_year}年预测。"
 
 
