@@ -145,3 +145,14 @@ def test_report_table_holds_every_indicator(report):
     assert [row[11] for row in rows[1:]] == ["提前实现", "符合预期", "提前实现", "滞后预期", "符合预期"]
     assert all(row[12] == "区应急管理局" for row in rows[1:])
     assert rows[5][4:11] == ["10", "20", "25", "30", "15", "85", "100"]  # sums: 前四年 85, 五年 100
+
+
+def test_the_attachment_list_uses_the_catalogs_own_labels():
+    from planeval.report import attachment_list
+
+    catalog = _longcheng()
+    assert attachment_list(catalog, catalog.campaign(year=2025)) == [
+        "附表1\u3000龙城区安全生产“十四五”规划主要指标完成情况统计表",
+        "附表2\u3000龙城区安全生产“十四五”规划重大工程实施进度情况表",
+        "附表3\u3000龙城区“十四五”重点工程项目单片材料",
+    ]

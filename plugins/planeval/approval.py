@@ -75,12 +75,26 @@ class AirflowApi:
         response.raise_for_status()
         return response.json()
 
+    def task_state(self, pending: PendingApproval) -> str | None:
+        path = f"/api/v2/dags/{pending.dag_id}/dagRuns/{pending.run_id}/taskInstances/{pending.task_id}"
+        if pending.map_index >= 0:
+            path += f"/{pending.map_index}"
+        response = self.client.get(path)
+        response.raise_for_status()
+        return response.json().get("state")
+
+    def parked(self, dag_id: str) -> list[PendingApproval]:
+        """Pending approvals whose task is parked. The operator writes its question before the task reaches
+        ``awaiting_input``; an answer given in between is overwritten when the task parks, and the run then
+        waits for ever — so only a parked task is answered (a person is never that quick; a program is)."""
+        return [item for item in self.pending(dag_id) if self.task_state(item) == "awaiting_input"]
+
     def wait_for_pending(self, dag_id: str, timeout: float, poll: float = 1.0) -> PendingApproval:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            waiting = self.pending(dag_id)
-            if waiting:
-                return waiting[0]
+            parked = self.parked(dag_id)
+            if parked:
+                return parked[0]
             time.sleep(poll)
         raise TimeoutError(f"no approval of {dag_id} became pending within {timeout:.0f} s")
 

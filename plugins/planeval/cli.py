@@ -187,7 +187,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
     password = os.environ.get("PLANEVAL_API_PASSWORD") or getpass.getpass(f"{args.user} 的 Airflow 密码:")
     api = AirflowApi(args.api_url, args.user, password)
-    pending = api.pending("year_end_assessment")
+    pending = api.parked("year_end_assessment")
     if not pending:
         print("没有等待审核的年终评估运行。")
         return 1

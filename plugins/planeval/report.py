@@ -245,20 +245,27 @@ def build_report_context(
 
 
 def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
-    """附件说明 lines in the notice's numbering: “2.重点工程项目单片材料”, “3.<附件3's title>”, …"""
+    """附件说明 lines for the document set, numbered as the attachments themselves are labelled: “3.<title>”
+    for 附件3 (GB/T 9704: the number in the list is the attachment's); a catalog that labels its tables
+    otherwise (附表1) gets “附表1 <title>”."""
     plans = catalog.campaign_plans(campaign)
-    labelled = [
-        (table.annex, table.title) for plan in plans for table in (plan.indicator_table, plan.project_table) if table
-    ]
+    labelled = {
+        table.annex: table.title for plan in plans for table in (plan.indicator_table, plan.project_table) if table
+    }
     if any(p.plan in {plan.code for plan in plans} for p in catalog.projects):
-        labelled.append((campaign.project_sheet_annex, f"{catalog.city}“十四五”重点工程项目单片材料"))
+        labelled.setdefault(campaign.project_sheet_annex, f"{catalog.city}“十四五”重点工程项目单片材料")
 
-    def number(label: str) -> int:
-        digits = "".join(ch for ch in label if ch.isdigit())
-        return int(digits) if digits else 0
+    def order(label: str) -> tuple[str, int]:
+        prefix = label.rstrip("0123456789")
+        return prefix, int(label[len(prefix) :] or 0)
 
-    ordered = sorted(dict(labelled).items(), key=lambda item: number(item[0]))
-    return [f"{number(label)}.{title}" if number(label) else f"{label}.{title}" for label, title in ordered]
+    lines = []
+    for label in sorted(labelled, key=order):
+        prefix, number = order(label)
+        lines.append(
+            f"{number}.{labelled[label]}" if prefix == "附件" and number else f"{label}\u3000{labelled[label]}"
+        )
+    return lines
 
 
 _CLOSING_PUNCTUATION = frozenset("。;；,，")
