@@ -194,7 +194,7 @@ class Indicator(_Model):
         return f"{value:.4f}".rstrip("0").rstrip(".")
 
     def with_unit(self, value: float | None) -> str:
-        """A figure as a sentence says it: “26%”, “0.15人/十万人”, ““推进中””; “—” when there is none."""
+        """A figure as a sentence says it: 26%, 0.15人/十万人, a scale word in quotes (“推进中”); — for none."""
         if value is None:
             return "—"
         if self.kind == "qualitative":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -133,9 +134,7 @@ def build_report_context(
                 "plan": plan.short_name,
                 "target": indicator.target_words,
                 "current": indicator.with_unit(current),
-                "expected": indicator.with_unit(result["schedule_expected"])
-                if result["schedule_expected"] is not None
-                else "—",
+                "expected": indicator.with_unit(result["schedule_expected"]),
                 "reason": result["computed_reason"],
                 "analysis": result["analysis"] or "(责任单位未提供分析说明)",
                 "responsible": row["responsible"],
@@ -366,10 +365,13 @@ def _with_images(document, value):
     return value
 
 
-def render_docx(template: Path | BinaryIO, context: dict, output: Path) -> Path:
+def render_docx(
+    template: Path | BinaryIO, context: dict, output: Path, finish: Callable[[object], None] | None = None
+) -> Path:
     """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
     department's ``&``, ``<`` or ``{{`` comes out literally; punctuation beside Chinese text becomes
-    full-width (planeval.typography). Written atomically."""
+    full-width (planeval.typography). ``finish`` gets the rendered python-docx Document before it is
+    written (atomically)."""
     from docxtpl import DocxTemplate
 
     from planeval.typography import apply_chinese_punctuation
@@ -378,6 +380,8 @@ def render_docx(template: Path | BinaryIO, context: dict, output: Path) -> Path:
     context = _with_images(document, context)
     document.render(context, jinja_env=_jinja_environment(), autoescape=True)
     apply_chinese_punctuation(document.docx)
+    if finish is not None:
+        finish(document.docx)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
     document.save(str(temporary))
@@ -410,12 +414,11 @@ def render_summary_report(context: dict, output: Path, template: Path | None = N
     """Render the municipal summary report; when its 正文 is over ``word_limit`` 字 (the notice: 5000), render
     it again with a warning at the top. Returns (path, 正文 字数)."""
     template = template or TEMPLATES_DIR / SUMMARY_TEMPLATE
-    render_docx(template, context, output)
+    render_docx(template, context, output, finish=fit_indicator_tables)
     count = body_character_count(output)
     if word_limit and count > word_limit:
         warning = f"正文约{count}字,超过通知要求的{word_limit}字,请精简后报送。"
-        render_docx(template, dict(context, length_warning=warning), output)
-    fit_indicator_tables(output)
+        render_docx(template, dict(context, length_warning=warning), output, finish=fit_indicator_tables)
     return output, count
 
 
@@ -433,21 +436,19 @@ INDICATOR_COLUMN_WIDTHS_MM = {
 FIRST_INDICATOR_HEADERS = ("序号", "规划指标内容")
 
 
-def fit_indicator_tables(path: Path) -> None:
-    """Give the rendered 附件3/附件4 tables readable column widths across the landscape text block."""
-    from docx import Document
+def fit_indicator_tables(document) -> None:
+    """Give the 附件3/附件4 tables of a rendered report (python-docx Document) readable column widths across
+    the landscape text block."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Emu, Mm
 
-    document = Document(str(path))
-    changed = False
+    section = document.sections[-1]  # the annex tables close the report, on its landscape section
+    text_block = section.page_width - section.left_margin - section.right_margin
     for table in document.tables:
         headers = [cell.text.strip() for cell in table.rows[0].cells]
         if tuple(headers[:2]) != FIRST_INDICATOR_HEADERS:
             continue
-        section = document.sections[-1]  # the annex tables close the report, on its landscape section
-        text_block = section.page_width - section.left_margin - section.right_margin
         fixed = sum(INDICATOR_COLUMN_WIDTHS_MM.get(h, 0.0) for h in headers)
         shared = [h for h in headers if h not in INDICATOR_COLUMN_WIDTHS_MM]
         rest = Emu(max(Mm(10), (text_block - Mm(fixed)) // max(len(shared), 1)))
@@ -459,11 +460,6 @@ def fit_indicator_tables(path: Path) -> None:
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = width  # Word by each cell's width
-        changed = True
-    if changed:
-        temporary = path.with_name(f".{path.name}.tmp")
-        document.save(str(temporary))
-        temporary.replace(path)
 
 
 BODY_END_MARKERS = ("附录一",)  # the body ends where the report's appendices begin

@@ -25,7 +25,7 @@ def chinese_punctuation(text: str) -> str:
     if not any(mark in text for mark in _FULL_WIDTH):
         return text
     out = list(text)
-    opened: list[tuple[int, bool]] = []  # (position, converted) of each "(" not yet closed
+    opened: list[bool] = []  # whether each "(" not yet closed was converted
     for index, char in enumerate(text):
         if char not in _FULL_WIDTH:
             continue
@@ -33,10 +33,10 @@ def chinese_punctuation(text: str) -> str:
         after = text[index + 1] if index + 1 < len(text) else ""
         beside_chinese = _is_chinese(before) or _is_chinese(after)
         if char == "(":
-            opened.append((index, beside_chinese))
+            opened.append(beside_chinese)
             convert = beside_chinese
         elif char == ")":
-            convert = opened.pop()[1] if opened else beside_chinese  # a pair keeps one width: “alert(1)”
+            convert = opened.pop() if opened else beside_chinese  # a pair keeps one width: “alert(1)”
         else:
             convert = beside_chinese
         if convert:
