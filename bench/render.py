@@ -36,20 +36,23 @@ def main() -> None:
         os.environ.pop("PLANEVAL_DB_URL", None)
         from docxtpl import DocxTemplate
 
-        from planeval import monitor, pipeline
-        from planeval.demo import drop_demo_submissions
-        from planeval.letters import LETTER_TEMPLATE, letter_contexts, write_letters
+        from planeval.dates import today_in_beijing
+        from planeval.monitoring import obligations
+        from planeval.reporting.letters import LETTER_TEMPLATE, letter_contexts, write_letters
         from planeval.settings import TEMPLATES_DIR
-        from planeval.warehouse import make_engine
+        from planeval.stages import collect, setup, year_end
+        from planeval.stages.context import context as campaign_context
+        from planeval.ui.demo import drop_demo_submissions
+        from planeval.warehouse.db import make_engine
 
-        settings, catalog, campaign = pipeline.context(year=2025)
-        pipeline.init_units(campaign.code)
+        settings, catalog, campaign = campaign_context(year=2025)
+        setup.init_units(campaign.code)
         drop_demo_submissions(settings, catalog, campaign)
-        pipeline.run_collect()
-        pipeline.refresh_results()
+        collect.run_collect()
+        year_end.refresh_results()
         engine = make_engine(settings.db_url)
-        as_of = pipeline.today_in_beijing()
-        statuses = monitor.record(engine, catalog, campaign, as_of)
+        as_of = today_in_beijing()
+        statuses = obligations.record(engine, catalog, campaign, as_of)
 
         def planeval_side(folder: Path) -> int:
             contexts = letter_contexts(engine, catalog, campaign, statuses, as_of)

@@ -25,12 +25,14 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 from planeval.catalog import Catalog, load_catalog
-from planeval.demo import fill_form, load_demo_spec
-from planeval.forms import write_unit_form
-from planeval.intake import Received
-from planeval.readers import parse_workbook
+from planeval.intake.readers import parse_workbook
+from planeval.intake.unit_forms import write_unit_form
+from planeval.records import Received
 from planeval.settings import DEFAULT_CATALOG
-from planeval.validation import GxRunner, Submission, validate_batch
+from planeval.ui.demo import fill_form, load_demo_spec
+from planeval.validation.batch import validate_batch
+from planeval.validation.frames import Submission
+from planeval.validation.suites import GxRunner
 
 
 def province_catalog() -> Catalog:

@@ -7,7 +7,7 @@ byte for byte, validate the batch with Great Expectations, stage it in the wareh
 `planeval_accepted_submissions`, on which `refresh_indicator_tables` rebuilds the municipal tables.
 
 One mapped `archive_file` per file, named by unit and file; a file that fails never fails the others.
-Logic lives in `planeval.pipeline`; this file only wires tasks.
+Logic lives in `planeval.stages`; this file only wires tasks.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import datetime as dt
 
 from airflow.sdk import dag, task
 
-from planeval.assets import ACCEPTED_SUBMISSIONS
-
-WAREHOUSE_POOL = "planeval_warehouse"  # one slot on SQLite: a single writer
+from planeval.settings import WAREHOUSE_POOL
+from planeval.stages.assets import ACCEPTED_SUBMISSIONS
 
 
 @dag(
@@ -32,21 +31,21 @@ WAREHOUSE_POOL = "planeval_warehouse"  # one slot on SQLite: a single writer
 def collect_submissions():
     @task
     def discover_files() -> list[dict]:
-        from planeval import pipeline
+        from planeval.stages import collect
 
-        return pipeline.discover()
+        return collect.discover()
 
     @task(map_index_template="{{ inbox_file['unit_name'] }} · {{ inbox_file['path'].split('/')[-1] }}")
     def archive_file(inbox_file: dict) -> dict:
-        from planeval import pipeline
+        from planeval.stages import collect
 
-        return pipeline.archive(inbox_file)
+        return collect.archive(inbox_file)
 
     @task(pool=WAREHOUSE_POOL)
     def validate_submissions(received: list[dict]) -> list[dict]:
-        from planeval import pipeline
+        from planeval.stages import collect
 
-        return pipeline.validate_and_record(list(received))
+        return collect.validate_and_record(list(received))
 
     @task(outlets=[ACCEPTED_SUBMISSIONS])
     def announce_accepted(summary: list[dict], outlet_events=None) -> dict:

@@ -16,7 +16,7 @@ unit still missing, and alert the admins once a deadline has passed with units m
 | 未报送 (missing) | skipped | skipped |
 
 Trigger by hand with 统计日期 to see the campaign as it stood on another day.
-Logic lives in `planeval.pipeline` and `planeval.monitor`; this file only wires tasks.
+Logic lives in `planeval.stages.monitor` and `planeval.monitoring`; this file only wires tasks.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import datetime as dt
 
 from airflow.sdk import Param, dag, task, task_group
 
-WAREHOUSE_POOL = "planeval_warehouse"
+from planeval.settings import WAREHOUSE_POOL
 
 
 def _notify_admins(context) -> None:
-    from planeval.alerts import notify_admins
+    from planeval.monitoring.alerts import notify_admins
 
     notify_admins(context)
 
@@ -54,9 +54,9 @@ def _notify_admins(context) -> None:
 def monitor_submissions():
     @task(pool=WAREHOUSE_POOL)
     def record_statuses(params: dict | None = None) -> dict:
-        from planeval import pipeline
+        from planeval.stages import monitor
 
-        return pipeline.monitor_campaign(params["campaign"] or None, params["as_of"] or None)
+        return monitor.monitor_campaign(params["campaign"] or None, params["as_of"] or None)
 
     @task
     def units_owing(run: dict) -> list[dict]:
@@ -94,32 +94,32 @@ def monitor_submissions():
     def write_summary(run: dict) -> str:
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from planeval import pipeline
+        from planeval.stages import monitor
 
         if not run["campaign"]:
             raise AirflowSkipException("当日没有正在进行的报送任务")
-        return pipeline.write_monitor_summary(run["campaign"], run["as_of"])
+        return monitor.write_monitor_summary(run["campaign"], run["as_of"])
 
     @task(trigger_rule="all_done")
     def write_reminders(run: dict) -> list[str]:
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from planeval import pipeline
+        from planeval.stages import monitor
 
         if not run["campaign"]:
             raise AirflowSkipException("当日没有正在进行的报送任务")
-        return pipeline.write_reminders(run["campaign"], run["as_of"])
+        return monitor.write_reminders(run["campaign"], run["as_of"])
 
     @task(on_failure_callback=[_notify_admins])
     def escalate_overdue(run: dict, reminders: list[str]) -> int:
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-        from planeval import pipeline
+        from planeval.stages import monitor
 
         campaign, as_of = run["campaign"], run["as_of"]
         if not campaign:
             raise AirflowSkipException("当日没有正在进行的报送任务")
-        names = pipeline.overdue_units(campaign, as_of)
+        names = monitor.overdue_units(campaign, as_of)
         if names:
             raise AirflowFailException(
                 f"{campaign}:截至{as_of},已过截止日期仍有{len(names)}个单位未报送或仅有退回版本:" + "、".join(names)

@@ -12,9 +12,8 @@ import datetime as dt
 
 from airflow.sdk import dag, task
 
-from planeval.assets import ACCEPTED_SUBMISSIONS
-
-WAREHOUSE_POOL = "planeval_warehouse"
+from planeval.settings import WAREHOUSE_POOL
+from planeval.stages.assets import ACCEPTED_SUBMISSIONS
 
 
 @dag(
@@ -28,7 +27,7 @@ WAREHOUSE_POOL = "planeval_warehouse"
 def refresh_indicator_tables():
     @task(pool=WAREHOUSE_POOL)
     def rebuild_tables(triggering_asset_events=None) -> list[dict]:
-        from planeval import pipeline
+        from planeval.stages import year_end
 
         campaigns = sorted(
             {
@@ -38,7 +37,7 @@ def refresh_indicator_tables():
                 for code in (event.extra or {}).get("campaigns", [])
             }
         )
-        return [pipeline.refresh_results(code) for code in campaigns or [None]]
+        return [year_end.refresh_results(code) for code in campaigns or [None]]
 
     rebuild_tables()
 

@@ -9,7 +9,7 @@ The run then **waits for the office's approval** (Required Actions in the UI, or
 批准 writes the final, unmarked documents; 驳回 fails `write_final_report` with the reviewer's 意见, so the
 run shows it, and the draft stays for the next round. docs/approval.md.
 
-Logic lives in `planeval.pipeline`; this file only wires tasks.
+Logic lives in `planeval.stages`; this file only wires tasks.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ import datetime as dt
 from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import Param, dag, task
 
-from planeval.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT  # stdlib only: cheap to parse
-
-WAREHOUSE_POOL = "planeval_warehouse"
+from planeval.settings import WAREHOUSE_POOL
+from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
 
 
 @dag(
@@ -64,18 +63,18 @@ WAREHOUSE_POOL = "planeval_warehouse"
 def year_end_assessment():
     @task(pool=WAREHOUSE_POOL)
     def aggregate_indicators(params: dict | None = None) -> dict:
-        from planeval import pipeline
+        from planeval.stages import year_end
 
-        return pipeline.refresh_results(
+        return year_end.refresh_results(
             params["campaign"] or None, params["year"], params["plans"] or None, params["data_cutoff"]
         )
 
     @task
     def render_draft(aggregated: dict, params: dict | None = None) -> dict:
-        from planeval import pipeline
+        from planeval.stages import year_end
 
-        paths = pipeline.render_reports(aggregated["campaign"], None, params["plans"] or None, params["data_cutoff"])
-        return {"campaign": aggregated["campaign"], "paths": paths, "summary": pipeline.approval_summary(aggregated)}
+        paths = year_end.render_reports(aggregated["campaign"], None, params["plans"] or None, params["data_cutoff"])
+        return {"campaign": aggregated["campaign"], "paths": paths, "summary": year_end.approval_summary(aggregated)}
 
     draft = render_draft(aggregate_indicators())
     approval = HITLOperator(
@@ -93,10 +92,10 @@ def year_end_assessment():
 
     @task
     def write_final_report(draft_result: dict, params: dict | None = None, ti=None) -> list[str]:
-        from planeval import pipeline
+        from planeval.stages import year_end
 
         decision = ti.xcom_pull(task_ids=APPROVAL_TASK)
-        return pipeline.finish_after_approval(
+        return year_end.finish_after_approval(
             draft_result["campaign"], params["plans"] or None, params["data_cutoff"], decision
         )
 

@@ -96,7 +96,7 @@ def db_url(request, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
 @pytest.fixture(scope="session")
 def gx_runner():
     """One GX context for the session, as a collection pass builds one per batch."""
-    from planeval.validation import GxRunner
+    from planeval.validation.suites import GxRunner
 
     return GxRunner()
 

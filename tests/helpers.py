@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from planeval.catalog import Campaign, Catalog
-from planeval.demo import fill_form, load_demo_spec
-from planeval.forms import write_unit_form
+from planeval.intake.unit_forms import write_unit_form
+from planeval.ui.demo import fill_form, load_demo_spec
 
 Edit = Callable[[object], None]  # receives the openpyxl workbook
 

@@ -84,13 +84,13 @@ def to_pdf(documents: list[Path], output_dir: Path) -> dict[Path, RenderedPdf]:
     return rendered
 
 
-# Documents print full-width punctuation beside Chinese text (planeval.typography); tests spell sentences with
+# Documents print full-width punctuation beside Chinese text (planeval.reporting.typography); tests spell sentences with
 # the ASCII marks the catalog and the code use, and compare through this map.
 _ASCII_MARKS = str.maketrans("，：；！？（）", ",:;!?()")
 
 
 def ascii_marks(text: str) -> str:
-    """``text`` with the full-width marks planeval.typography writes turned back into ASCII."""
+    """``text`` with the full-width marks planeval.reporting.typography writes turned back into ASCII."""
     return text.translate(_ASCII_MARKS)
 
 

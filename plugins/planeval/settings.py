@@ -12,6 +12,8 @@ SQL_DIR = REPO_ROOT / "sql"
 TEMPLATES_DIR = REPO_ROOT / "templates"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 DEFAULT_CATALOG = REPO_ROOT / "catalog" / "haian"
+# The Airflow pool every task that writes the warehouse takes a slot of: one on SQLite (a single writer).
+WAREHOUSE_POOL = "planeval_warehouse"
 
 
 @dataclass(frozen=True)

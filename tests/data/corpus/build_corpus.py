@@ -29,8 +29,8 @@ from helpers import filled_form, header_column, row_of
 from openpyxl import Workbook, load_workbook
 
 from planeval.catalog import load_catalog
-from planeval.demo import fill_contacts, write_summary_docx
 from planeval.settings import DEFAULT_CATALOG
+from planeval.ui.demo import fill_contacts, write_summary_docx
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"

@@ -1,0 +1,310 @@
+"""The municipal tables built from the accepted submissions: the city's raw figures, each indicator's yearly
+figures with their lineage, its assessment, the key projects and the printed-cell mart — rebuilt per
+campaign in one transaction, so a re-run replaces rather than appends.
+
+May import: planeval.catalog, planeval.warehouse, planeval.assessment.arithmetic."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from planeval.assessment.arithmetic import Figures, assess, derive_cells
+from planeval.catalog import Campaign, Catalog
+from planeval.catalog.layouts import indicator_layout
+from planeval.warehouse.db import execute_many, fetch_all, sql
+
+
+@dataclass
+class _UnitReport:
+    submission_id: str
+    self_rating: str | None = None
+    analysis: str | None = None
+    values: dict[tuple[int, bool], tuple[float, str]] = field(default_factory=dict)  # (year, forecast) → (v, cell)
+
+
+def _merge(catalog: Catalog, indicator_code: str, reports: dict[str, _UnitReport]):
+    """Merge the responsible units' reports: the lead's value wins; disagreements are named."""
+    indicator = catalog.indicator(indicator_code)
+    order = [u for u in indicator.responsible if u in reports] + sorted(set(reports) - set(indicator.responsible))
+    merged: dict[tuple[int, bool], tuple[float, str]] = {}
+    first_reporter: dict[tuple[int, bool], str] = {}
+    conflicts = []
+    for unit in order:
+        for key, (value, cell) in reports[unit].values.items():
+            if key not in merged:
+                merged[key] = (value, f"{reports[unit].submission_id}:{cell}")
+                first_reporter[key] = unit
+            elif abs(merged[key][0] - value) > 1e-9:
+                year = f"{key[0]}年{'预测值' if key[1] else ''}"
+                conflicts.append(
+                    f"{year}:{catalog.unit(first_reporter[key]).name}填报 {merged[key][0]:g},"
+                    f"{catalog.unit(unit).name}填报 {value:g}"
+                )
+    lead = reports[order[0]]
+    return merged, lead, order, "；".join(conflicts) or None
+
+
+# A reported cell and the one computed from the unit's raw figures may differ by the reporter's rounding.
+DERIVED_TOLERANCE = 0.051
+
+
+def aggregate(engine: Engine, catalog: Catalog, campaign: Campaign) -> dict[str, int]:
+    """Rebuild the campaign's core tables (city raw figures, yearly indicator figures, assessments, key
+    projects) and the printed-cell mart from the latest accepted submissions, in one transaction."""
+    latest = fetch_all(engine, "select_latest_accepted", campaign_code=campaign.code, form="indicator_table")
+    town_figures = fetch_all(engine, "select_latest_accepted", campaign_code=campaign.code, form="figures_table")
+    ids = [row["submission_id"] for row in latest]
+    unit_of = {row["submission_id"]: row["unit_code"] for row in latest}
+    reports: dict[str, dict[str, _UnitReport]] = defaultdict(dict)
+    projects: dict[str, list[dict]] = defaultdict(list)
+    if ids:
+        for row in fetch_all(engine, "select_accepted_indicator_values", submission_ids=ids):
+            unit = unit_of[row["submission_id"]]
+            report = reports[row["indicator_code"]].setdefault(unit, _UnitReport(row["submission_id"]))
+            report.self_rating = report.self_rating or row["self_rating"]
+            report.analysis = report.analysis or row["analysis"]
+            if row["year"] is not None:
+                report.values[(int(row["year"]), bool(row["is_forecast"]))] = (float(row["value"]), row["cell"])
+        for row in fetch_all(engine, "select_accepted_projects", submission_ids=ids):
+            projects[row["project_code"]].append(row)
+    figure_ids = ids + [row["submission_id"] for row in town_figures]
+    figure_rows = fetch_all(engine, "select_accepted_figures", submission_ids=figure_ids) if figure_ids else []
+    measures, measure_rows = city_measures(catalog, campaign, figure_rows)
+
+    result_rows, value_rows, cell_rows, written_values = [], [], [], set()
+    for plan in catalog.campaign_plans(campaign):
+        for seq, code in enumerate(plan.indicator_table.indicators, start=1):
+            indicator = catalog.indicator(code)
+            base = {"campaign_code": campaign.code, "plan_code": plan.code, "seq": seq, "indicator_code": code}
+            if code in reports:
+                merged, lead, units, conflict = _merge(catalog, code, reports[code])
+            else:
+                merged, lead, units, conflict = {}, _UnitReport(""), [], None
+            figures = {key: (value, cell, "reported", None) for key, (value, cell) in merged.items()}
+            notes = [conflict] if conflict else []
+            notes += _add_derived(catalog, indicator, plan.base_year, measures, figures)
+            actuals = {
+                year: v for (year, forecast), (v, *_) in figures.items() if not forecast and year <= campaign.data_year
+            }
+            forecast = next((v for (_, is_forecast), (v, *_) in figures.items() if is_forecast), None)
+            outcome = assess(indicator, plan, campaign.data_year, Figures(actuals, forecast))
+            result_rows.append(
+                base
+                | _assessment_columns(outcome)
+                | {
+                    "self_rating": lead.self_rating,
+                    "analysis": lead.analysis,
+                    "source_units": ",".join(units) or None,
+                    "source_submissions": ",".join(reports[code][u].submission_id for u in units) or None,
+                    "conflict": "；".join(notes) or None,
+                }
+            )
+            cell_rows += _printed_cells(catalog, campaign, plan, seq, indicator, figures, outcome)
+            if code not in written_values:
+                written_values.add(code)
+                value_rows += [
+                    {
+                        "campaign_code": campaign.code,
+                        "indicator_code": code,
+                        "year": year,
+                        "is_forecast": int(is_forecast),
+                        "value": value,
+                        "source_cell": lineage,
+                        "origin": origin,
+                        "derivation": derivation,
+                    }
+                    for (year, is_forecast), (value, lineage, origin, derivation) in sorted(figures.items())
+                ]
+    project_rows = []
+    for project in catalog.projects:
+        if project.plan not in campaign.plans:
+            continue
+        entries = projects.get(project.code, [])
+        project_rows.append(
+            {
+                "campaign_code": campaign.code,
+                "plan_code": project.plan,
+                "project_code": project.code,
+                "progress": _by_unit(catalog, entries, "progress"),
+                "results": _by_unit(catalog, entries, "results"),
+                "source_submission": ",".join(e["submission_id"] for e in entries) or None,
+            }
+        )
+    with engine.begin() as connection:
+        for name in (
+            "delete_indicator_result",
+            "delete_indicator_result_value",
+            "delete_project_result",
+            "delete_measure_value",
+            "delete_mart_indicator_cell",
+        ):
+            connection.execute(sql(name), {"campaign_code": campaign.code})
+        execute_many(
+            connection, "insert_measure_value", [row | {"campaign_code": campaign.code} for row in measure_rows]
+        )
+        execute_many(connection, "insert_indicator_result", result_rows)
+        execute_many(connection, "insert_indicator_result_value", value_rows)
+        execute_many(connection, "insert_project_result", project_rows)
+        execute_many(connection, "insert_mart_indicator_cell", cell_rows)
+    return {
+        "submissions_used": len(ids) + len(town_figures),
+        "indicators_with_data": sum(1 for row in result_rows if row["computed_rating"] is not None),
+        "indicator_rows": len(result_rows),
+        "lagging": sum(row["computed_rating"] == "滞后预期" for row in result_rows),
+    }
+
+
+MeasureValues = dict[str, dict[tuple[int, bool], tuple[float, str]]]  # measure → (year, forecast) → (v, lineage)
+
+
+def city_measures(catalog: Catalog, campaign: Campaign, figure_rows: list[dict]) -> tuple[MeasureValues, list[dict]]:
+    """The city's raw figures: a department's own figure where one reports it (departments that disagree
+    are flagged), else — for an additive measure — the sum of the towns' figures once every town that owes
+    a 基础数据表 has reported it. A department figure that differs from the complete towns' sum is flagged."""
+    owing_towns = {
+        unit.code
+        for unit in catalog.units
+        if unit.kind == "town" and "figures_table" in catalog.expected_forms(campaign, unit)
+    }
+    order = {unit.code: index for index, unit in enumerate(catalog.units)}
+    grouped: dict[tuple[str, int, bool], list[dict]] = defaultdict(list)
+    for row in figure_rows:
+        grouped[(row["measure_code"], int(row["year"]), bool(row["is_forecast"]))].append(row)
+    values: MeasureValues = defaultdict(dict)
+    rows = []
+    for (code, year, is_forecast), entries in sorted(grouped.items()):
+        measure = catalog.measure(code)
+        entries.sort(key=lambda e: order[e["unit_code"]])
+        departments = [e for e in entries if catalog.unit(e["unit_code"]).kind == "department"]
+        towns = [e for e in entries if catalog.unit(e["unit_code"]).kind == "town"]
+        town_sum = None
+        if measure.additive and towns and owing_towns <= {e["unit_code"] for e in towns}:
+            town_sum = sum(float(e["value"]) for e in towns)
+        label = f"{measure.name}{year}年{'预测值' if is_forecast else ''}"
+        notes = [
+            f"{label}:{catalog.unit(departments[0]['unit_code']).name}填报 {departments[0]['value']:g},"
+            f"{catalog.unit(e['unit_code']).name}填报 {e['value']:g}"
+            for e in departments[1:]
+            if abs(float(e["value"]) - float(departments[0]["value"])) > 1e-9
+        ]
+        if departments:
+            chosen, origin = [departments[0]], "reported"
+            value = float(departments[0]["value"])
+            if town_sum is not None and abs(town_sum - value) > 1e-9:
+                notes.append(f"{label}:市级填报 {value:g},各{catalog.kind_label('town')}合计 {town_sum:g}")
+        elif town_sum is not None:
+            chosen, origin, value = towns, "town_sum", town_sum
+        else:
+            continue  # only some towns have reported: a partial sum is not the city's figure
+        lineage = ";".join(f"{e['submission_id']}:{e['cell']}" for e in chosen)
+        values[code][(year, is_forecast)] = (value, lineage)
+        rows.append(
+            {
+                "campaign_code": campaign.code,
+                "measure_code": code,
+                "year": year,
+                "is_forecast": int(is_forecast),
+                "value": value,
+                "origin": origin,
+                "source_units": ",".join(e["unit_code"] for e in chosen),
+                "lineage": lineage,
+                "conflict": "；".join(notes) or None,
+            }
+        )
+    return values, rows
+
+
+def _add_derived(catalog: Catalog, indicator, base_year: int, measures: MeasureValues, figures: dict) -> list[str]:
+    """Fill the years the units left blank with cells computed from the raw figures; where both exist, the
+    unit's reported cell stands and a difference beyond rounding is returned as a note for the office."""
+    if indicator.formula is None:
+        return []
+    plain = {code: {key: value for key, (value, _) in by_key.items()} for code, by_key in measures.items()}
+    notes = []
+    for key, cell in derive_cells(indicator, indicator.base_year or base_year, plain).items():
+        lineage = ";".join(measures[code][(year, forecast)][1] for code, year, forecast in cell.inputs)
+        if key not in figures:
+            figures[key] = (cell.value, lineage, "derived", cell.derivation)
+        elif abs(figures[key][0] - cell.value) > DERIVED_TOLERANCE:
+            year = f"{key[0]}年{'预测值' if key[1] else ''}"
+            shown = f"{cell.value:g}" + (f" = {cell.derivation}" if cell.derivation != f"{cell.value:g}" else "")
+            hint = ""
+            if indicator.kind == "decline" and not key[1]:  # the usual slip: a decline on the year before
+                on_last_year = derive_cells(indicator, key[0] - 1, plain).get(key)
+                if on_last_year and abs(on_last_year.value - figures[key][0]) <= DERIVED_TOLERANCE:
+                    hint = f",疑似按较上年(同比)降幅填报,应为较{indicator.base_year or base_year}年降幅"
+            notes.append(f"{year}:填报 {figures[key][0]:g},按基础数据计算为 {shown}{hint}")
+    return notes
+
+
+def _printed_cells(catalog, campaign, plan, seq: int, indicator, figures: dict, outcome) -> list[dict]:
+    """The 附件 row as printed, cell by cell, each with the submission cells it came from."""
+    layout = indicator_layout(catalog, plan, campaign)
+    base = {"campaign_code": campaign.code, "plan_code": plan.code, "seq": seq, "indicator_code": indicator.code}
+    actual_lineage = [figures[key][1] for key in sorted(figures) if not key[1] and key[0] <= campaign.data_year]
+    forecast_lineage = [figures[key][1] for key in sorted(figures) if key[1]]
+    rows = []
+    for column in layout:
+        if column.year is not None:
+            entry = figures.get((column.year, column.key == "forecast"))
+            value, lineage = (entry[0], entry[1]) if entry else (None, "")
+        elif column.key == "to_date":
+            value, lineage = outcome.to_date, ";".join(actual_lineage)
+        elif column.key == "full_period":
+            value, lineage = outcome.full_period, ";".join(actual_lineage + forecast_lineage)
+        elif column.key == "self_rating":
+            rows.append(
+                base
+                | {
+                    "column_key": "rating",
+                    "header": column.header,
+                    "printed": outcome.rating or "",
+                    "value": None,
+                    "lineage": ";".join(actual_lineage),
+                }
+            )
+            continue
+        else:
+            continue
+        rows.append(
+            base
+            | {
+                "column_key": column.key,
+                "header": column.header,
+                "printed": indicator.display(value),
+                "value": value,
+                "lineage": lineage,
+            }
+        )
+    return rows
+
+
+def _by_unit(catalog: Catalog, entries: list[dict], key: str) -> str | None:
+    """A project's text from its units: one unit's as written; several, each named (“区应急管理局:…”)."""
+    texts = [(e["unit_code"], e[key].strip().rstrip("。;；")) for e in entries if e[key]]
+    if len(texts) <= 1:
+        return texts[0][1] if texts else None
+    if len({text for _, text in texts}) == 1:
+        return texts[0][1]
+    return ";".join(f"{catalog.unit(unit).name}:{text}" for unit, text in texts)
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _assessment_columns(outcome) -> dict:
+    return {
+        "trend_forecast": outcome.trend_forecast,
+        "forecast_meets_target": _flag(outcome.forecast_meets_target),
+        "trend_meets_target": _flag(outcome.trend_meets_target),
+        "to_date_value": outcome.to_date,
+        "full_period_value": outcome.full_period,
+        "schedule_share": outcome.schedule_share,
+        "schedule_expected": outcome.schedule_expected,
+        "computed_rating": outcome.rating,
+        "computed_reason": outcome.reason,
+    }

@@ -1,0 +1,48 @@
+"""The catalog: a city's plans, indicators, units, projects, work points, campaigns and forms, from YAML.
+
+Every fact about a plan lives once in the catalog folder (``catalog/<city>/``). ``model`` holds the typed
+entities, ``catalog`` the whole catalog with its look-ups and cross-checks, ``load`` reads a folder,
+``layouts`` resolves the forms' columns for a campaign. Imports only ``planeval.catalog.*``; every stage
+above may import it.
+"""
+
+from planeval.catalog.catalog import Catalog, CatalogError
+from planeval.catalog.load import load_catalog
+from planeval.catalog.model import (
+    FORM_LABELS,
+    RATINGS,
+    Campaign,
+    Deadline,
+    Forms,
+    Indicator,
+    Measure,
+    Plan,
+    Project,
+    TableForm,
+    Target,
+    Unit,
+    WorkTask,
+    parse_target,
+)
+from planeval.catalog.text import normalise_text
+
+__all__ = [
+    "FORM_LABELS",
+    "RATINGS",
+    "Campaign",
+    "Catalog",
+    "CatalogError",
+    "Deadline",
+    "Forms",
+    "Indicator",
+    "Measure",
+    "Plan",
+    "Project",
+    "TableForm",
+    "Target",
+    "Unit",
+    "WorkTask",
+    "load_catalog",
+    "normalise_text",
+    "parse_target",
+]

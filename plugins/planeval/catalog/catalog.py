@@ -1,0 +1,284 @@
+"""A whole city's catalog: its look-ups (which unit answers for what, which campaign, which form) and the
+cross-checks run when it is loaded.
+
+May import: planeval.catalog.model, planeval.catalog.text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from planeval.catalog.model import (
+    DEFAULT_KIND_LABELS,
+    Campaign,
+    Forms,
+    FrozenModel,
+    Indicator,
+    Measure,
+    Plan,
+    Project,
+    Unit,
+    WorkTask,
+)
+from planeval.catalog.text import normalise_text
+
+
+class CatalogError(ValueError):
+    """A catalog file is missing, unreadable or inconsistent; the message names file and key."""
+
+
+class Catalog(FrozenModel):
+    """A whole city's catalog, cross-checked on load."""
+
+    root: Path
+    city: str
+    office: str
+    short_office: str
+    units: tuple[Unit, ...]
+    indicators: tuple[Indicator, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    projects: tuple[Project, ...] = ()
+    tasks: tuple[WorkTask, ...] = ()
+    campaigns: tuple[Campaign, ...]
+    forms: Forms
+    unit_kind_labels: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_KIND_LABELS))
+
+    # --- look-ups -------------------------------------------------------------------------------
+    def kind_label(self, kind: str) -> str:
+        """How this place calls a level of units: 市级部门 / 区镇街道 for a city, 区级部门 / 乡镇街道 for a district."""
+        return self.unit_kind_labels.get(kind, DEFAULT_KIND_LABELS[kind])
+
+    def unit(self, code: str) -> Unit:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(f"unknown unit {code!r}")
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(f"unknown indicator {code!r}")
+
+    def measure(self, code: str) -> Measure:
+        for measure in self.measures:
+            if measure.code == code:
+                return measure
+        raise KeyError(f"unknown measure {code!r}")
+
+    def match_measure(self, text: str) -> Measure | None:
+        wanted = normalise_text(text)
+        for measure in self.measures:
+            if wanted and wanted in {normalise_text(n) for n in (measure.name, *measure.aliases)}:
+                return measure
+        return None
+
+    def measures_of_unit(self, unit_code: str, plan_codes: Iterable[str] | None = None) -> list[Measure]:
+        """The raw figures a unit reports: a town, every measure marked ``towns``; a department, those its
+        indicators are computed from. In catalog order."""
+        unit = self.unit(unit_code)
+        if unit.kind == "town":
+            return [m for m in self.measures if m.towns]
+        wanted = {
+            code
+            for indicator in self.indicators_of_unit(unit_code, plan_codes)
+            if indicator.formula
+            for code in indicator.formula.measures
+        }
+        return [m for m in self.measures if m.code in wanted]
+
+    def plan(self, code: str) -> Plan:
+        for plan in self.plans:
+            if plan.code == code:
+                return plan
+        raise KeyError(f"unknown plan {code!r}")
+
+    def campaign(self, code: str | None = None, *, year: int | None = None) -> Campaign:
+        """The campaign by code, or the one running in ``year``, or the only/latest one."""
+        candidates = [
+            c for c in self.campaigns if (code is None or c.code == code) and (year is None or c.year == year)
+        ]
+        if not candidates:
+            raise KeyError(f"no campaign matches code={code!r} year={year!r}")
+        return max(candidates, key=lambda c: (c.year, c.data_cutoff))
+
+    def plan_indicators(self, plan_code: str) -> list[Indicator]:
+        return [self.indicator(code) for code in self.plan(plan_code).indicator_table.indicators]
+
+    def campaign_plans(self, campaign: Campaign) -> list[Plan]:
+        return [self.plan(code) for code in campaign.plans]
+
+    def indicators_of_unit(self, unit_code: str, plan_codes: Iterable[str] | None = None) -> list[Indicator]:
+        plans = list(plan_codes) if plan_codes is not None else [p.code for p in self.plans]
+        seen: dict[str, Indicator] = {}
+        for plan_code in plans:
+            for indicator in self.plan_indicators(plan_code):
+                if unit_code in indicator.responsible:
+                    seen.setdefault(indicator.code, indicator)
+        return list(seen.values())
+
+    def projects_of_unit(self, unit_code: str, plan_codes: Iterable[str] | None = None) -> list[Project]:
+        plans = set(plan_codes) if plan_codes is not None else {p.code for p in self.plans}
+        return [p for p in self.projects if p.plan in plans and unit_code in p.responsible]
+
+    def tasks_of_unit(self, unit_code: str) -> list[tuple[WorkTask, str]]:
+        """The work points the unit leads or cooperates on, with its role (牵头 / 配合)."""
+        return [(task, role) for task in self.tasks if (role := task.role_of(unit_code))]
+
+    def match_task(self, text: str) -> WorkTask | None:
+        wanted = normalise_text(text)
+        for task in self.tasks:
+            if wanted and wanted in {normalise_text(n) for n in (task.title, *task.aliases)}:
+                return task
+        return None
+
+    def resolve_unit_name(self, text: str) -> Unit | None:
+        """The unit a free-text name refers to (any alias), or None."""
+        wanted = normalise_text(text)
+        for unit in self.units:
+            if wanted in {normalise_text(n) for n in (unit.name, *unit.aliases)}:
+                return unit
+        return None
+
+    def match_indicator(self, text: str, plan_code: str | None = None) -> Indicator | None:
+        """The indicator a row label refers to (name or alias, normalised), or None."""
+        wanted = normalise_text(text)
+        if not wanted:
+            return None
+        pool = self.plan_indicators(plan_code) if plan_code else list(self.indicators)
+        for indicator in pool:
+            if wanted in indicator.match_keys or wanted.replace("(%)", "") in indicator.match_keys:
+                return indicator
+        return None
+
+    def match_project(self, text: str, plan_code: str | None = None) -> Project | None:
+        wanted = normalise_text(text)
+        for project in self.projects:
+            if plan_code and project.plan != plan_code:
+                continue
+            if wanted in {normalise_text(n) for n in (project.name, *project.aliases)}:
+                return project
+        return None
+
+    def plan_by_annex(self, annex: str) -> tuple[Plan, Literal["indicator", "project"]] | None:
+        wanted = normalise_text(annex)
+        for plan in self.plans:
+            if normalise_text(plan.indicator_table.annex) == wanted:
+                return plan, "indicator"
+            if plan.project_table and normalise_text(plan.project_table.annex) == wanted:
+                return plan, "project"
+        return None
+
+    def expected_forms(self, campaign: Campaign, unit: Unit) -> list[str]:
+        """Forms the unit owes in this campaign, by the campaign's deadline rules."""
+        forms = []
+        for deadline in campaign.deadlines:
+            if deadline.units == "all":
+                owes = True
+            elif deadline.units == "departments":
+                owes = unit.kind == "department"
+            elif deadline.units == "towns":
+                owes = unit.kind == "town"
+            elif deadline.units == "task_units":
+                owes = bool(self.tasks_of_unit(unit.code))
+            elif deadline.units == "towns_with_figures":
+                owes = unit.kind == "town" and bool(self.measures_of_unit(unit.code))
+            else:  # responsible: the unit answers for an indicator or a project of the campaign
+                owes = bool(
+                    self.indicators_of_unit(unit.code, campaign.plans)
+                    or self.projects_of_unit(unit.code, campaign.plans)
+                )
+            if owes:
+                forms.append(deadline.form)
+        return forms
+
+    # --- consistency ----------------------------------------------------------------------------
+    def check(self) -> None:
+        errors: list[str] = []
+        unit_codes = [u.code for u in self.units]
+        errors += [f"units: 单位代码重复 {c!r}" for c in sorted({c for c in unit_codes if unit_codes.count(c) > 1})]
+        alias_owner: dict[str, str] = {}
+        for unit in self.units:
+            for name in (unit.name, *unit.aliases):
+                key = normalise_text(name)
+                if alias_owner.setdefault(key, unit.code) != unit.code:
+                    errors.append(f"units: 名称 {name!r} 同时属于 {alias_owner[key]} 和 {unit.code}")
+        indicator_codes = [i.code for i in self.indicators]
+        errors += [
+            f"indicators: 指标代码重复 {c!r}"
+            for c in sorted({c for c in indicator_codes if indicator_codes.count(c) > 1})
+        ]
+        measure_codes = [m.code for m in self.measures]
+        for indicator in self.indicators:
+            errors += [
+                f"indicators[{indicator.code}].responsible: 未知单位 {code!r}"
+                for code in indicator.responsible
+                if code not in unit_codes
+            ]
+            if indicator.formula:
+                errors += [
+                    f"indicators[{indicator.code}].formula: 未知基础数据 {code!r}(measures.yaml)"
+                    for code in indicator.formula.measures
+                    if code not in measure_codes
+                ]
+        plan_codes = [p.code for p in self.plans]
+        for plan in self.plans:
+            rows = plan.indicator_table.indicators
+            errors += [
+                f"plans[{plan.code}].indicator_table.indicators: 未知指标 {code!r}"
+                for code in rows
+                if code not in indicator_codes
+            ]
+            errors += [
+                f"plans[{plan.code}].indicator_table.indicators: 指标 {c!r} 重复"
+                for c in sorted({c for c in rows if rows.count(c) > 1})
+            ]
+            if plan.period[0] != plan.base_year + 1 or plan.period[1] <= plan.period[0]:
+                errors.append(f"plans[{plan.code}]: period {plan.period} 与 base_year {plan.base_year} 不一致")
+            for code in rows:
+                due = self.indicator(code).due_year if code in indicator_codes else None
+                if due is not None and not plan.period[0] <= due <= plan.period[1]:
+                    errors.append(f"indicators[{code}].due_year: {due} 不在规划 {plan.code} 的规划期 {plan.period} 内")
+        for project in self.projects:
+            if project.plan not in plan_codes:
+                errors.append(f"projects[{project.code}].plan: 未知规划 {project.plan!r}")
+            errors += [
+                f"projects[{project.code}].responsible: 未知单位 {code!r}"
+                for code in project.responsible
+                if code not in unit_codes
+            ]
+        task_codes = [t.code for t in self.tasks]
+        errors += [f"tasks: 任务代码重复 {c!r}" for c in sorted({c for c in task_codes if task_codes.count(c) > 1})]
+        for task in self.tasks:
+            errors += [
+                f"tasks[{task.code}].{field}: 未知单位 {code!r}"
+                for field in ("lead", "cooperating")
+                for code in getattr(task, field)
+                if code not in unit_codes
+            ]
+        for campaign in self.campaigns:
+            if campaign.tasks and not self.tasks:
+                errors.append(f"campaigns[{campaign.code}].tasks: 目录中没有工作要点(tasks.yaml)")
+            for deadline in campaign.deadlines:
+                form = getattr(self.forms, deadline.form)
+                if form is None:
+                    errors.append(f"campaigns[{campaign.code}].deadlines: forms.yaml 未定义表单 {deadline.form!r}")
+            errors += [
+                f"campaigns[{campaign.code}].plans: 未知规划 {code!r}"
+                for code in campaign.plans
+                if code not in plan_codes
+            ]
+            for code in campaign.plans:
+                if code in plan_codes:
+                    start, end = self.plan(code).period
+                    if not start - 1 <= campaign.data_year <= end:
+                        errors.append(
+                            f"campaigns[{campaign.code}].data_cutoff: 数据年度 {campaign.data_year} "
+                            f"不在规划期 {start}–{end} 内"
+                        )
+        if errors:
+            raise CatalogError(f"目录 {self.root} 有 {len(errors)} 处错误:\n  " + "\n  ".join(errors))

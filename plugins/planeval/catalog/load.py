@@ -1,0 +1,113 @@
+"""Loading a catalog folder (``catalog/<city>/``): YAML files into the typed models, with errors that name the
+file and the key.
+
+May import: planeval.catalog.catalog, planeval.catalog.model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from planeval.catalog.catalog import Catalog, CatalogError
+from planeval.catalog.model import (
+    DEFAULT_KIND_LABELS,
+    Campaign,
+    Forms,
+    FrozenModel,
+    Indicator,
+    Measure,
+    Plan,
+    Project,
+    Unit,
+    WorkTask,
+)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError as exc:
+        raise CatalogError(f"目录文件不存在: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: YAML 格式错误: {exc}") from exc
+
+
+def _format_validation_error(path: Path, exc: ValidationError, entry_label: str = "") -> str:
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in (entry_label, *error["loc"]) if part != "") or "(根)"
+        lines.append(f"{path.name}: {where}: {error['msg']}")
+    return "\n  ".join(lines)
+
+
+def _validate_list(path: Path, raw: object, model: type[FrozenModel]) -> tuple:
+    if not isinstance(raw, list):
+        raise CatalogError(f"{path}: 应为列表")
+    items = []
+    for index, entry in enumerate(raw):
+        label = f"[{entry['code']}]" if isinstance(entry, dict) and "code" in entry else f"[{index}]"
+        try:
+            items.append(model.model_validate(entry))
+        except ValidationError as exc:
+            raise CatalogError(_format_validation_error(path, exc, label)) from exc
+    return tuple(items)
+
+
+def load_catalog(root: str | Path) -> Catalog:
+    """Load and cross-check the catalog in folder ``root``; raise CatalogError naming file and key."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise CatalogError(f"目录文件夹不存在: {root}")
+    manifest_path = root / "catalog.yaml"
+    manifest = _read_yaml(manifest_path)
+    if not isinstance(manifest, dict) or "files" not in manifest:
+        raise CatalogError(f"{manifest_path}: 需要 city、office 和 files 等键")
+    files: dict[str, str] = manifest["files"]
+
+    def part(key: str, optional: bool = False) -> tuple[Path, object]:
+        if key not in files:
+            if optional:
+                return manifest_path, []
+            raise CatalogError(f"{manifest_path}: files 缺少 {key!r}")
+        path = root / files[key]
+        return path, _read_yaml(path)
+
+    units_path, units_raw = part("units")
+    if not isinstance(units_raw, dict):
+        raise CatalogError(f"{units_path}: 需要 departments 与 towns 两个列表")
+    unit_entries = [dict(u, kind="department") for u in units_raw.get("departments") or []]
+    unit_entries += [dict(u, kind="town") for u in units_raw.get("towns") or []]
+
+    data: dict[str, object] = {"units": _validate_list(units_path, unit_entries, Unit)}
+    optional_parts = {
+        "indicators": Indicator,
+        "measures": Measure,
+        "plans": Plan,
+        "projects": Project,
+        "tasks": WorkTask,
+    }
+    for key, model in (*optional_parts.items(), ("campaigns", Campaign)):
+        path, raw = part(key, optional=key in optional_parts)
+        data[key] = _validate_list(path, raw or [], model)
+    forms_path, forms_raw = part("forms")
+    try:
+        data["forms"] = Forms.model_validate(forms_raw)
+    except ValidationError as exc:
+        raise CatalogError(_format_validation_error(forms_path, exc)) from exc
+
+    try:
+        catalog = Catalog(
+            root=root,
+            city=manifest.get("city", ""),
+            office=manifest.get("office", ""),
+            short_office=manifest.get("short_office", manifest.get("office", "")),
+            unit_kind_labels=DEFAULT_KIND_LABELS | (manifest.get("unit_kind_labels") or {}),
+            **data,
+        )
+    except ValidationError as exc:
+        raise CatalogError(_format_validation_error(manifest_path, exc)) from exc
+    catalog.check()
+    return catalog

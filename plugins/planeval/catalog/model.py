@@ -1,0 +1,391 @@
+"""The catalog's entities as typed, frozen models: units, targets, measures, indicators, plans, projects, work
+points, campaigns and the forms' columns. One model per fact of a plan; validation messages in Chinese.
+
+May import: planeval.catalog.text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from planeval.catalog.text import normalise_text
+
+Comparator = Literal[">", "≥", "<", "≤", "="]
+
+
+IndicatorKind = Literal["decline", "level", "average", "cumulative", "zero", "qualitative"]
+
+
+Rating = Literal["提前实现", "符合预期", "滞后预期"]
+
+
+RATINGS: tuple[str, ...] = ("提前实现", "符合预期", "滞后预期")
+
+
+_COMPARATOR_SPELLINGS = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
+
+
+_TARGET_RE = re.compile(r"^\s*(>=|<=|≥|≤|≧|≦|>|<|=)?\s*([0-9]+(?:\.[0-9]+)?)\s*(.*?)\s*$")
+
+
+class FrozenModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+DEFAULT_KIND_LABELS = {"department": "市级部门", "town": "区镇街道"}
+
+
+class Unit(FrozenModel):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    kind: Literal["department", "town"] = "department"
+    aliases: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    demo: bool = False
+
+
+class Target(FrozenModel):
+    text: str
+    comparator: Comparator
+    value: float
+    suffix: str = ""
+
+    def is_met(self, figure: float) -> bool:
+        match self.comparator:
+            case ">":
+                return figure > self.value
+            case "≥":
+                return figure >= self.value
+            case "<":
+                return figure < self.value
+            case "≤":
+                return figure <= self.value
+            case "=":
+                return abs(figure - self.value) < 1e-9
+        raise AssertionError(self.comparator)
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self.comparator in ("<", "≤")
+
+
+def parse_target(text: str, comparator: str | None = None) -> Target:
+    """Parse a target as printed in the 附件 table (``>15``, ``≥2.5m²``, ``≤10h``, ``100``, ``零``)."""
+    match = _TARGET_RE.match("0" if str(text).strip() == "零" else str(text))
+    if not match:
+        raise ValueError(f"目标值无法解析: {text!r}")
+    printed, number, suffix = match.groups()
+    if printed and comparator and _COMPARATOR_SPELLINGS[printed] != _COMPARATOR_SPELLINGS.get(comparator):
+        raise ValueError(f"目标 {text!r} 已写明比较符 {printed},与 comparator {comparator!r} 矛盾")
+    chosen = printed or comparator
+    if chosen is None:
+        raise ValueError(f"目标 {text!r} 没有比较符:请在目录中用 comparator 明确(如 ≥)")
+    if chosen not in _COMPARATOR_SPELLINGS:
+        raise ValueError(f"未知比较符 {chosen!r}")
+    return Target(text=str(text), comparator=_COMPARATOR_SPELLINGS[chosen], value=float(number), suffix=suffix)
+
+
+class Measure(FrozenModel):
+    """A raw figure (基础数据) an indicator can be computed from: a count, an amount, a population.
+
+    ``additive``: the city's figure is the sum of its towns' (counts, losses, people); a rate is not.
+    ``towns``: every town reports it in its 基础数据表; the departments answering for an indicator that
+    uses the measure report the city's own figure.
+    """
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    aliases: tuple[str, ...] = ()
+    unit: str
+    additive: bool = False
+    towns: bool = False
+
+    @model_validator(mode="after")
+    def _towns_need_additive(self) -> Measure:
+        if self.towns and not self.additive:
+            raise ValueError("towns: true 只适用于可加总的基础数据(additive: true)")
+        return self
+
+
+class Formula(FrozenModel):
+    """How a yearly indicator figure follows from raw figures: numerator / denominator × scale.
+
+    For a ``decline`` indicator this is the rate whose decline against the base year is the yearly cell:
+    (1 − rate(year) / rate(base year)) × 100.
+    """
+
+    numerator: str
+    denominator: str | None = None
+    scale: float = 1.0
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return (self.numerator,) + ((self.denominator,) if self.denominator else ())
+
+
+_DECLINE_WORDS = {">": "下降超过{}%", "≥": "下降{}%及以上", "=": "下降{}%"}
+
+
+class Indicator(FrozenModel):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: IndicatorKind
+    base_year: int | None = None
+    target_text: str = Field(alias="target")
+    comparator: Comparator | None = None
+    attribute: Literal["约束性", "预期性"]
+    unit: str
+    direction: Literal["decrease", "increase"]
+    aggregation: Literal["average", "cumulative"]
+    responsible: tuple[str, ...] = Field(min_length=1)
+    responsible_text: str = ""
+    formula: Formula | None = None  # raw figures it can be computed from (measures.yaml)
+    due_year: int | None = None  # an intermediate deadline: the target is due this year, not at the plan's end
+    scale: tuple[str, ...] = ()  # qualitative kind: the stated scale, lowest first; the target is one of them
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> Indicator:
+        if self.kind == "qualitative":
+            if len(self.scale) < 2 or self.target_text not in self.scale:
+                raise ValueError("qualitative 指标需要 scale(至少两级,由低到高),target 须为其中一级")
+            if self.formula is not None:
+                raise ValueError("qualitative 指标不能由基础数据计算(formula)")
+            return self
+        target = parse_target(self.target_text, self.comparator)  # raises with a readable message
+        if self.kind == "decline" and self.base_year is None:
+            raise ValueError("decline 指标必须给出 base_year(基准年)")
+        if self.kind == "zero" and (target.comparator not in ("=", "≤") or target.value != 0):
+            raise ValueError("zero 指标的目标须为 0(写作 “零” 或 “0”,comparator: “=”)")
+        return self
+
+    @cached_property
+    def target(self) -> Target:
+        if self.kind == "qualitative":  # a rank on the stated scale: reaching it meets the target
+            return Target(text=self.target_text, comparator="≥", value=float(self.scale.index(self.target_text)))
+        return parse_target(self.target_text, self.comparator)
+
+    def scale_rank(self, text: str) -> int | None:
+        """A qualitative cell's rank on the stated scale (normalised match), or None."""
+        wanted = normalise_text(text)
+        return next((rank for rank, word in enumerate(self.scale) if normalise_text(word) == wanted), None)
+
+    def display(self, value: float | None) -> str:
+        """A figure as printed in the tables: a scale word for qualitative indicators, else the number."""
+        if value is None:
+            return ""
+        if self.kind == "qualitative":
+            return self.scale[round(value)]
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+
+    def with_unit(self, value: float | None) -> str:
+        """A figure as a sentence says it: 26%, 0.15人/十万人, a scale word in quotes (“推进中”); — for none."""
+        if value is None:
+            return "—"
+        if self.kind == "qualitative":
+            return f"“{self.display(value)}”"
+        return f"{self.display(value)}{self.unit}"
+
+    @property
+    def target_words(self) -> str:
+        """The target as a sentence says it: “下降超过15%” for the table's “>15”, “100%” for “100”, “≥400人”."""
+        target = self.target
+        if self.kind == "decline" and target.comparator in _DECLINE_WORDS:
+            return _DECLINE_WORDS[target.comparator].format(self.display(target.value))
+        if self.kind in ("qualitative", "zero") or target.suffix or not self.unit:
+            return target.text
+        return f"{target.text}{self.unit}"
+
+    @cached_property
+    def match_keys(self) -> frozenset[str]:
+        """Normalised name and aliases, with and without “(%)”: what a row label is matched against."""
+        names = {normalise_text(n) for n in (self.name, *self.aliases)}
+        return frozenset(names | {n.replace("(%)", "") for n in names})
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def lead_unit(self) -> str:
+        return self.responsible[0]
+
+    def valid_range(self) -> tuple[float | None, float | None]:
+        """Hard bounds of a yearly cell: rates lie in 0–100; a decline cannot exceed 100%.
+
+        A negative decline (the figure rose) is allowed and only warned about: it is a true fact.
+        """
+        if self.kind == "decline":
+            return (None, 100.0)
+        if self.kind == "qualitative":
+            return (0.0, float(len(self.scale) - 1))
+        if self.is_percent:
+            return (0.0, 100.0)
+        return (0.0, None)
+
+
+class IndicatorTable(FrozenModel):
+    annex: str
+    title: str
+    indicators: tuple[str, ...]
+
+
+class ProjectTable(FrozenModel):
+    annex: str
+    title: str
+
+
+class Plan(FrozenModel):
+    code: str
+    name: str
+    short_name: str
+    period: tuple[int, int]
+    base_year: int
+    # 序时进度: "linear", or the share of the target expected by the end of each year ({2021: 0.1, …})
+    schedule_progress: Literal["linear"] | dict[int, float] = "linear"
+    indicator_table: IndicatorTable
+    project_table: ProjectTable | None = None
+
+
+class Project(FrozenModel):
+    code: str
+    plan: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    content: str = ""
+    responsible: tuple[str, ...] = Field(min_length=1)
+    due: dt.date | None = None
+
+
+class WorkTask(FrozenModel):
+    """A numbered work point (工作要点) with its lead (牵头) and cooperating (配合) units."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    number: str  # as printed: "1", "10-一", "10-同时(a)"
+    section: str = ""
+    title: str
+    aliases: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()  # unit codes; empty where the document names no lead
+    cooperating: tuple[str, ...] = ()
+    lead_text: str = ""  # the document's own wording, kept for the printed table
+    cooperating_text: str = ""
+    targets: tuple[str, ...] = ()  # quantitative targets of the point, verbatim
+
+    def role_of(self, unit_code: str) -> str | None:
+        if unit_code in self.lead:
+            return "牵头"
+        if unit_code in self.cooperating:
+            return "配合"
+        return None
+
+
+# Forms a campaign can ask for; the table forms are described in forms.yaml.
+FormCode = Literal["contacts", "indicator_table", "summary_report", "task_table", "figures_table"]
+
+
+FORM_LABELS: dict[str, str] = {
+    "contacts": "联系人回执",
+    "figures_table": "基础数据表",
+    "indicator_table": "指标完成情况统计表",
+    "summary_report": "总结评估报告",
+    "task_table": "工作要点完成情况表",
+}
+
+
+class Deadline(FrozenModel):
+    form: FormCode
+    due: dt.date
+    # all | departments | towns | responsible (answers for an indicator or project) | task_units (leads or
+    # cooperates on a work point)
+    # towns_with_figures: towns, when measures.yaml has measures marked towns (their 基础数据表)
+    units: Literal["all", "responsible", "departments", "towns", "task_units", "towns_with_figures"] = "all"
+
+
+class Campaign(FrozenModel):
+    code: str
+    name: str
+    year: int
+    kind: Literal["summary", "annual", "half_year"] = "summary"
+    plans: tuple[str, ...] = ()
+    tasks: bool = False  # collect progress on the catalog's work points (tasks.yaml)
+    data_cutoff: dt.date
+    progress_cutoff: dt.date | None = None
+    opens: dt.date | None = None  # the notice's date: monitoring starts (default: 30 days before the first due)
+    follow_up_days: int = 30  # monitoring and reminders go on this long after the last deadline
+    notice: str = ""
+    word_limit: int | None = None
+    project_sheet_annex: str = "附件2"  # the notice's label of the one-page-per-key-project sheets
+    deadlines: tuple[Deadline, ...] = ()
+
+    @property
+    def data_year(self) -> int:
+        return self.data_cutoff.year
+
+    def due(self, form: str) -> dt.date | None:
+        return next((d.due for d in self.deadlines if d.form == form), None)
+
+    @property
+    def monitoring_window(self) -> tuple[dt.date, dt.date] | None:
+        """The days the monitor watches this campaign: from its opening to the follow-up after the last due."""
+        if not self.deadlines:
+            return None
+        first, last = min(d.due for d in self.deadlines), max(d.due for d in self.deadlines)
+        start = self.opens or first - dt.timedelta(days=30)
+        return start, last + dt.timedelta(days=self.follow_up_days)
+
+    def is_open(self, day: dt.date) -> bool:
+        window = self.monitoring_window
+        return window is not None and window[0] <= day <= window[1]
+
+
+class FormColumn(FrozenModel):
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+class TableForm(FrozenModel):
+    label: str
+    columns: tuple[FormColumn, ...]
+    ratings: tuple[str, ...] = ()
+    instructions: str = ""
+
+    @model_validator(mode="after")
+    def _has_name_column(self) -> TableForm:
+        if not any(c.key == "name" for c in self.columns):
+            raise ValueError("表单需要一列 key: name(标识每一行的列,如“规划指标内容”“工作要点”“类别”)")
+        return self
+
+    def column(self, key: str) -> FormColumn:
+        return next(c for c in self.columns if c.key == key)
+
+
+class DocumentForm(FrozenModel):
+    label: str
+    extensions: tuple[str, ...] = (".docx",)
+
+
+class Forms(FrozenModel):
+    indicator_table: TableForm | None = None
+    project_table: TableForm | None = None
+    summary_report: DocumentForm | None = None
+    task_table: TableForm | None = None
+    contacts: TableForm | None = None
+    figures_table: TableForm | None = None  # raw figures (基础数据): a sheet of the indicator form, and the towns' form
+
+    @field_validator("indicator_table")
+    @classmethod
+    def _ratings_known(cls, form: TableForm | None) -> TableForm | None:
+        if form is None:
+            return form
+        unknown = set(form.ratings) - set(RATINGS)
+        if unknown:
+            raise ValueError(f"未知的综合进度评价取值: {sorted(unknown)}")
+        return form

@@ -1,0 +1,23 @@
+"""Dates as people read them: the Beijing calendar day of a timestamp and the way official documents write it.
+
+Imports nothing of planeval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def beijing_date(timestamp: str) -> dt.date:
+    return dt.datetime.fromisoformat(timestamp).astimezone(BEIJING).date()
+
+
+def today_in_beijing() -> dt.date:
+    return dt.datetime.now(BEIJING).date()
+
+
+def chinese_date(day: dt.date) -> str:
+    """2025年6月16日, as official documents write dates (GB/T 9704 §7.3.5: no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"

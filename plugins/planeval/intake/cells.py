@@ -1,0 +1,107 @@
+"""What a submitted table holds, cell by cell: the typed rows readers produce and validation and staging
+consume, and how a cell's text becomes a number.
+
+May import: planeval.catalog, planeval.records."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from planeval.catalog import Indicator
+from planeval.records import Issue
+
+
+@dataclass
+class Cell:
+    column: str  # Excel letter, e.g. "F"
+    raw: object  # as read: str, float, int, bool, date or None
+
+
+@dataclass
+class TableRow:
+    sheet: str
+    row: int  # Excel row number, 1-based
+    plan_code: str | None  # None for tables that belong to no plan (work points, contacts)
+    label: str  # the 规划指标内容 / 任务名称 / 工作要点 / 类别 as typed
+    code: str | None  # the catalog indicator/project/task/plan it names, None if unrecognised
+    cells: dict[str, Cell]
+
+    def text(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return cell_text(cell.raw) if cell else ""
+
+
+@dataclass
+class SheetColumns:
+    sheet: str
+    plan_code: str | None
+    table: str  # "indicator" | "project" | "task" | "contacts"
+    present: dict[str, str]  # column key → letter
+    missing_required: list[str]  # headers of required columns not found
+    required: list[tuple[str, str]] = field(default_factory=list)  # (key, header) of every required column
+
+
+@dataclass
+class ParsedWorkbook:
+    indicator_rows: list[TableRow] = field(default_factory=list)
+    project_rows: list[TableRow] = field(default_factory=list)
+    task_rows: list[TableRow] = field(default_factory=list)
+    contact_rows: list[TableRow] = field(default_factory=list)
+    figure_rows: list[TableRow] = field(default_factory=list)  # 基础数据: raw figures by measure
+    sheets: list[SheetColumns] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell_text(raw: object) -> str:
+    """A cell as the text a person sees: integers without “.0”, strings stripped."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    return str(raw).strip()
+
+
+def indicator_number(indicator: Indicator | None, raw: object) -> tuple[float | None, str, bool]:
+    """A yearly cell of an indicator row as a number: a qualitative indicator's scale word (基本建成) is
+    its rank on the stated scale; anything else is read by ``normalise_number``."""
+    if indicator is not None and indicator.kind == "qualitative":
+        rank = indicator.scale_rank(cell_text(raw))
+        return (float(rank), str(rank), False) if rank is not None else (None, "", False)
+    return normalise_number(raw)
+
+
+def normalise_number(raw: object) -> tuple[float | None, str, bool]:
+    """Read a number as departments type it: ``１５``, ``12.5%``, ``1,234``, stray spaces.
+
+    Returns (value or None, the normalised text, whether anything had to be normalised).
+    """
+    if raw is None or raw == "":
+        return None, "", False
+    if isinstance(raw, bool):
+        return None, str(raw), False
+    if isinstance(raw, int | float):
+        return float(raw), cell_text(raw), False
+    original = str(raw)
+    text = unicodedata.normalize("NFKC", original).strip().replace(" ", "")
+    text = text.replace(",", "").replace("，", "")
+    if text.endswith("%"):
+        text = text[:-1]
+    try:
+        value = float(text)
+    except ValueError:
+        return None, original.strip(), False
+    return value, text, text != original

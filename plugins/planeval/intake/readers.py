@@ -1,0 +1,295 @@
+"""Read submitted workbooks into rows keyed by sheet, Excel row and column, whatever their layout.
+
+Tables are located by their header row (matched on normalised names and the catalog's aliases, never
+by position); the sheet's 附件 number comes from the sheet name, the title above the table, or,
+failing both, from which plan's indicators the rows name.
+
+May import: planeval.catalog, planeval.records, planeval.intake.cells, planeval.intake.guards."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planeval.catalog import Campaign, Catalog, Plan, normalise_text
+from planeval.catalog.layouts import Column, figures_layout, indicator_layout, project_layout, row_table_layout
+from planeval.intake.cells import Cell, ParsedWorkbook, SheetColumns, TableRow, cell_text, column_letter
+from planeval.intake.guards import RejectedFile, check_height, sniff_workbook
+from planeval.records import Issue
+
+HEADER_SCAN_ROWS = 15
+
+
+@dataclass
+class Sheet:
+    rows: list[list[object]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col)
+
+
+def read_sheets(path: Path) -> dict[str, Sheet]:
+    """All sheets of a workbook or CSV, with their merged ranges (raises on unreadable files)."""
+    sniff_workbook(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _read_csv(path)
+        check_height(path.stem, len(rows))
+        return {path.stem: Sheet(rows)}
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    sheets = {}
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        check_height(name, sheet.total_height)
+        merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
+        sheets[name] = Sheet(sheet.to_python(skip_empty_area=False), merged)
+    return sheets
+
+
+def _read_csv(path: Path) -> list[list[object]]:
+    from charset_normalizer import from_bytes
+
+    data = path.read_bytes()
+    best = from_bytes(data).best()
+    text = str(best) if best is not None else data.decode("utf-8-sig")
+    return [list(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
+
+
+def _find_header(rows: list[list[object]], name_headers: frozenset[str]) -> int | None:
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if any(normalise_text(value) in name_headers for value in row):
+            return index
+    return None
+
+
+def _spread_merged(sheet: Sheet, row_index: int) -> list[object]:
+    """The row with each horizontally merged cell's value repeated over its span (a parent header such as
+    “年度完成情况” over 2021年…2024年)."""
+    row = list(sheet.rows[row_index]) if row_index < len(sheet.rows) else []
+    for first_row, first_col, _last_row, last_col in sheet.merged:
+        if first_row == row_index and first_col < len(row):
+            row += [None] * (last_col + 1 - len(row))
+            for column in range(first_col + 1, last_col + 1):
+                row[column] = row[first_col]
+    return row
+
+
+def _header_block(sheet: Sheet, header_index: int, layout: list[Column]) -> tuple[list[list[str]], int]:
+    """Per column, the normalised header texts to match, and how many header rows there are (1 or 2).
+
+    Official tables often have a two-row header: a parent cell merged over year columns on top and the
+    years below, with 序号 / 规划指标内容 merged down over both rows. The row below the header counts as a
+    second header row when it names at least two columns of the layout that the top row does not.
+    """
+    known = {name for column in layout for name in column.names}
+    top = _spread_merged(sheet, header_index)
+    below = sheet.rows[header_index + 1] if header_index + 1 < len(sheet.rows) else []
+    top_names = {normalise_text(value) for value in top}
+    new_below = {normalise_text(v) for v in below if normalise_text(v) in known and normalise_text(v) not in top_names}
+    width = max(len(top), len(below))
+    if len(new_below) < 2:
+        return [[normalise_text(top[j])] if j < len(top) else [] for j in range(width)], 1
+    candidates = []
+    for j in range(width):
+        parent = normalise_text(top[j]) if j < len(top) else ""
+        child = normalise_text(below[j]) if j < len(below) else ""
+        candidates.append([text for text in (child, parent, parent + child) if text])
+    return candidates, 2
+
+
+def _map_columns(candidates: list[list[str]], layout: list[Column]) -> dict[str, int]:
+    """Column key → index, by normalised header names and aliases (never by position)."""
+    mapping: dict[str, int] = {}
+    for index, texts in enumerate(candidates):
+        for text in texts:
+            column = next((c for c in layout if c.key not in mapping and text in c.names), None)
+            if column is not None:
+                mapping[column.key] = index
+                break
+    return mapping
+
+
+def _identify_plan(
+    catalog: Catalog, campaign: Campaign, sheet_name: str, title_rows: list[list[object]], kind: str
+) -> Plan | None:
+    texts = [normalise_text(sheet_name)] + [normalise_text(v) for row in title_rows for v in row if v]
+    for plan in catalog.campaign_plans(campaign):
+        table = plan.indicator_table if kind == "indicator" else plan.project_table
+        if table is None:
+            continue
+        annex, title = normalise_text(table.annex), normalise_text(table.title)
+        if any(text == annex or text.startswith(annex) or title in text for text in texts):
+            return plan
+    return None
+
+
+def _guess_plan_from_labels(catalog: Catalog, campaign: Campaign, labels: list[str]) -> Plan | None:
+    """Pick the plan whose table names the most of these labels, if exactly one does best."""
+    scores = []
+    for plan in catalog.campaign_plans(campaign):
+        score = sum(catalog.match_indicator(label, plan.code) is not None for label in labels)
+        scores.append((score, plan))
+    scores.sort(key=lambda pair: pair[0], reverse=True)
+    if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][1]
+    return None
+
+
+def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWorkbook:
+    """Locate the 附件 tables in a submitted file and return their filled rows with cell positions."""
+    parsed = ParsedWorkbook()
+    try:
+        sheets = read_sheets(path)
+    except RejectedFile as refused:
+        parsed.errors.append(refused.issue)
+        return parsed
+    except Exception as exc:  # any reader failure is the department's file, not our crash
+        parsed.errors.append(
+            Issue("unreadable_file", f"文件无法读取,请确认是有效的 Excel 文件(.xlsx/.xls)或 CSV:{exc}")
+        )
+        return parsed
+
+    readers = {
+        "indicator": _read_indicator_sheet,
+        "project": _read_project_sheet,
+        "task": _read_row_table_sheet,
+        "contacts": _read_row_table_sheet,
+        "figures": _read_figures_sheet,
+    }
+    names = {kind: _name_headers(catalog, kind) for kind in readers}
+    for sheet_name, sheet in sheets.items():
+        for kind, read in readers.items():
+            header_index = _find_header(sheet.rows, names[kind]) if names[kind] else None
+            if header_index is not None:
+                read(catalog, campaign, sheet_name, sheet, header_index, parsed, kind)
+                break
+
+    if not parsed.sheets:
+        expected = "、".join(f"“{header}”" for header in _table_name_headers(catalog))
+        parsed.errors.append(Issue("no_table", f"未找到下发的表格:请使用下发的表格,表头应包含{expected}列"))
+    return parsed
+
+
+_FORM_OF_TABLE = {
+    "indicator": "indicator_table",
+    "project": "project_table",
+    "task": "task_table",
+    "contacts": "contacts",
+    "figures": "figures_table",
+}
+
+
+def _table_name_headers(catalog: Catalog) -> list[str]:
+    forms = [getattr(catalog.forms, form) for form in _FORM_OF_TABLE.values()]
+    return [form.column("name").header for form in forms if form is not None]
+
+
+def _name_headers(catalog: Catalog, kind: str) -> frozenset[str]:
+    """Normalised spellings of the column that names a row (规划指标内容 / 任务名称 / 工作要点 / 类别)."""
+    form = getattr(catalog.forms, _FORM_OF_TABLE[kind])
+    if form is None:
+        return frozenset()
+    spec = form.column("name")
+    return frozenset(normalise_text(text) for text in (spec.header, *spec.aliases))
+
+
+def _read_indicator_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    plan = _identify_plan(catalog, campaign, sheet_name, sheet.rows[:header_index], "indicator")
+    if plan is None:
+        names = _name_headers(catalog, "indicator")
+        name_index = next(i for i, value in enumerate(sheet.rows[header_index]) if normalise_text(value) in names)
+        labels = [cell_text(row[name_index]) for row in sheet.rows[header_index + 1 :] if name_index < len(row)]
+        plan = _guess_plan_from_labels(catalog, campaign, labels)
+    if plan is None:
+        parsed.warnings.append(Issue("unknown_sheet", f"工作表“{sheet_name}”无法判断属于哪个附件,已忽略", sheet_name))
+        return
+    layout = indicator_layout(catalog, plan, campaign)
+    _collect_rows(catalog, plan, sheet_name, sheet, header_index, layout, "indicator", parsed)
+
+
+def _read_project_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    plan = _identify_plan(catalog, campaign, sheet_name, sheet.rows[:header_index], "project")
+    if plan is None:
+        parsed.warnings.append(Issue("unknown_sheet", f"工作表“{sheet_name}”无法判断属于哪个附件,已忽略", sheet_name))
+        return
+    _collect_rows(catalog, plan, sheet_name, sheet, header_index, project_layout(catalog), "project", parsed)
+
+
+def _read_figures_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    """A 基础数据 sheet: raw figures by measure, base year first (no plan: measures serve every plan)."""
+    if not campaign.plans:
+        return
+    _collect_rows(catalog, None, sheet_name, sheet, header_index, figures_layout(catalog, campaign), kind, parsed)
+
+
+def _read_row_table_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+    """Tables that belong to no plan: the work-point progress table and the contacts form (附件7)."""
+    layout = row_table_layout(getattr(catalog.forms, _FORM_OF_TABLE[kind]))
+    _collect_rows(catalog, None, sheet_name, sheet, header_index, layout, kind, parsed)
+
+
+def _collect_rows(
+    catalog: Catalog,
+    plan: Plan | None,
+    sheet_name: str,
+    sheet: Sheet,
+    header_index: int,
+    layout: list[Column],
+    kind: str,
+    parsed: ParsedWorkbook,
+) -> None:
+    candidates, header_rows = _header_block(sheet, header_index, layout)
+    mapping = _map_columns(candidates, layout)
+    first_body = header_index + header_rows
+    body = sheet.rows[first_body:]
+    parsed.sheets.append(
+        SheetColumns(
+            sheet=sheet_name,
+            plan_code=plan.code if plan else None,
+            table=kind,
+            present={key: column_letter(index) for key, index in mapping.items()},
+            missing_required=[c.header for c in layout if c.required and c.key not in mapping],
+            required=[(c.key, c.header) for c in layout if c.required],
+        )
+    )
+    if "name" not in mapping:
+        return
+    fixed = {"seq", "name", "target", "attribute", "responsible", "lead", "cooperating", "role", "unit"}
+    value_keys = [c.key for c in layout if c.key not in fixed]
+    for offset, row in enumerate(body):
+        label = cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
+        if not label or label.startswith("填表说明") or label.startswith("注"):
+            continue
+        cells = {
+            key: Cell(column_letter(index), row[index] if index < len(row) else None) for key, index in mapping.items()
+        }
+        if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
+            continue  # a row left for another unit, or not yet filled: nothing was submitted for it
+        code, target = _row_code(catalog, plan, kind, label, cells, parsed)
+        target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
+
+
+def _row_code(catalog: Catalog, plan: Plan | None, kind: str, label: str, cells: dict[str, Cell], parsed):
+    """The catalog entry a row names, and the list of rows it belongs to."""
+    if kind == "indicator":
+        match = catalog.match_indicator(label, plan.code)
+        return (match.code if match else None), parsed.indicator_rows
+    if kind == "project":
+        project = catalog.match_project(label, plan.code)
+        return (project.code if project else None), parsed.project_rows
+    if kind == "figures":
+        measure = catalog.match_measure(label)
+        return (measure.code if measure else None), parsed.figure_rows
+    if kind == "task":
+        task = catalog.match_task(label)
+        if task is None and "seq" in cells:  # the 序号 column holds the point's number ("10-一")
+            number = normalise_text(cell_text(cells["seq"].raw))
+            task = next((t for t in catalog.tasks if normalise_text(t.number) == number), None)
+        return (task.code if task else None), parsed.task_rows
+    wanted = normalise_text(label)  # contacts: the 类别 names a plan, or is free text
+    plan_match = next(
+        (p for p in catalog.plans if wanted in {normalise_text(p.name), normalise_text(p.short_name)}), None
+    )
+    return (plan_match.code if plan_match else None), parsed.contact_rows

@@ -1,0 +1,41 @@
+"""What a received file turned out to be: read as the form its extension suggests, then named by the tables
+found in it.
+
+May import: planeval.catalog, planeval.records and the modules of planeval.intake below it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planeval.catalog import Campaign, Catalog
+from planeval.intake.cells import ParsedWorkbook
+from planeval.intake.documents import check_document
+from planeval.intake.readers import parse_workbook
+from planeval.records import Issue, Received
+
+
+def read_submission(
+    catalog: Catalog, campaign: Campaign, received: Received
+) -> tuple[ParsedWorkbook | None, list[Issue]]:
+    """A workbook's tables, or a Word report's own check; any other type is refused with the types accepted."""
+    path = Path(received.archive_path)
+    if received.form == "indicator_table":
+        return parse_workbook(catalog, campaign, path), []
+    if received.form == "summary_report":
+        return None, check_document(path)
+    accepted = "、".join(sorted({".xlsx", ".xls", ".csv", *catalog.forms.summary_report.extensions}))
+    return None, [Issue("unsupported_type", f"不支持的文件类型“{path.suffix or '无扩展名'}”,请报送 {accepted} 文件")]
+
+
+def detected_form(received: Received, workbook: ParsedWorkbook | None) -> str:
+    """The form a file turned out to be: the tables found in it decide, the extension otherwise."""
+    tables = {sheet.table for sheet in workbook.sheets} if workbook else set()
+    for table, form in (("indicator", "indicator_table"), ("project", "indicator_table"), ("task", "task_table")):
+        if table in tables:
+            return form
+    if "contacts" in tables:
+        return "contacts"
+    if "figures" in tables:  # a town's 基础数据表 on its own (departments send it inside the indicator form)
+        return "figures_table"
+    return received.form

@@ -1,0 +1,266 @@
+"""The pre-filled Excel forms each unit receives: one workbook per form it owes in a campaign, with only the
+rows it answers for, dropdowns for its choices and the 填表说明 under the table.
+
+May import: planeval.catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planeval.catalog import Campaign, Catalog, TableForm, Unit
+from planeval.catalog.layouts import figures_layout, indicator_layout, project_layout, row_table_layout
+
+
+def period_label(campaign: Campaign) -> str:
+    return f"{campaign.year}年上半年" if campaign.kind == "half_year" else f"{campaign.year}年"
+
+
+def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit, form: str = "indicator_table") -> str:
+    return f"{unit.name}_{period_label(campaign)}{getattr(catalog.forms, form).label}.xlsx"
+
+
+def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: Path) -> list[Path]:
+    """Every pre-filled workbook the unit owes in the campaign (one file per form: each has its own due
+    date and its own receipt); existing files are kept, so a unit's own edits are never overwritten."""
+    writers = {
+        "indicator_table": write_unit_form,
+        "task_table": write_task_form,
+        "contacts": write_contacts_form,
+        "figures_table": write_figures_form,
+    }
+    written = []
+    for form in catalog.expected_forms(campaign, unit):
+        if form not in writers:
+            continue
+        path = folder / form_filename(catalog, campaign, unit, form)
+        if path.exists() or writers[form](catalog, campaign, unit, path):
+            written.append(path)
+    return written
+
+
+def _write_row_table(
+    path: Path, unit: Unit, form: TableForm, title: str, rows: list[dict], choices: tuple[str, ...] = ()
+) -> Path:
+    """A one-sheet workbook: title, 填报单位, the form's header, pre-filled rows, a dropdown for the
+    form's choices (``ratings``) in its ``status`` column and the 填表说明 under the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = form.label[:31]
+    layout = row_table_layout(form)
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=max(len(layout) - 1, 2), value=f"填报单位:{unit.name}")
+    for index, column in enumerate(layout, start=1):
+        cell = sheet.cell(row=2, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = 28 if column.key != "seq" else 8
+    for offset, values in enumerate(rows):
+        for index, column in enumerate(layout, start=1):
+            cell = sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    keys = [c.key for c in layout]
+    if choices and "status" in keys and rows:
+        letter = get_column_letter(keys.index("status") + 1)
+        dropdown = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        dropdown.add(f"{letter}3:{letter}{2 + len(rows)}")
+        sheet.add_data_validation(dropdown)
+    if form.instructions:
+        sheet.cell(row=4 + len(rows), column=1, value=form.instructions)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_task_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """The work points the unit leads or cooperates on, with its role, ready for its progress."""
+    tasks = catalog.tasks_of_unit(unit.code)
+    form = catalog.forms.task_table
+    if not tasks or form is None:
+        return None
+    rows = [
+        {
+            "seq": task.number,
+            "name": task.title,
+            "lead": task.lead_text or "、".join(catalog.unit(code).name for code in task.lead),
+            "cooperating": task.cooperating_text or "、".join(catalog.unit(code).name for code in task.cooperating),
+            "role": role,
+        }
+        for task, role in tasks
+    ]
+    title = f"{catalog.city}{period_label(campaign)}{form.label}"
+    return _write_row_table(path, unit, form, title, rows, form.ratings)
+
+
+def write_contacts_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """附件7 报送回执: one row per plan of the campaign (类别), for the unit's contact person."""
+    form = catalog.forms.contacts
+    if form is None:
+        return None
+    categories = [plan.short_name for plan in catalog.campaign_plans(campaign)] or [campaign.name]
+    return _write_row_table(path, unit, form, form.label, [{"name": c} for c in categories])
+
+
+def write_figures_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """A town's 基础数据表: the raw figures of its area that the city's figures are summed from."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if not _add_figures_sheet(workbook, catalog, campaign, unit):
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _add_figures_sheet(workbook, catalog: Catalog, campaign: Campaign, unit: Unit) -> bool:
+    """Append the 基础数据 sheet (the unit's measures, base year first); False when it reports none."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    form = catalog.forms.figures_table
+    measures = catalog.measures_of_unit(unit.code, campaign.plans) if form and campaign.plans else []
+    if not measures:
+        return False
+    layout = figures_layout(catalog, campaign)
+    sheet = workbook.create_sheet(form.label[:31])
+    sheet.cell(row=1, column=1, value=f"{catalog.city}{period_label(campaign)}{form.label}").font = Font(
+        bold=True, size=14
+    )
+    sheet.cell(row=1, column=max(len(layout) - 1, 2), value=f"填报单位:{unit.name}")
+    for index, column in enumerate(layout, start=1):
+        cell = sheet.cell(row=2, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = 36 if column.key in ("name", "note") else 12
+    for offset, measure in enumerate(measures):
+        values = {"seq": offset + 1, "name": measure.name, "unit": measure.unit}
+        for index, column in enumerate(layout, start=1):
+            sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
+    sheet.cell(
+        row=4 + len(measures),
+        column=1,
+        value="填表说明:填写本单位(本区域)的基础数据原始数值(起数、人数、金额等),不填百分比;"
+        "已在指标表中填写比率或降幅的,基础数据可供核对。",
+    )
+    return True
+
+
+def write_unit_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path) -> Path | None:
+    """Write the unit's pre-filled workbook; None when it answers for no indicator or project.
+
+    One sheet per 附件 table with only the rows this unit answers for (the official 序号 kept), empty
+    value cells, a dropdown for 综合进度评价 and the 填表说明 under the table.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    indicator_form = catalog.forms.indicator_table
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    locked_fill = PatternFill("solid", fgColor="F2F2F2")
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    wrote_any = False
+
+    def start_sheet(title: str, sheet_title: str, headers: list[str]):
+        sheet = workbook.create_sheet(title)
+        sheet.cell(row=1, column=1, value=f"{title}  {sheet_title}").font = Font(bold=True, size=14)
+        sheet.cell(row=1, column=len(headers) - 1, value=f"填报单位:{unit.name}")
+        for index, header in enumerate(headers, start=1):
+            cell = sheet.cell(row=2, column=index, value=header)
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+            cell.alignment = wrap
+            cell.border = border
+            sheet.column_dimensions[get_column_letter(index)].width = 12
+        sheet.freeze_panes = "C3"
+        return sheet
+
+    for plan in catalog.campaign_plans(campaign):
+        table = plan.indicator_table
+        mine = [
+            (seq, catalog.indicator(code))
+            for seq, code in enumerate(table.indicators, start=1)
+            if unit.code in catalog.indicator(code).responsible
+        ]
+        if not mine:
+            continue
+        wrote_any = True
+        layout = indicator_layout(catalog, plan, campaign)
+        sheet = start_sheet(table.annex, table.title, [c.header for c in layout])
+        keys = [c.key for c in layout]
+        sheet.column_dimensions[get_column_letter(keys.index("name") + 1)].width = 40
+        sheet.column_dimensions[get_column_letter(keys.index("analysis") + 1)].width = 40
+        prefilled = {"seq", "name", "target", "attribute", "responsible"}
+        for offset, (seq, indicator) in enumerate(mine):
+            row = 3 + offset
+            values = {
+                "seq": seq,
+                "name": indicator.name,
+                "target": indicator.target_text,
+                "attribute": indicator.attribute,
+                "responsible": indicator.responsible_text,
+            }
+            for index, key in enumerate(keys, start=1):
+                cell = sheet.cell(row=row, column=index, value=values.get(key))
+                cell.border = border
+                if key in prefilled:
+                    cell.fill = locked_fill
+                    cell.alignment = Alignment(wrap_text=True, vertical="center")
+        last_row = 2 + len(mine)
+        rating_letter = get_column_letter(keys.index("self_rating") + 1)
+        dropdown = DataValidation(
+            type="list",
+            formula1='"' + ",".join(indicator_form.ratings) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="综合进度评价",
+            error="请从下拉列表中选择:" + "、".join(indicator_form.ratings),
+        )
+        dropdown.add(f"{rating_letter}3:{rating_letter}{last_row}")
+        sheet.add_data_validation(dropdown)
+        sheet.cell(row=last_row + 2, column=1, value=indicator_form.instructions)
+
+    for plan in catalog.campaign_plans(campaign):
+        if plan.project_table is None:
+            continue
+        projects = catalog.projects_of_unit(unit.code, [plan.code])
+        if not projects:
+            continue
+        wrote_any = True
+        layout = project_layout(catalog)
+        sheet = start_sheet(plan.project_table.annex, plan.project_table.title, [c.header for c in layout])
+        keys = [c.key for c in layout]
+        for key in ("name", "breakdown", "progress", "results"):
+            sheet.column_dimensions[get_column_letter(keys.index(key) + 1)].width = 36
+        all_projects = [p for p in catalog.projects if p.plan == plan.code]
+        for offset, project in enumerate(projects):
+            values = {
+                "seq": all_projects.index(project) + 1,
+                "name": project.name,
+                "breakdown": project.content,
+                "responsible": "、".join(catalog.unit(code).name for code in project.responsible),
+            }
+            for index, key in enumerate(keys, start=1):
+                cell = sheet.cell(row=3 + offset, column=index, value=values.get(key))
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cutoff = campaign.progress_cutoff or campaign.data_cutoff
+        sheet.cell(row=4 + len(projects), column=1, value=f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
+    if not wrote_any:
+        return None
+    _add_figures_sheet(workbook, catalog, campaign, unit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

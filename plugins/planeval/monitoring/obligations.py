@@ -1,0 +1,204 @@
+"""Who owes what by when, and who is done, late, rejected-only or missing.
+
+Modelled on DHIS2's reporting rate (received / expected) and timeliness (received on time / expected):
+an obligation is one unit × one form × its due date, built from the catalog's campaign deadlines; each
+monitor run (an ``as_of`` day) classifies every obligation from the submissions received by then.
+Dates are Beijing dates: a file received at 23:58 on the due day (Beijing time) is on time.
+
+May import: planeval.catalog, planeval.dates, planeval.warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine
+
+from planeval.catalog import Campaign, Catalog
+from planeval.dates import beijing_date
+from planeval.warehouse.db import execute_many, fetch_all, sql
+
+# From best to worst: a unit's overall status is the worst of its forms'.
+STATUSES: tuple[str, ...] = ("done", "late", "rejected_only", "missing")
+
+
+STATUS_LABELS = {"done": "按时报送", "late": "逾期报送", "rejected_only": "仅有退回版本", "missing": "未报送"}
+
+
+TOTAL = "合计"
+
+
+@dataclass(frozen=True)
+class ObligationStatus:
+    unit_code: str
+    unit_kind: str
+    form: str
+    due: dt.date
+    status: str
+    overdue: bool  # the as_of day is past the due date
+    uploads: int
+    first_accepted_at: str | None
+    last_received_at: str | None
+    last_rejected_id: str | None
+
+
+def open_campaigns(catalog: Catalog, day: dt.date) -> list[Campaign]:
+    """Campaigns whose monitoring window holds ``day``, the nearest deadline first."""
+    found = [c for c in catalog.campaigns if c.is_open(day)]
+    return sorted(found, key=lambda c: min(abs((d.due - day).days) for d in c.deadlines))
+
+
+def build_obligations(catalog: Catalog, campaign: Campaign) -> list[dict]:
+    rows = []
+    for unit in catalog.units:
+        for form in catalog.expected_forms(campaign, unit):
+            due = campaign.due(form)
+            rows.append(
+                {
+                    "campaign_code": campaign.code,
+                    "unit_code": unit.code,
+                    "unit_kind": catalog.kind_label(unit.kind),
+                    "form": form,
+                    "due_date": due.isoformat(),
+                }
+            )
+    return rows
+
+
+def classify(uploads: list[dict], due: dt.date, as_of: dt.date) -> tuple[str, str | None, str | None, str | None]:
+    """Status of one obligation from its uploads (dicts with status, received_at, submission_id)."""
+    seen = sorted((u for u in uploads if beijing_date(u["received_at"]) <= as_of), key=lambda u: u["received_at"])
+    accepted = [u for u in seen if u["status"] == "accepted"]
+    rejected = [u for u in seen if u["status"] == "rejected"]
+    first_accepted = accepted[0]["received_at"] if accepted else None
+    last_received = seen[-1]["received_at"] if seen else None
+    last_rejected = rejected[-1]["submission_id"] if rejected else None
+    if accepted:
+        status = "done" if beijing_date(first_accepted) <= due else "late"
+    elif rejected:
+        status = "rejected_only"
+    else:
+        status = "missing"
+    return status, first_accepted, last_received, last_rejected
+
+
+def obligation_statuses(rows: list[dict], as_of: dt.date) -> list[ObligationStatus]:
+    """Classify every obligation (rows of select_obligation_uploads: one per upload, or one empty row)."""
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    heads: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row["unit_code"], row["form"])
+        heads.setdefault(key, row)
+        if row["submission_id"]:
+            grouped[key].append(row)
+    result = []
+    for key, head in heads.items():
+        due = dt.date.fromisoformat(head["due_date"])
+        uploads = grouped.get(key, [])
+        status, first_accepted, last_received, last_rejected = classify(uploads, due, as_of)
+        counted = sum(beijing_date(u["received_at"]) <= as_of for u in uploads)
+        result.append(
+            ObligationStatus(
+                head["unit_code"],
+                head["unit_kind"],
+                head["form"],
+                due,
+                status,
+                as_of > due,
+                counted,
+                first_accepted,
+                last_received,
+                last_rejected,
+            )
+        )
+    return result
+
+
+def completeness_rows(statuses: list[ObligationStatus]) -> list[dict]:
+    """Expected, received, on time, late, rejected-only and missing, by form and unit kind (and totals)."""
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(("expected", *STATUSES), 0))
+    for item in statuses:
+        for kind in (item.unit_kind, TOTAL):
+            bucket = counts[(item.form, kind)]
+            bucket["expected"] += 1
+            bucket[item.status] += 1
+    rows = []
+    for (form, kind), bucket in sorted(counts.items(), key=lambda pair: (pair[0][0], pair[0][1] == TOTAL, pair[0][1])):
+        rows.append(
+            {
+                "form": form,
+                "unit_kind": kind,
+                "expected": bucket["expected"],
+                "received": bucket["done"] + bucket["late"],
+                "on_time": bucket["done"],
+                "late": bucket["late"],
+                "rejected_only": bucket["rejected_only"],
+                "missing": bucket["missing"],
+            }
+        )
+    return rows
+
+
+def unit_summaries(catalog: Catalog, statuses: list[ObligationStatus]) -> list[dict]:
+    """One entry per unit that owes something: its worst status over its forms, for the Airflow grid."""
+    by_unit: dict[str, list[ObligationStatus]] = defaultdict(list)
+    for item in statuses:
+        by_unit[item.unit_code].append(item)
+    summaries = []
+    for unit in catalog.units:
+        items = by_unit.get(unit.code)
+        if not items:
+            continue
+        worst = max(items, key=lambda item: STATUSES.index(item.status)).status
+        summaries.append(
+            {
+                "unit_code": unit.code,
+                "unit_name": unit.name,
+                "unit_kind": catalog.kind_label(unit.kind),
+                "status": worst,
+                "label": STATUS_LABELS[worst],
+                "overdue": any(i.overdue and i.status in ("missing", "rejected_only") for i in items),
+                "forms": {i.form: STATUS_LABELS[i.status] for i in items},
+            }
+        )
+    return summaries
+
+
+def record(engine: Engine, catalog: Catalog, campaign: Campaign, as_of: dt.date) -> list[ObligationStatus]:
+    """Rebuild the campaign's obligations, classify them as of ``as_of`` and store the result (idempotent)."""
+    key = {"campaign_code": campaign.code, "as_of": as_of.isoformat()}
+    with engine.begin() as connection:
+        connection.execute(sql("delete_obligations"), {"campaign_code": campaign.code})
+        execute_many(connection, "insert_obligation", build_obligations(catalog, campaign))
+        rows = [dict(r._mapping) for r in connection.execute(sql("select_obligation_uploads"), key)]
+        statuses = obligation_statuses(rows, as_of)
+        connection.execute(sql("delete_obligation_status"), key)
+        execute_many(
+            connection,
+            "insert_obligation_status",
+            (key | asdict(s) | {"due_date": s.due.isoformat(), "overdue": int(s.overdue)} for s in statuses),
+        )
+        connection.execute(sql("delete_completeness"), key)
+        execute_many(connection, "insert_completeness", (key | row for row in completeness_rows(statuses)))
+    return statuses
+
+
+def stored_statuses(engine: Engine, campaign: Campaign, as_of: dt.date) -> list[ObligationStatus]:
+    """The statuses a monitor run recorded, so later tasks (on any worker) use exactly what the grid shows."""
+    rows = fetch_all(engine, "select_obligation_status", campaign_code=campaign.code, as_of=as_of.isoformat())
+    return [
+        ObligationStatus(
+            r["unit_code"],
+            r["unit_kind"],
+            r["form"],
+            dt.date.fromisoformat(r["due_date"]),
+            r["status"],
+            bool(r["overdue"]),
+            r["uploads"],
+            r["first_accepted_at"],
+            r["last_received_at"],
+            r["last_rejected_id"],
+        )
+        for r in rows
+    ]

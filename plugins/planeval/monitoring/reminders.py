@@ -1,0 +1,48 @@
+"""What a 催报通知 says to a unit still missing a form: each form missing or rejected-only, with the rejection
+reasons and how many days it is overdue.
+
+May import: planeval.catalog, planeval.dates, planeval.warehouse, planeval.monitoring.obligations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from planeval.catalog import FORM_LABELS, Campaign, Catalog
+from planeval.dates import chinese_date
+from planeval.monitoring.obligations import ObligationStatus
+from planeval.warehouse.db import fetch_all
+
+
+def reminder_items(engine: Engine, statuses: list[ObligationStatus], as_of: dt.date) -> list[dict]:
+    """What a unit's reminder lists: each form still missing or rejected-only, with the rejection reasons."""
+    items = []
+    for item in statuses:
+        if item.status not in ("missing", "rejected_only"):
+            continue
+        if item.status == "missing":
+            state = "尚未报送"
+        else:
+            errors = fetch_all(engine, "select_latest_rejection", submission_id=item.last_rejected_id)
+            reasons = ";".join(e["message"] for e in errors[:3])
+            more = f"等{len(errors)}处" if len(errors) > 3 else ""
+            state = f"已报送{item.uploads}次,均未通过校验(最近一次退回原因:{reasons}{more})"
+        if item.overdue:
+            state += f",已逾期{(as_of - item.due).days}天"
+        items.append(
+            {"form_label": FORM_LABELS.get(item.form, item.form), "due": chinese_date(item.due), "state": state}
+        )
+    return items
+
+
+def reminder_context(catalog: Catalog, campaign: Campaign, unit_code: str, inbox: Path, as_of: dt.date, items) -> dict:
+    return {
+        "unit_name": catalog.unit(unit_code).name,
+        "notice": campaign.notice or f"{catalog.office}{campaign.name}的通知",
+        "as_of": chinese_date(as_of),
+        "items": items,
+        "inbox": str(inbox),
+        "office": catalog.office,
+    }

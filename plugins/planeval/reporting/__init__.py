@@ -1,0 +1,8 @@
+"""The documents planeval writes: the docx engine (``render``), phrasing (``words``), the summary report
+(``summary``), the units' letters (``letters``), the key projects' documents (``projects``), xlsx files
+(``workbooks``), charts (``charts``) and punctuation (``typography``). The report's wording lives in its
+template under ``templates/`` (edit it in Word); sentences drafted from figures live in ``words``.
+
+May import: planeval.catalog, planeval.warehouse, planeval.assessment, planeval.monitoring and the
+foundation modules.
+"""

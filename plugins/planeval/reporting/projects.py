@@ -1,0 +1,94 @@
+"""The key projects' documents: the filled 附件5/附件6 tables and the one-page 附件2 sheet of each project.
+
+May import: planeval.catalog, planeval.dates, planeval.warehouse and the modules of planeval.reporting below
+it (words, render)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from planeval.catalog import Campaign, Catalog
+from planeval.dates import chinese_date
+from planeval.reporting.render import render_docx
+from planeval.reporting.words import clause
+from planeval.settings import TEMPLATES_DIR
+from planeval.warehouse.db import fetch_all
+
+PROJECT_TABLES_TEMPLATE = "project_tables.docx"
+
+
+PROJECT_SHEET_TEMPLATE = "project_sheet.docx"
+
+
+BLANK = "______"  # a field the notice asks for that no submission holds: the office fills it in
+
+
+def project_contexts(engine: Engine, catalog: Catalog, campaign: Campaign, *, draft: bool = True) -> tuple[dict, dict]:
+    """(附件5/6 tables context, 附件2 sheets context) from the catalog and project_result."""
+    results = {
+        row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
+    }
+    cutoff = campaign.progress_cutoff or campaign.data_cutoff
+    tables, sheets = [], []
+    for plan in catalog.campaign_plans(campaign):
+        if plan.project_table is None:
+            continue
+        projects = [p for p in catalog.projects if p.plan == plan.code]
+        rows = []
+        for seq, project in enumerate(projects, start=1):
+            result = results.get(project.code) or {}
+            responsible = "、".join(catalog.unit(code).name for code in project.responsible)
+            progress = clause(result.get("progress")) or "责任单位尚未报送"
+            rows.append(
+                {
+                    "seq": seq,
+                    "name": project.name,
+                    "content": project.content,
+                    "progress": progress,
+                    "results": clause(result.get("results")) or "—",
+                    "responsible": responsible,
+                }
+            )
+            sheets.append(
+                {
+                    "plan_title": f"{catalog.city}{plan.name.removeprefix(catalog.city)}",
+                    "name": project.name,
+                    "content": project.content or BLANK,
+                    "planned_investment": BLANK,
+                    "invested": BLANK,
+                    "started": BLANK,
+                    "progress": progress,
+                    "due": chinese_date(project.due) if project.due else BLANK,
+                    "responsible": responsible,
+                    "problems": BLANK,
+                    "results": clause(result.get("results")) or BLANK,
+                }
+            )
+        tables.append({"annex": plan.project_table.annex, "title": plan.project_table.title, "rows": rows})
+    common = {"draft": draft, "cutoff": chinese_date(cutoff)}
+    return common | {"tables": tables}, common | {"projects": sheets}
+
+
+def write_project_documents(engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool):
+    """附件5/6 (one document) and the campaign's 附件2 (one page per key project); none without projects."""
+    from docxtpl import Listing
+
+    tables, sheets = project_contexts(engine, catalog, campaign, draft=draft)
+    if not sheets["projects"]:
+        return []
+    suffix = "(征求意见稿)" if draft else ""
+    annexes = "、".join(t["annex"] for t in tables["tables"])
+    return [
+        render_docx(
+            TEMPLATES_DIR / PROJECT_TABLES_TEMPLATE,
+            tables | {"page_break": Listing("\f")},
+            folder / f"{annexes}_重点工程实施进度情况表{suffix}.docx",
+        ),
+        render_docx(
+            TEMPLATES_DIR / PROJECT_SHEET_TEMPLATE,
+            sheets | {"annex": campaign.project_sheet_annex, "page_break": Listing("\f")},
+            folder / f"{campaign.project_sheet_annex}_重点工程项目单片材料{suffix}.docx",
+        ),
+    ]

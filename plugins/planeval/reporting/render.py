@@ -1,0 +1,78 @@
+"""The one docx engine every document uses: a docxtpl template rendered in a sandboxed, autoescaping Jinja
+environment (a department's ``&``, ``<`` or ``{{`` comes out literally), images placed, punctuation made
+full-width, written atomically.
+
+May import: planeval.files, planeval.reporting.typography."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO, ClassVar
+
+from planeval.files import replace_atomically
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image placed in a template (docxtpl InlineImage, created once the template is loaded)."""
+
+    path: Path
+    width_mm: float
+
+
+def _with_images(document, value):
+    """The context with every Picture replaced by an InlineImage of ``document``."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    if isinstance(value, Picture):
+        return InlineImage(document, str(value.path), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {key: _with_images(document, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_images(document, item) for item in value]
+    return value
+
+
+def render_docx(
+    template: Path | BinaryIO, context: dict, output: Path, finish: Callable[[object], None] | None = None
+) -> Path:
+    """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
+    department's ``&``, ``<`` or ``{{`` comes out literally; punctuation beside Chinese text becomes
+    full-width (planeval.reporting.typography). ``finish`` gets the rendered python-docx Document before it is
+    written (atomically)."""
+    from docxtpl import DocxTemplate
+
+    from planeval.reporting.typography import apply_chinese_punctuation
+
+    document = DocxTemplate(template if hasattr(template, "read") else str(template))
+    context = _with_images(document, context)
+    document.render(context, jinja_env=_jinja_environment(), autoescape=True)
+    apply_chinese_punctuation(document.docx)
+    if finish is not None:
+        finish(document.docx)
+    return replace_atomically(output, lambda temporary: document.save(str(temporary)))
+
+
+@cache
+def _jinja_environment():
+    """One sandboxed, autoescaping environment per process that keeps compiled templates: docxtpl compiles
+    each XML part from source on every render, and 45 letters share one template (bench/render.py)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class CompilingOnce(SandboxedEnvironment):
+        compiled: ClassVar[dict[str, object]] = {}
+
+        def from_string(self, source, globals=None, template_class=None):
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            if source not in self.compiled:
+                if len(self.compiled) > 256:  # many different templates: start again rather than grow
+                    self.compiled.clear()
+                self.compiled[source] = super().from_string(source)
+            return self.compiled[source]
+
+    return CompilingOnce(autoescape=True)

@@ -1,0 +1,98 @@
+"""Numbers and department text as sentences say them, and the sentences drafted from the figures: one
+implementation of each phrasing used by the report and the letters.
+
+May import: planeval.catalog."""
+
+from __future__ import annotations
+
+from planeval.catalog import Indicator
+
+
+def plain_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data_year: int) -> str:
+    """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%,已提前实现规划目标”."""
+    rating = result["computed_rating"]
+    if rating is None:
+        return f"{indicator.name}:暂无已受理的数据。"
+    current = result["current"]
+    subject = indicator.name.replace("(%)", "").removesuffix("下降").removesuffix("累计")
+    if indicator.kind == "decline":
+        if current is not None and current < 0:
+            head = f"{subject}{data_year}年较{indicator.base_year}年上升{plain_number(-current)}%"
+        else:
+            head = f"{subject}{data_year}年较{indicator.base_year}年下降{plain_number(current)}%"
+    elif indicator.kind == "cumulative":
+        head = f"{subject}{first_year}—{data_year}年累计{indicator.with_unit(current)}"
+    elif indicator.kind == "average":
+        head = f"{subject}{first_year}—{data_year}年年均为{indicator.with_unit(current)}"
+    else:
+        head = f"{subject}{data_year}年为{indicator.with_unit(current)}"
+    tail = {
+        "提前实现": "已提前实现规划目标",
+        "符合预期": "进度符合预期",
+        "滞后预期": "进度滞后于预期",
+    }[rating]
+    return f"{head}(目标{indicator.target_words}),{tail}。"
+
+
+_CLOSING_PUNCTUATION = frozenset("。;；,，")
+
+
+def clause(text: str | None) -> str:
+    """Department text placed inside a sentence: no closing punctuation of its own."""
+    clause = (text or "").strip()
+    while clause and clause[-1] in _CLOSING_PUNCTUATION:
+        clause = clause[:-1]
+    return clause
+
+
+def forecast_lines(
+    plan_name: str, end_year: int, on_track: list[str], off_track: list[str], trend_differs: list[str]
+) -> list[str]:
+    if not on_track and not off_track:
+        return [f"{plan_name}各指标暂无{end_year}年预测值。"]
+    lines = [f"根据责任单位的{end_year}年预测值,{plan_name}有{len(on_track)}项指标预计能够完成规划目标。"]
+    if off_track:
+        lines.append(f"预计难以完成规划目标的指标{len(off_track)}项:{'、'.join(off_track)},需重点督促。")
+    if trend_differs:
+        lines.append(
+            f"按{end_year - 4}年以来的变化趋势外推,以下指标的判断与责任单位预测不同,请核实预测依据:"
+            + "、".join(trend_differs)
+            + "。"
+        )
+    return lines
+
+
+def gap_sentence(indicator: Indicator, current: float | None, expected: float | None, data_year: int) -> str:
+    """How far a lagging indicator is from where 序时进度 (or the target) wants it, in one sentence."""
+    if current is None:
+        return "暂无数据。"
+    target = indicator.target
+    if expected is not None:
+        if indicator.kind == "qualitative":
+            return f"{data_year}年为“{indicator.display(current)}”,低于序时进度要求。"
+        return (
+            f"{data_year}年为{indicator.with_unit(current)},按序时进度应达到{indicator.with_unit(expected)},"
+            f"相差{plain_number(abs(expected - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
+        )
+    if indicator.kind == "zero":
+        return f"规划目标为零,{data_year}年前累计{indicator.with_unit(current)}。"
+    return (
+        f"{data_year}年为{indicator.with_unit(current)},规划目标{indicator.target_words},"
+        f"尚差{plain_number(abs(target.value - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
+    )
+
+
+def trend_sentence(indicator: Indicator, end_year: int, own: float | None, trend: float | None) -> str:
+    """The unit's end-year forecast beside the straight-line trend."""
+    parts = []
+    if own is not None:
+        parts.append(f"责任单位预测{end_year}年为{indicator.with_unit(own)}")
+    if trend is not None:
+        parts.append(f"按历年趋势外推为{indicator.with_unit(trend)}")
+    return ",".join(parts) + "。" if parts else f"暂无{end_year}年预测。"

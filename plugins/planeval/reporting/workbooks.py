@@ -1,0 +1,219 @@
+"""The xlsx files planeval writes for people: the filled 附件3/附件4 sent upward, the work-point summary, the
+报送情况统计 of a monitor run and the 联系人汇总.
+
+May import: planeval.catalog, planeval.dates, planeval.files, planeval.warehouse, planeval.monitoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from planeval.catalog import FORM_LABELS, Campaign, Catalog
+from planeval.catalog.layouts import indicator_layout
+from planeval.dates import BEIJING
+from planeval.files import replace_atomically
+from planeval.monitoring.obligations import STATUS_LABELS, STATUSES, ObligationStatus, completeness_rows
+from planeval.warehouse.db import fetch_all
+
+TASK_SUMMARY_HEADERS = [
+    "序号",
+    "工作要点",
+    "牵头单位",
+    "配合单位",
+    "报送单位",
+    "职责",
+    "完成情况",
+    "工作进展",
+    "存在问题",
+    "下步打算",
+]
+
+
+def task_progress_rows(engine: Engine, catalog: Catalog, campaign: Campaign) -> list[list[str]]:
+    """One line per work point × unit that reported on it (latest accepted version), and one line per point
+    with the assigned units that have not reported, so the office sees every point's coverage."""
+    reported: dict[str, list[dict]] = defaultdict(list)
+    for row in fetch_all(engine, "select_latest_tasks", campaign_code=campaign.code):
+        reported[row["task_code"]].append(row)
+    lines = []
+    for task in catalog.tasks:
+        lead = task.lead_text or "、".join(catalog.unit(c).name for c in task.lead)
+        cooperating = task.cooperating_text or "、".join(catalog.unit(c).name for c in task.cooperating)
+        head = [task.number, task.title, lead, cooperating]
+        for row in reported.get(task.code, []):
+            lines.append(
+                head
+                + [catalog.unit(row["unit_code"]).name, row["role"] or ""]
+                + [row[key] or "" for key in ("status", "progress", "problems", "next_steps")]
+            )
+        answered = {row["unit_code"] for row in reported.get(task.code, [])}
+        silent = [catalog.unit(c).name for c in (*task.lead, *task.cooperating) if c not in answered]
+        if silent:
+            lines.append([*head, "、".join(silent), "", "未报送", "", "", ""])
+    return lines
+
+
+def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, output: Path) -> Path:
+    """工作要点完成情况汇总.xlsx: every work point with each unit's reported progress."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "工作要点完成情况"
+    sheet.append([f"{catalog.city}{campaign.name}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(TASK_SUMMARY_HEADERS)
+    for line in task_progress_rows(engine, catalog, campaign):
+        sheet.append(line)
+    for index, width in enumerate((8, 40, 24, 24, 16, 8, 12, 40, 30, 30), start=1):
+        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    replace_atomically(output, workbook.save)
+    return output
+
+
+def write_annex_tables(
+    engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool
+) -> list[Path]:
+    """One workbook per indicator table (附件3, 附件4) in the official column order, filled from the
+    printed-cell mart, titled as in the notice — what the office sends upward."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for row in fetch_all(engine, "select_mart_indicator_cells", campaign_code=campaign.code):
+        cells[(row["plan_code"], row["indicator_code"])][row["column_key"]] = row["printed"]
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    written = []
+    for plan in catalog.campaign_plans(campaign):
+        layout = [c for c in indicator_layout(catalog, plan, campaign) if c.key != "analysis"]  # ours, not official
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = plan.indicator_table.annex
+        sheet.append([plan.indicator_table.annex])
+        sheet.append([plan.indicator_table.title])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(layout))
+        sheet["A1"].font = Font(name="黑体", size=14)
+        sheet["A2"].font = Font(name="方正小标宋简体", size=16)
+        sheet["A2"].alignment = Alignment(horizontal="center")
+        sheet.append([c.header for c in layout])
+        for seq, code in enumerate(plan.indicator_table.indicators, start=1):
+            indicator = catalog.indicator(code)
+            printed = cells.get((plan.code, code), {})
+            fixed = {
+                "seq": seq,
+                "name": indicator.name,
+                "target": indicator.target_text,
+                "attribute": indicator.attribute,
+                "self_rating": printed.get("rating") or "暂无数据",
+                "responsible": indicator.responsible_text,
+            }
+            sheet.append([fixed.get(c.key, printed.get(c.key, "")) for c in layout])
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for index, column in enumerate(layout, start=1):
+            letter = sheet.cell(row=3, column=index).column_letter
+            sheet.column_dimensions[letter].width = {"name": 36, "responsible": 20, "self_rating": 12}.get(
+                column.key, 10
+            )
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        name = f"{plan.indicator_table.annex}_{plan.indicator_table.title}{'(征求意见稿)' if draft else ''}.xlsx"
+        output = folder / name
+        replace_atomically(output, workbook.save)
+        written.append(output)
+    return written
+
+
+def write_summary_xlsx(
+    path: Path,
+    catalog: Catalog,
+    campaign: Campaign,
+    as_of: dt.date,
+    statuses: list[ObligationStatus],
+    contacts: list[dict] | None = None,
+) -> Path:
+    """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet and,
+    when the campaign collects them, the 联系人 (附件7) received so far."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "汇总"
+    summary.append([f"{catalog.city}{campaign.name} 报送情况统计(截至{as_of.isoformat()})"])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(["表单", "单位类型", "应报", "已报", "按时", "逾期", "仅有退回版本", "未报", "报送率", "及时率"])
+    for row in completeness_rows(statuses):
+        expected = row["expected"] or 1
+        summary.append(
+            [
+                FORM_LABELS.get(row["form"], row["form"]),
+                row["unit_kind"],
+                row["expected"],
+                row["received"],
+                row["on_time"],
+                row["late"],
+                row["rejected_only"],
+                row["missing"],
+                f"{row['received'] / expected:.0%}",
+                f"{row['on_time'] / expected:.0%}",
+            ]
+        )
+    detail = workbook.create_sheet("明细")
+    detail.append(
+        ["单位代码", "单位名称", "单位类型", "表单", "截止日期", "状态", "是否逾期", "上传次数", "首次受理时间"]
+    )
+    for item in sorted(statuses, key=lambda s: (STATUSES.index(s.status) * -1, s.unit_code, s.form)):
+        accepted = item.first_accepted_at
+        detail.append(
+            [
+                item.unit_code,
+                catalog.unit(item.unit_code).name,
+                item.unit_kind,
+                FORM_LABELS.get(item.form, item.form),
+                item.due.isoformat(),
+                STATUS_LABELS[item.status],
+                "是" if item.overdue and item.status in ("missing", "rejected_only") else "",
+                item.uploads,
+                dt.datetime.fromisoformat(accepted).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if accepted else "",
+            ]
+        )
+    sheets = [summary, detail]
+    if contacts is not None:
+        sheets.append(_contacts_sheet(workbook.create_sheet("联系人"), contacts))
+    for sheet in sheets:
+        for column in "ABCDEFGHIJ":
+            sheet.column_dimensions[column].width = 16
+    return replace_atomically(path, workbook.save)
+
+
+CONTACT_HEADERS = ["单位", "类别", "姓名", "职务", "联系方式", "备注"]
+
+
+def _contacts_sheet(sheet, contacts: list[dict]):
+    sheet.append(CONTACT_HEADERS)
+    for row in contacts:
+        sheet.append([row["unit_name"], row["category"], row["person"], row["position"], row["phone"], row["note"]])
+    return sheet
+
+
+def write_contacts_xlsx(path: Path, contacts: list[dict]) -> Path:
+    """联系人汇总: the 附件7 contacts of every unit, one row per category."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = _contacts_sheet(workbook.active, contacts)
+    sheet.title = "联系人汇总"
+    for column in "ABCDEF":
+        sheet.column_dimensions[column].width = 22
+    return replace_atomically(path, workbook.save)

@@ -1,0 +1,169 @@
+"""One collection pass: discover settled inbox files, archive each, validate the batch, stage it as new
+versions and write the receipts. The DAG's tasks and ``planeval run collect`` call these functions.
+
+May import: every stage package below it and planeval.stages.context.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+from planeval.catalog import Campaign
+from planeval.dates import today_in_beijing
+from planeval.intake.archive import FileNotSettled, archive_file
+from planeval.intake.cells import ParsedWorkbook
+from planeval.intake.documents import document_text
+from planeval.intake.inbox import discover_inbox_files
+from planeval.intake.receipts import write_receipt
+from planeval.intake.submission import detected_form, read_submission
+from planeval.monitoring.obligations import open_campaigns
+from planeval.records import InboxFile, Issue, Received, Verdict
+from planeval.settings import get_settings
+from planeval.stages.context import context
+from planeval.validation.batch import validate_batch
+from planeval.validation.frames import Submission
+from planeval.validation.suites import GxRunner
+from planeval.warehouse import queries
+from planeval.warehouse.db import make_engine
+from planeval.warehouse.migrate import ensure_schema
+from planeval.warehouse.staging import stage_submission
+
+log = logging.getLogger(__name__)
+
+
+def discover() -> list[dict]:
+    """Files waiting in the inboxes, with the unit's name for people reading the Airflow grid."""
+    settings, catalog, _ = context()
+    files = discover_inbox_files(settings, [u.code for u in catalog.units])
+    return [asdict(f) | {"unit_name": catalog.unit(f.unit_code).name} for f in files]
+
+
+def archive(inbox_file: dict) -> dict:
+    """Archive one inbox file; returns the Received record as a dict (for XCom).
+
+    A file that cannot be archived (vanished, unreadable) stays where it is and comes back as
+    ``{"error": …}`` so that one bad file never fails the pass for the others.
+    """
+    known = {f.name for f in fields(InboxFile)}
+    try:
+        received = archive_file(get_settings(), InboxFile(**{k: v for k, v in inbox_file.items() if k in known}))
+    except FileNotSettled as exc:
+        log.info("%s; it stays in the inbox for the next pass", exc)
+        return {"skipped": str(exc), "path": inbox_file["path"]}
+    except OSError as exc:
+        log.exception("could not archive %s; it stays in the inbox", inbox_file["path"])
+        return {"error": f"{type(exc).__name__}: {exc}", "path": inbox_file["path"]}
+    return asdict(received)
+
+
+def _unit_context(
+    engine, campaign: Campaign, received: list[Received], verdicts: dict[str, Verdict]
+) -> tuple[dict[str, str], dict[str, dict]]:
+    """Per unit: the text of its Word documents (this pass and earlier accepted ones), which may carry the
+    analysis of a lagging indicator, and its currently accepted figures, to flag changed values."""
+    units = sorted({item.unit_code for item in received})
+    paths = queries.accepted_document_paths(engine, campaign.code, units)
+    for item in received:
+        if item.form == "summary_report" and not verdicts[item.submission_id].errors:
+            paths.setdefault(item.unit_code, []).append(item.archive_path)
+    documents = {}
+    for unit, unit_paths in paths.items():
+        texts = []
+        for path in unit_paths:
+            try:
+                texts.append(document_text(Path(path)))
+            except Exception:  # an unreadable document is reported on its own receipt
+                log.warning("could not read %s for analyses", path)
+        documents[unit] = "\n".join(texts)
+    return documents, queries.current_values(engine, campaign.code, units)
+
+
+def validate_and_record(received_records: list[dict], campaign_code: str | None = None) -> list[dict]:
+    """Validate a batch of archived files together, stage each as a new version and write receipts.
+
+    Byte-identical re-uploads (same unit, same SHA-256) are recorded as 重复提交 and not validated or
+    loaded again (a re-upload of a rejected file is validated again). A file that cannot be parsed is
+    rejected with its reason; it never stops the others.
+    """
+    settings, catalog, campaign = context(campaign_code)
+    if campaign_code is None:  # the campaign being collected now, where a catalog runs several
+        campaign = next(iter(open_campaigns(catalog, today_in_beijing())), campaign)
+    received = [Received(**record) for record in received_records if "submission_id" in record]
+    if not received:
+        return []
+    received.sort(key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    earlier = queries.earlier_uploads(engine, campaign.code, [item.unit_code for item in received])
+
+    parsed: dict[str, ParsedWorkbook | None] = {}
+    verdicts: dict[str, Verdict] = {}
+    for index, item in enumerate(received):
+        original = earlier.get((item.unit_code, item.sha256))
+        # Same bytes as a rejected upload are validated again: what was missing (an analysis document)
+        # may have arrived since. Same bytes as an accepted one (or one of this pass) are not loaded twice.
+        if original is not None and original.get("status") != "rejected":
+            received[index] = replace(item, form=original["form"])
+            parsed[item.submission_id] = None
+            verdicts[item.submission_id] = Verdict(item.submission_id, duplicate_of=original)
+            continue
+        try:
+            workbook, issues = read_submission(catalog, campaign, item)
+        except Exception as exc:  # a reader bug must not lose the file or block the batch
+            log.exception("parsing %s failed", item.archive_path)
+            workbook, issues = None, [Issue("unreadable_file", f"文件无法解析:{exc}")]
+        received[index] = item = replace(item, form=detected_form(item, workbook))
+        parsed[item.submission_id] = workbook
+        verdicts[item.submission_id] = Verdict(item.submission_id, errors=issues)
+        earlier[(item.unit_code, item.sha256)] = {"submission_id": item.submission_id, "form": item.form}
+    documents, previous = _unit_context(engine, campaign, received, verdicts)
+    tables = [
+        Submission(item, workbook, documents.get(item.unit_code, ""), previous.get(item.unit_code, {}))
+        for item in received
+        if (workbook := parsed[item.submission_id])
+    ]
+    runner = GxRunner(data_docs_dir=settings.home / "data_docs") if tables else None
+    for submission_id, verdict in validate_batch(catalog, campaign, tables, runner).items():
+        verdicts[submission_id].errors += verdict.errors
+        verdicts[submission_id].warnings += verdict.warnings
+
+    versions: dict[str, int] = {}
+    with engine.begin() as connection:
+        for item in received:
+            verdict = verdicts[item.submission_id]
+            versions[item.submission_id] = stage_submission(
+                connection, campaign, catalog, item, verdict, parsed[item.submission_id]
+            )
+    statuses = {s: (v.status, versions[s]) for s, v in verdicts.items()}
+    summary = []
+    for item in received:
+        verdict = verdicts[item.submission_id]
+        if verdict.duplicate_of:  # the receipt names the earlier version and what became of it
+            original_id = verdict.duplicate_of["submission_id"]
+            status, version = statuses.get(original_id) or (
+                verdict.duplicate_of["status"],
+                verdict.duplicate_of["version"],
+            )
+            verdict.duplicate_of = verdict.duplicate_of | {"status": status, "version": version}
+        write_receipt(settings, item, verdict, catalog.unit(item.unit_code).name, versions[item.submission_id])
+        summary.append(
+            {
+                "submission_id": item.submission_id,
+                "campaign": campaign.code,
+                "unit_code": item.unit_code,
+                "form": item.form,
+                "file": item.original_name,
+                "version": versions[item.submission_id],
+                "status": verdict.status,
+                "errors": len(verdict.errors),
+                "warnings": len(verdict.warnings),
+            }
+        )
+    return summary
+
+
+def run_collect() -> list[dict]:
+    """One collection pass outside Airflow: the same functions the DAG's tasks call, in order."""
+    return validate_and_record([archive(inbox_file) for inbox_file in discover()])

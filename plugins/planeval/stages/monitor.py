@@ -1,0 +1,95 @@
+"""Monitoring a campaign on a day: the statuses recorded, the 报送情况统计 workbook, the 催报通知 and who is
+overdue; and the contacts (附件7) received. The monitor DAG's tasks and ``planeval monitor`` call these.
+
+May import: every stage package below it and planeval.stages.context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planeval.catalog import Campaign, Catalog
+from planeval.dates import today_in_beijing
+from planeval.monitoring import obligations
+from planeval.monitoring.reminders import reminder_items
+from planeval.reporting.notices import write_reminder
+from planeval.reporting.workbooks import write_contacts_xlsx, write_summary_xlsx
+from planeval.settings import Settings
+from planeval.stages.context import context
+from planeval.warehouse.db import fetch_all, make_engine
+from planeval.warehouse.migrate import ensure_schema
+
+
+def _monitored(campaign_code: str | None, as_of: str | None) -> tuple[Settings, Catalog, Campaign | None, dt.date]:
+    settings, catalog, _ = context()
+    day = dt.date.fromisoformat(as_of) if as_of else today_in_beijing()
+    if campaign_code:
+        return settings, catalog, catalog.campaign(campaign_code), day
+    opened = obligations.open_campaigns(catalog, day)
+    return settings, catalog, (opened[0] if opened else None), day
+
+
+def monitor_campaign(campaign_code: str | None = None, as_of: str | None = None) -> dict:
+    """Classify every obligation of the campaign open on ``as_of`` (default: today, Beijing) and store it.
+
+    Returns ``{"campaign", "as_of", "units": [...]}`` (one entry per unit, for the monitor's mapped tasks);
+    ``campaign`` is None when no campaign is open that day.
+    """
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    if campaign is None:
+        return {"campaign": None, "as_of": day.isoformat(), "units": []}
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    statuses = obligations.record(engine, catalog, campaign, day)
+    return {"campaign": campaign.code, "as_of": day.isoformat(), "units": obligations.unit_summaries(catalog, statuses)}
+
+
+def write_monitor_summary(campaign_code: str, as_of: str) -> str:
+    """The completeness and timeliness workbook of a monitor run, under reports/<campaign>/monitor/."""
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    statuses = obligations.stored_statuses(make_engine(settings.db_url), campaign, day)
+    path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
+    contacts = list_contacts(campaign.code) if campaign.due("contacts") else None
+    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts))
+
+
+def write_reminders(campaign_code: str, as_of: str) -> list[str]:
+    """A 催报通知 for every unit still missing a form (or with rejected uploads only); a copy goes into the
+    unit's drop folder (``notices/``) so the department finds it where it uploads."""
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    engine = make_engine(settings.db_url)
+    by_unit: dict[str, list] = {}
+    for status in obligations.stored_statuses(engine, campaign, day):
+        by_unit.setdefault(status.unit_code, []).append(status)
+    written = []
+    for unit_code, statuses in by_unit.items():
+        items = reminder_items(engine, statuses, day)
+        if items:
+            written.append(str(write_reminder(settings, catalog, campaign, unit_code, day, items)))
+    return written
+
+
+def list_contacts(campaign_code: str | None = None) -> list[dict]:
+    """附件7: every unit's contact persons from its latest accepted contacts form, units in catalog order."""
+    settings, catalog, campaign = context(campaign_code)
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    rows = fetch_all(engine, "select_latest_contacts", campaign_code=campaign.code)
+    order = {unit.code: index for index, unit in enumerate(catalog.units)}
+    rows.sort(key=lambda row: order.get(row["unit_code"], len(order)))
+    return [row | {"unit_name": catalog.unit(row["unit_code"]).name} for row in rows]
+
+
+def write_contacts_list(campaign_code: str | None = None) -> str:
+    """联系人汇总.xlsx for the office, under reports/<campaign>/."""
+    settings, catalog, campaign = context(campaign_code)
+    path = settings.reports_dir / campaign.code / f"{catalog.city}联系人汇总.xlsx"
+    return str(write_contacts_xlsx(path, list_contacts(campaign.code)))
+
+
+def overdue_units(campaign_code: str, as_of: str) -> list[str]:
+    """Names of the units past a due date with a form still missing or rejected-only."""
+    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    statuses = obligations.stored_statuses(make_engine(settings.db_url), campaign, day)
+    overdue = {s.unit_code for s in statuses if s.overdue and s.status in ("missing", "rejected_only")}
+    return [u.name for u in catalog.units if u.code in overdue]

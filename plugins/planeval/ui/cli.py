@@ -1,0 +1,265 @@
+"""``planeval``: the command line over the same functions the DAGs call."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+
+from planeval.settings import disable_gx_analytics
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from planeval.stages import setup
+
+    units = setup.init_units(args.campaign)
+    with_forms = [u for u in units if u["forms"]]
+    total = sum(len(u["forms"]) for u in units)
+    print(f"已为 {len(units)} 个报送单位建立报送文件夹,为 {len(with_forms)} 个单位生成预填报表 {total} 份:")
+    for unit in with_forms:
+        for form in unit["forms"]:
+            print(f"  {unit['code']}: {form}")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from planeval.stages import setup
+
+    units = setup.list_units()
+    if args.json:
+        _print_json(units)
+    else:
+        for unit in units:
+            print(f"{unit['code']:<28} {unit['kind']:<6} {unit['name']:<16} {unit['inbox']}")
+    return 0
+
+
+_HISTORY_STATUS = {"accepted": "受理", "rejected": "退回", "duplicate": "重复提交"}
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from planeval.stages import setup
+
+    rows = setup.unit_history(args.unit)
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print(f"{args.unit}:尚无报送记录")
+        return 0
+    print(f"{args.unit} 报送记录(共 {len(rows)} 次上传):")
+    print("评估任务 | 表单 | 版本 | 文件 | 接收时间(UTC) | 状态 | 错误 | SHA-256 | 被取代/重复于")
+    for row in rows:
+        later = (row["superseded_by"] and f"被 {row['superseded_by']} 取代") or ""
+        same = (row["duplicate_of"] and f"与 {row['duplicate_of']} 相同") or ""
+        print(
+            " | ".join(
+                [
+                    row["campaign_code"],
+                    row["form"],
+                    f"v{row['version']}",
+                    row["original_name"],
+                    row["received_at"][:19],
+                    _HISTORY_STATUS.get(row["status"], row["status"]),
+                    str(row["error_count"]),
+                    row["sha256"][:12],
+                    later or same or "-",
+                ]
+            )
+        )
+    return 0
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from planeval.stages import monitor
+
+    rows = monitor.list_contacts(args.campaign)
+    if args.json:
+        _print_json(rows)
+        return 0
+    print(f"已收到 {len({r['unit_code'] for r in rows})} 个单位的联系人(附件7):")
+    for row in rows:
+        fields = (row["unit_name"], row["category"], row["person"], row["position"], row["phone"])
+        print("  " + " | ".join(value or "" for value in fields))
+    print(f"汇总表:{monitor.write_contacts_list(args.campaign)}")
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from planeval.monitoring.obligations import STATUS_LABELS
+    from planeval.stages import monitor
+
+    result = monitor.monitor_campaign(args.campaign, args.as_of)
+    if result["campaign"] is None:
+        print(f"{result['as_of']}:没有正在进行的报送任务")
+        return 0
+    counts = {label: sum(u["status"] == status for u in result["units"]) for status, label in STATUS_LABELS.items()}
+    print(f"{result['campaign']} 截至 {result['as_of']}:" + ",".join(f"{k} {v} 个单位" for k, v in counts.items()))
+    for unit in result["units"]:
+        if unit["status"] != "done":
+            print(f"  {unit['unit_name']}:{unit['label']} {unit['forms']}")
+    print(f"统计表:{monitor.write_monitor_summary(result['campaign'], result['as_of'])}")
+    reminders = monitor.write_reminders(result["campaign"], result["as_of"])
+    print(f"催报通知 {len(reminders)} 份,位于 {reminders[0].rsplit('/', 1)[0] if reminders else '-'}")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from planeval.stages import collect
+
+    summary = collect.run_collect()
+    counts = {status: sum(item["status"] == status for item in summary) for status in _HISTORY_STATUS}
+    print(
+        f"本次收取 {len(summary)} 份文件:受理 {counts['accepted']} 份,退回 {counts['rejected']} 份,"
+        f"重复提交 {counts['duplicate']} 份。"
+    )
+    for item in summary:
+        if item["status"] == "rejected":
+            print(f"  退回 {item['unit_code']}/{item['file']}:{item['errors']} 处错误(见回执)")
+    return 0
+
+
+def cmd_year_end(args: argparse.Namespace) -> int:
+    from planeval.stages import year_end
+
+    plans = args.plan or None
+    # outside Airflow only the draft: the final report is written after the office's approval in the DAG
+    paths = year_end.run_year_end(args.year, args.campaign, plans, args.data_cutoff)
+    print("评估报告已生成:")
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from planeval.stages import collect, context, setup, year_end
+    from planeval.ui import airflow_runner
+    from planeval.ui.demo import drop_demo_submissions
+
+    settings, catalog, campaign = context.context(year=args.year)
+    setup.init_units(campaign.code)
+    dropped = drop_demo_submissions(settings, catalog, campaign)
+    print(f"[1/4] 已为 {len(catalog.units)} 个单位建立文件夹,放入演示报送文件 {len(dropped)} 份")
+    if args.without_airflow:
+        summary = collect.run_collect()
+        print(f"[2/4] 收取并校验 {len(summary)} 份文件(未经 Airflow)")
+        paths = year_end.run_year_end(campaign.year, campaign.code)
+    else:
+        log_path = settings.home / "logs" / "demo-airflow.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = airflow_runner.prepare(settings, log_path)
+        print(f"[2/4] Airflow 元数据库就绪(SQLite),日志:{log_path}")
+        state = airflow_runner.run_dag("collect_submissions", env, log_path)
+        print(f"[3/4] collect_submissions 运行结果:{state}")
+        if state != "success":
+            print(f"collect_submissions 未成功,请查看 {log_path}", file=sys.stderr)
+            return 1
+        conf = {"campaign": campaign.code, "year": campaign.year, "data_cutoff": campaign.data_cutoff.isoformat()}
+        state, answer = airflow_runner.run_dag_answering_approval(
+            "year_end_assessment", env, log_path, conf, approve=True, comment="演示:自动批准"
+        )
+        reviewer = (answer.get("responded_by") or {}).get("name", "")
+        print(f"[4/4] year_end_assessment 运行结果:{state}(审核:{reviewer} {'、'.join(answer['chosen_options'])})")
+        if state != "success":
+            print(f"year_end_assessment 未成功,请查看 {log_path}", file=sys.stderr)
+            return 1
+        paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.*"))
+    receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
+    print(f"回执 {len(receipts)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
+    letters = sorted((settings.reports_dir / campaign.code / "反馈函").glob("*.docx"))
+    print("评估报告及附件:")
+    for path in paths:
+        if "反馈函" not in path:
+            print(f"  {path}")
+    if letters:
+        print(f"各单位反馈函 {len(letters)} 份,位于 {letters[0].parent}/")
+    return 0 if paths else 1
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Answer the year-end run's approval through Airflow's REST API, as a reviewer clicking in the UI."""
+    from planeval.ui.approval import AirflowApi
+
+    password = os.environ.get("PLANEVAL_API_PASSWORD") or getpass.getpass(f"{args.user} 的 Airflow 密码:")
+    api = AirflowApi(args.api_url, args.user, password)
+    pending = api.parked("year_end_assessment")
+    if not pending:
+        print("没有等待审核的年终评估运行。")
+        return 1
+    item = pending[0]
+    print(f"{item.subject}\n{item.body}")
+    answer = api.answer(item, approve=not args.reject, comment=args.comment or "")
+    print(f"已{'、'.join(answer['chosen_options'])}(运行 {item.run_id},意见:{args.comment or '无'})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planeval", description="“十四五”规划总结评估:收取、校验、汇总、出报告")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="建立各单位报送文件夹并生成预填报表(可重复执行)")
+    init.add_argument("--campaign", help="评估任务代码(默认:最新一期)")
+    init.set_defaults(func=cmd_init)
+
+    units = sub.add_parser("units", help="列出报送单位及其文件夹")
+    units.add_argument("--json", action="store_true", help="以 JSON 输出(绝对路径)")
+    units.set_defaults(func=cmd_units)
+
+    history = sub.add_parser("history", help="某单位的全部报送记录(版本、校验码、状态,审计用)")
+    history.add_argument("unit", help="单位代码,见 planeval units")
+    history.add_argument("--json", action="store_true", help="以 JSON 输出")
+    history.set_defaults(func=cmd_history)
+
+    contacts = sub.add_parser("contacts", help="列出各单位报送的联系人(附件7)并生成汇总表")
+    contacts.add_argument("--campaign", help="评估任务代码(默认:最新一期)")
+    contacts.add_argument("--json", action="store_true", help="以 JSON 输出")
+    contacts.set_defaults(func=cmd_contacts)
+
+    approve = sub.add_parser("approve", help="审核年终评估报告:批准生成定稿,或驳回并写明意见(经 Airflow API)")
+    approve.add_argument("--api-url", default="http://127.0.0.1:8080", help="Airflow API 地址")
+    approve.add_argument("--user", default="office", help="Airflow 用户名(密码取 PLANEVAL_API_PASSWORD 或提示输入)")
+    approve.add_argument("--reject", action="store_true", help="驳回(默认批准)")
+    approve.add_argument("--comment", help="审核意见(驳回时写明修改要求)")
+    approve.set_defaults(func=cmd_approve)
+
+    monitor = sub.add_parser("monitor", help="报送监测:按时、逾期、仅有退回、未报送;生成统计表与催报通知")
+    monitor.add_argument("--campaign", help="评估任务代码(默认:当日正在进行的任务)")
+    monitor.add_argument("--as-of", help="统计日期,如 2025-06-17(默认:今天,北京时间)")
+    monitor.set_defaults(func=cmd_monitor)
+
+    run = sub.add_parser("run", help="运行一个环节")
+    stages = run.add_subparsers(dest="stage", required=True)
+    collect = stages.add_parser("collect", help="收取、存档、校验全部收件箱中的文件并写回执")
+    collect.set_defaults(func=cmd_collect)
+    year_end = stages.add_parser("year-end", help="汇总指标并生成评估报告")
+    year_end.add_argument("--year", type=int, help="评估年度,如 2025")
+    year_end.add_argument("--campaign", help="评估任务代码")
+    year_end.add_argument("--plan", action="append", help="只评估某个规划(可重复),默认全部")
+    year_end.add_argument("--data-cutoff", help="年度数据截止日期,如 2024-12-31")
+    year_end.set_defaults(func=cmd_year_end)
+
+    demo = sub.add_parser("demo", help="演示:建立文件夹、放入演示报送、经 Airflow 收取并生成报告")
+    demo.add_argument("--year", type=int, help="评估年度(默认:最新一期)")
+    demo.add_argument("--without-airflow", action="store_true", help="不经 Airflow,直接调用同样的函数")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    disable_gx_analytics()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, KeyError) as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

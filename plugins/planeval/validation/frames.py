@@ -1,0 +1,267 @@
+"""Submissions flattened into the long frames the suites validate: required columns, indicator rows, value
+cells, key-project rows, work-point rows and contacts. All submissions of a pass share the frames, keyed by
+``submission_id``; every row carries its sheet, Excel row and column letter, so a failing row becomes a
+cell-precise message.
+
+May import: planeval.catalog, planeval.assessment.arithmetic, planeval.intake.cells, planeval.records."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planeval.catalog import Campaign, Catalog, Indicator, normalise_text
+from planeval.catalog.layouts import Column, figures_layout, indicator_layout, year_columns
+from planeval.intake.cells import ParsedWorkbook, TableRow, cell_text, indicator_number, normalise_number
+from planeval.records import Received
+
+
+@dataclass
+class Submission:
+    """What validation needs of one received file."""
+
+    received: Received
+    parsed: ParsedWorkbook
+    # Text of the Word documents the unit sent with it (this pass and earlier accepted ones): an analysis of
+    # a lagging indicator may come as a separate document (“另附详细的分析说明”).
+    documents: str = ""
+    # The unit's currently accepted figures: (indicator code, year) → (value, version), to flag changes.
+    previous: dict[tuple[str, int], tuple[float, int]] = field(default_factory=dict)
+
+
+def _none_if_blank(text: str) -> str | None:
+    return text or None
+
+
+def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Submission]) -> dict[str, pd.DataFrame]:
+    columns, rows, cells, projects, tasks, contacts = [], [], [], [], [], []
+    for submission in submissions:
+        received, parsed = submission.received, submission.parsed
+        sid, unit = received.submission_id, received.unit_code
+        for sheet in parsed.sheets:
+            for key, header in sheet.required:
+                columns.append(
+                    {
+                        "submission_id": sid,
+                        "sheet": sheet.sheet,
+                        "row": None,
+                        "column": None,
+                        "header": header,
+                        "present": key in sheet.present,
+                    }
+                )
+        tasks += _task_records(catalog, sid, unit, parsed)
+        contacts += _contact_records(sid, parsed)
+        documents = normalise_text(submission.documents)
+        for row in parsed.indicator_rows:
+            plan = catalog.plan(row.plan_code)
+            layout = indicator_layout(catalog, plan, campaign)
+            data_year_key = f"y{min(campaign.data_year, plan.period[1])}"
+            indicator = catalog.indicator(row.code) if row.code else None
+            rating = _none_if_blank(row.text("self_rating"))
+            analysed = bool(row.text("analysis")) or (indicator is not None and _mentions(documents, indicator))
+            qualitative = indicator is not None and indicator.kind == "qualitative"
+            rows.append(
+                {
+                    "submission_id": sid,
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "label": row.label,
+                    "indicator_code": row.code,
+                    "unit_indicator": f"{unit}|{row.code}" if row.code else None,
+                    "self_rating": rating,
+                    "analysis_ok": rating != LAGGING or analysed,
+                    # a qualitative rating stands on its evidence: the 分析说明 must say what was built/done
+                    "evidence_ok": bool(row.text("analysis")) if qualitative else None,
+                    "analysis_column": _column_of(row, "analysis") or row.cells["name"].column,
+                    "data_year_text": _none_if_blank(row.text(data_year_key)),
+                    "forecast_text": _none_if_blank(row.text("forecast")),
+                    "forecast_column": _column_of(row, "forecast"),
+                    "forecast_year": plan.period[1],
+                    "name_column": row.cells["name"].column,
+                    "rating_column": row.cells["self_rating"].column if "self_rating" in row.cells else None,
+                    "data_year_column": row.cells[data_year_key].column if data_year_key in row.cells else None,
+                    "data_year": campaign.data_year,
+                    "data_cutoff": campaign.data_cutoff.isoformat(),
+                }
+            )
+            low, high = indicator.valid_range() if indicator else (None, None)
+            for column in [*year_columns(layout), *period_columns(layout)]:
+                cell = row.cells.get(column.key)
+                if cell is None or not cell_text(cell.raw):
+                    continue
+                on_scale = qualitative  # period cells of a scale hold a scale word too
+                value, number_text, _ = indicator_number(indicator if on_scale else None, cell.raw)
+                cells.append(
+                    {
+                        "submission_id": sid,
+                        "sheet": row.sheet,
+                        "row": row.row,
+                        "column": cell.column,
+                        "header": column.header,
+                        "indicator_code": row.code,
+                        "year": column.year,
+                        "raw_text": cell_text(cell.raw),
+                        "number_text": number_text or None if on_scale else number_text,
+                        "value": value,
+                        "min_allowed": low,
+                        "max_allowed": high,
+                        "scale_ok": value is not None if on_scale else None,
+                        "scale_text": "、".join(indicator.scale) if on_scale else None,
+                    }
+                )
+        cells += _figure_cells(catalog, campaign, sid, parsed)
+        for row in parsed.project_rows:
+            projects.append(
+                {
+                    "submission_id": sid,
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "label": row.label,
+                    "project_code": row.code,
+                    "unit_project": f"{unit}|{row.code}" if row.code else None,
+                    "progress": _none_if_blank(row.text("progress")),
+                    "name_column": row.cells["name"].column,
+                    "progress_column": row.cells["progress"].column if "progress" in row.cells else None,
+                }
+            )
+    float_columns = ["value", "min_allowed", "max_allowed"]
+    cells_frame = pd.DataFrame(
+        cells,
+        columns=[
+            "submission_id",
+            "sheet",
+            "row",
+            "column",
+            "header",
+            "indicator_code",
+            "year",
+            "raw_text",
+            "number_text",
+            *float_columns,
+            "scale_ok",
+            "scale_text",
+        ],
+    )
+    cells_frame[float_columns] = cells_frame[float_columns].astype("float64")
+    return {
+        "tables.columns": pd.DataFrame(columns),
+        "indicator_table.rows": pd.DataFrame(rows),
+        "indicator_table.cells": cells_frame,
+        "project_table.rows": pd.DataFrame(projects),
+        "task_table.rows": pd.DataFrame(tasks),
+        "contacts.rows": pd.DataFrame(contacts),
+    }
+
+
+LAGGING = "滞后预期"  # the self-rating that needs an analysis (附件3/4 填表说明)
+
+
+def _figure_cells(catalog: Catalog, campaign: Campaign, sid: str, parsed: ParsedWorkbook) -> list[dict]:
+    """The 基础数据 cells, checked by the same cell suite: numbers, never negative (counts, amounts)."""
+    if not parsed.figure_rows:
+        return []
+    layout = figures_layout(catalog, campaign)
+    records = []
+    for row in parsed.figure_rows:
+        for column in year_columns(layout):
+            cell = row.cells.get(column.key)
+            if cell is None or not cell_text(cell.raw):
+                continue
+            value, number_text, _ = normalise_number(cell.raw)
+            records.append(
+                {
+                    "submission_id": sid,
+                    "sheet": row.sheet,
+                    "row": row.row,
+                    "column": cell.column,
+                    "header": f"{row.label}”“{column.header}",
+                    "indicator_code": None,
+                    "year": column.year,
+                    "raw_text": cell_text(cell.raw),
+                    "number_text": number_text,
+                    "value": value,
+                    "min_allowed": 0.0,
+                    "max_allowed": None,
+                    "scale_ok": None,
+                    "scale_text": None,
+                }
+            )
+    return records
+
+
+def period_columns(layout: list[Column]) -> list[Column]:
+    """The 前N年 / 五年 年均·累计 columns: numbers too, checked against the yearly values."""
+    return [c for c in layout if c.key in ("to_date", "full_period")]
+
+
+def _mentions(documents: str, indicator: Indicator) -> bool:
+    """Whether the unit's documents discuss the indicator (its name or an alias, normalised)."""
+    if not documents:
+        return False
+    names = {normalise_text(n).replace("(%)", "") for n in (indicator.name, *indicator.aliases)}
+    return any(name and name in documents for name in names)
+
+
+def _column_of(row: TableRow, key: str) -> str | None:
+    return row.cells[key].column if key in row.cells else None
+
+
+# The 完成情况 choice that needs its 存在问题 explained: the last of the form's choices (e.g. 滞后).
+def _lagging_status(catalog: Catalog) -> str | None:
+    form = catalog.forms.task_table
+    return form.ratings[-1] if form and form.ratings else None
+
+
+def _task_records(catalog: Catalog, sid: str, unit: str, parsed: ParsedWorkbook) -> list[dict]:
+    lagging = _lagging_status(catalog)
+    records = []
+    for row in parsed.task_rows:
+        status = _none_if_blank(row.text("status"))
+        problems = _none_if_blank(row.text("problems"))
+        records.append(
+            {
+                "submission_id": sid,
+                "sheet": row.sheet,
+                "row": row.row,
+                "label": row.label,
+                "task_code": row.code,
+                "unit_task": f"{unit}|{row.code}" if row.code else None,
+                "status": status,
+                "progress": _none_if_blank(row.text("progress")),
+                "lag_explained": status != lagging or problems is not None,
+                "name_column": _column_of(row, "name"),
+                "status_column": _column_of(row, "status"),
+                "progress_column": _column_of(row, "progress"),
+                "problems_column": _column_of(row, "problems") or _column_of(row, "name"),
+            }
+        )
+    return records
+
+
+def _contact_records(sid: str, parsed: ParsedWorkbook) -> list[dict]:
+    records = []
+    for row in parsed.contact_rows:
+        phone = normalise_phone(row.text("phone"))
+        records.append(
+            {
+                "submission_id": sid,
+                "sheet": row.sheet,
+                "row": row.row,
+                "label": row.label,
+                "person": _none_if_blank(row.text("person")),
+                "phone": phone or None,
+                "person_column": _column_of(row, "person"),
+                "phone_column": _column_of(row, "phone"),
+            }
+        )
+    return records
+
+
+def normalise_phone(text: str) -> str:
+    """Full-width digits folded, spaces dropped, Chinese separators unified: “139 1234 5678，0513-1234567”."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

@@ -1,0 +1,173 @@
+"""Checks across rows and against earlier figures that a single-frame expectation cannot state: 年均/累计
+consistency, outliers, changed values, tidied numbers, one indicator reported twice.
+
+May import: planeval.catalog, planeval.assessment.arithmetic, planeval.intake.cells, planeval.records,
+planeval.validation.frames."""
+
+from __future__ import annotations
+
+from planeval.assessment.arithmetic import period_figure
+from planeval.catalog import Campaign, Catalog, Indicator
+from planeval.catalog.layouts import Column, indicator_layout, year_columns
+from planeval.intake.cells import TableRow, cell_text, indicator_number
+from planeval.records import Issue, Verdict
+from planeval.validation.frames import Submission, period_columns
+
+
+def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
+    """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
+    for row in submission.parsed.figure_rows:
+        if row.code is None:
+            verdict.errors.append(
+                Issue(
+                    "unknown_measure",
+                    f"基础数据项“{row.label}”不在目录中,请勿修改下发表格中的数据项名称",
+                    row.sheet,
+                    row.row,
+                    row.cells["name"].column,
+                )
+            )
+    seen: dict[str, tuple[str, dict[str, float | None]]] = {}
+    for row in submission.parsed.indicator_rows:
+        if not row.code:
+            continue
+        indicator = catalog.indicator(row.code)
+        layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
+        values: dict[str, float | None] = {}
+        for column in [*year_columns(layout), *period_columns(layout)]:
+            cell = row.cells.get(column.key)
+            if cell is None:
+                continue
+            on_scale = indicator.kind == "qualitative"
+            value, normalised, changed = indicator_number(indicator if on_scale else None, cell.raw)
+            values[column.key] = value
+            if value is not None and changed:
+                verdict.warnings.append(
+                    Issue(
+                        "normalised_number",
+                        f"“{column.header}”填写为“{cell_text(cell.raw)}”,已按数字 {normalised} 读取",
+                        row.sheet,
+                        row.row,
+                        cell.column,
+                    )
+                )
+            if value is not None and indicator.kind == "decline" and value < 0:
+                verdict.warnings.append(
+                    Issue(
+                        "negative_decline",
+                        f"“{indicator.name}”{column.header}为 {normalised},表示较{indicator.base_year}年上升,请核实",
+                        row.sheet,
+                        row.row,
+                        cell.column,
+                    )
+                )
+        if indicator.kind != "qualitative":  # ranks on a scale have no average, trend or outlier
+            _check_periods(catalog, campaign, row, indicator, layout, values, verdict)
+            _check_outliers(row, indicator, layout, values, verdict)
+        _check_changes(row, indicator, layout, values, submission.previous, verdict)
+        if row.code in seen:
+            first_sheet, first_values = seen[row.code]
+            common = [k for k in values if k in first_values and values[k] is not None and first_values[k] is not None]
+            if any(abs(values[k] - first_values[k]) > 1e-9 for k in common):
+                verdict.errors.append(
+                    Issue(
+                        "inconsistent_indicator",
+                        f"指标“{indicator.name}”在“{first_sheet}”与“{row.sheet}”中填报的数值不一致,同一指标只能有一组数据",
+                        row.sheet,
+                        row.row,
+                        row.cells["name"].column,
+                    )
+                )
+        else:
+            seen[row.code] = (row.sheet, values)
+
+
+# Rounding a department may do on a computed average or sum before it counts as a different figure.
+PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL = 0.05, 0.01
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _actuals(layout: list[Column], values: dict[str, float | None]) -> list[float]:
+    return [values[c.key] for c in year_columns(layout) if c.key != "forecast" and values.get(c.key) is not None]
+
+
+def _check_periods(catalog, campaign, row: TableRow, indicator: Indicator, layout, values, verdict: Verdict) -> None:
+    """前N年 / 五年 年均·累计 must agree with the yearly figures (docs/assessment.md: 年均 vs 累计)."""
+    years = [c for c in year_columns(layout) if c.key != "forecast"]
+    actuals = _actuals(layout, values)
+    if len(actuals) != len(years):
+        return  # a missing year is reported by its own rule
+    how = {"average": "各年平均", "cumulative": "各年合计"}[indicator.aggregation]
+    if indicator.kind == "decline":
+        how = "最后一年较基期的降幅"
+    span = f"{years[0].year}—{years[-1].year}年"
+    checks = [("to_date", actuals, span)]
+    if values.get("forecast") is not None:
+        checks.append(("full_period", [*actuals, values["forecast"]], f"{years[0].year}—{years[-1].year + 1}年"))
+    for key, series, label in checks:
+        reported = values.get(key)
+        cell = row.cells.get(key)
+        if reported is None or cell is None:
+            continue
+        expected = period_figure(indicator, series)
+        if abs(reported - expected) > max(PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL * abs(expected)):
+            header = next(c.header for c in layout if c.key == key)
+            verdict.errors.append(
+                Issue(
+                    "inconsistent_period",
+                    f"指标“{indicator.name}”的“{header}”填写为 {_fmt(reported)},"
+                    f"按{label}各年数值({how})应为 {_fmt(expected)}",
+                    row.sheet,
+                    row.row,
+                    cell.column,
+                )
+            )
+
+
+def _check_outliers(row: TableRow, indicator: Indicator, layout, values, verdict: Verdict) -> None:
+    """DHIS2-style min-max check against the unit's other years: a warning, never a rejection.
+
+    Bounds are the other years' range widened by that range (or by half the largest value when the years
+    are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged.
+    """
+    columns = [c for c in year_columns(layout) if values.get(c.key) is not None]
+    for column in columns:
+        others = [values[c.key] for c in columns if c is not column]
+        if len(others) < 2:
+            return
+        low, high = min(others), max(others)
+        spread = (high - low) or 0.5 * max(abs(high), abs(low))
+        value = values[column.key]
+        if spread and not (low - spread <= value <= high + spread):
+            verdict.warnings.append(
+                Issue(
+                    "outlier",
+                    f"指标“{indicator.name}”“{column.header}”为 {_fmt(value)},明显偏离其他年份"
+                    f"({_fmt(low)}~{_fmt(high)}),请核实是否填写有误",
+                    row.sheet,
+                    row.row,
+                    row.cells[column.key].column,
+                )
+            )
+
+
+def _check_changes(row: TableRow, indicator: Indicator, layout, values, previous, verdict: Verdict) -> None:
+    """A figure that differs from the unit's currently accepted version: a warning to confirm the change."""
+    for column in year_columns(layout):
+        value = values.get(column.key)
+        before = previous.get((indicator.code, column.year))
+        if value is None or before is None or abs(before[0] - value) <= 1e-9:
+            continue
+        verdict.warnings.append(
+            Issue(
+                "changed_value",
+                f"指标“{indicator.name}”“{column.header}”为 {_fmt(value)},"
+                f"与已受理的第{before[1]}版({_fmt(before[0])})不同,请确认为更正",
+                row.sheet,
+                row.row,
+                row.cells[column.key].column,
+            )
+        )

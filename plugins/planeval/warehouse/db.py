@@ -1,0 +1,63 @@
+"""The SQL warehouse: engines for SQLite and PostgreSQL, and the statements kept in ``sql/*.sql``.
+
+May import: planeval.settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, TextClause, bindparam, create_engine, event, text
+
+from planeval.settings import SQL_DIR
+
+_EXPANDING = re.compile(r":(\w+_ids)\b")  # parameters named *_ids bind a list: IN :submission_ids
+
+
+@cache
+def sql(name: str) -> TextClause:
+    """The statement in ``sql/<name>.sql``, values bound by name, ``*_ids`` parameters expanded to lists."""
+    statement = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    clause = text(statement)
+    expanding = sorted(set(_EXPANDING.findall(statement)))
+    if expanding:
+        clause = clause.bindparams(*(bindparam(p, expanding=True) for p in expanding))
+    return clause
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the warehouse; SQLite gets WAL and a busy timeout so readers never block the writer."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, _record) -> None:  # pragma: no cover - exercised by every SQLite test
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM planeval_schema_version")).scalar()
+
+
+def fetch_all(engine: Engine, name: str, **parameters: Any) -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(sql(name), parameters)]
+
+
+def execute_many(connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    rows = list(rows)
+    if rows:
+        connection.execute(sql(name), rows)

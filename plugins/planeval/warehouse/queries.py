@@ -1,0 +1,32 @@
+"""Reads of the warehouse that a stage needs beside staging: what a unit has sent before in a campaign.
+
+May import: planeval.warehouse.db.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from planeval.warehouse.db import fetch_all
+
+
+def earlier_uploads(engine: Engine, campaign_code: str, unit_codes: list[str]) -> dict[tuple[str, str], dict]:
+    """Every earlier upload of these units in the campaign by (unit, SHA-256): a re-upload is recognised."""
+    rows = fetch_all(engine, "select_earlier_uploads", campaign_code=campaign_code, unit_ids=sorted(unit_codes))
+    return {(row["unit_code"], row["sha256"]): row for row in rows}
+
+
+def accepted_document_paths(engine: Engine, campaign_code: str, unit_codes: list[str]) -> dict[str, list[str]]:
+    """Per unit, the archived Word documents of its accepted submissions in the campaign."""
+    paths: dict[str, list[str]] = {}
+    for row in fetch_all(engine, "select_accepted_documents", campaign_code=campaign_code, unit_ids=unit_codes):
+        paths.setdefault(row["unit_code"], []).append(row["archive_path"])
+    return paths
+
+
+def current_values(engine: Engine, campaign_code: str, unit_codes: list[str]) -> dict[str, dict]:
+    """Per unit, its currently accepted figures: (indicator, year) → (value, version)."""
+    previous: dict[str, dict] = {}
+    for row in fetch_all(engine, "select_current_values", campaign_code=campaign_code, unit_ids=unit_codes):
+        previous.setdefault(row["unit_code"], {})[(row["indicator_code"], row["year"])] = (row["value"], row["version"])
+    return previous

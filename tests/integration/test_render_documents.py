@@ -1,0 +1,269 @@
+"""Render check: the whole document set converted to PDF by LibreOffice and read back.
+
+One demo warehouse (no Airflow), a unit whose 分析说明 holds ``&``, ``<``, ``>`` and Jinja syntax, a unit
+whose only upload stays rejected; the draft and the final documents are rendered and converted in one
+LibreOffice start. Checks: page counts, text, GB/T 9704 markings, landscape annex pages, charts without
+missing glyphs, the upward xlsx exports, the 正文 length check.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from render_check import ascii_marks, require_render_tools, squeeze, to_pdf
+
+from planeval.intake.unit_forms import form_filename
+from planeval.stages import collect, context, setup, year_end
+from planeval.ui.demo import drop_demo_submissions, fill_form, load_demo_spec
+
+NASTY = "A&B <核实> {{ 重大 }} {% if x %}不变{% endif %}"
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> dict:
+    require_render_tools()
+    monkeypatch = pytest.MonkeyPatch()
+    root = tmp_path_factory.mktemp("documents")
+    monkeypatch.setenv("PLANEVAL_HOME", str(root / "home"))
+    monkeypatch.delenv("PLANEVAL_DB_URL", raising=False)
+    monkeypatch.delenv("PLANEVAL_CATALOG", raising=False)
+    monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")
+    try:
+        settings, catalog, campaign = context.context(year=2025)
+        setup.init_units(campaign.code)
+        spec = load_demo_spec(catalog)
+        spec["indicators"]["fishing_vessel_death_decline"]["analysis"] = NASTY
+        drop_demo_submissions(settings, catalog, campaign)
+        # 市气象局's only upload is spoiled: its letter must list the errors with their cells
+        meteorology = catalog.unit("meteorology")
+        inbox = settings.inbox("meteorology")
+        for path in inbox.iterdir():
+            if path.suffix == ".xlsx" and "联系人" not in path.name and "回执" not in path.name:
+                path.unlink()
+        form = settings.forms_dir / "meteorology" / form_filename(catalog, campaign, meteorology)
+        fill_form(catalog, campaign, meteorology, form, inbox / "市气象局_错误报送.xlsx", spec, spoil=True)
+        # the fishing unit's text with & < {{ }}: typed into its form before collection
+        agriculture = catalog.unit("agriculture")
+        agriculture_form = settings.forms_dir / "agriculture" / form_filename(catalog, campaign, agriculture)
+        for path in settings.inbox("agriculture").glob("*.xlsx"):
+            if path.name == agriculture_form.name:
+                fill_form(catalog, campaign, agriculture, agriculture_form, path, spec)
+        collect.run_collect()
+        year_end.refresh_results()
+        draft = [Path(p) for p in year_end.render_reports(campaign.code)]
+        final = [Path(p) for p in year_end.render_reports(campaign.code, draft=False)]
+        folder = settings.reports_dir / campaign.code
+        letters = folder / "反馈函"
+        picked = {
+            "report": folder / f"{catalog.city}{campaign.name}报告(征求意见稿).docx",
+            "final": folder / f"{catalog.city}{campaign.name}报告(定稿).docx",
+            "projects": folder / "附件5、附件6_重点工程实施进度情况表(征求意见稿).docx",
+            "sheets": folder / "附件2_重点工程项目单片材料(征求意见稿).docx",
+            "rejected": letters / "市气象局_反馈函(征求意见稿).docx",
+            "missing": letters / "市民宗局_反馈函(征求意见稿).docx",
+            "clean": letters / "市应急管理局_反馈函.docx",
+        }
+        pdfs = to_pdf(list(picked.values()), root / "pdf")
+        yield {
+            "paths": picked,
+            "pdf": {key: pdfs[path] for key, path in picked.items()},
+            "written": draft + final,
+            "folder": folder,
+            "root": root,
+        }
+    finally:
+        monkeypatch.undo()
+
+
+def test_every_document_was_written_for_draft_and_final(documents):
+    names = {path.name for path in documents["written"]}
+    assert len([n for n in names if n.endswith("反馈函(征求意见稿).docx")]) >= 45
+    assert {n for n in names if n.startswith("附件")} >= {
+        "附件3_海安市“十四五”安全生产规划主要指标完成情况统计表.xlsx",
+        "附件4_海安市“十四五”应急管理体系和能力建设主要指标完成情况统计表(征求意见稿).xlsx",
+        "附件5、附件6_重点工程实施进度情况表.docx",
+        "附件2_重点工程项目单片材料.docx",
+    }
+
+
+def test_the_report_renders_with_markings_page_numbers_and_landscape_annexes(documents):
+    report, final = documents["pdf"]["report"], documents["pdf"]["final"]
+    assert 12 <= report.pages <= 40 and final.pages == report.pages
+    text = squeeze(report.text)
+    assert text.startswith("征求意见稿内部资料注意保密")
+    assert "生产安全事故起数2024年较2020年下降16.6%(目标下降超过15%),已提前实现规划目标。" in text
+    for label in ("附录一滞后预期指标分析", "附录二主要指标趋势图", "附件3", "附件4"):
+        assert label in text
+    assert "—1—" in text and f"—{report.pages}—" in text
+    assert "征求意见稿" not in squeeze(final.text) and "内部资料注意保密" in squeeze(final.text)
+    sizes = _page_sizes(report.path)
+    assert sizes[0] == "595.32 x 841.92" or sizes[0].startswith("595")  # A4 portrait
+    assert sizes[-1].startswith("841")  # 附件3/4 on landscape A4
+
+
+def test_the_report_reads_as_an_official_text(documents):
+    raw = re.sub(r"\s+", "", documents["pdf"]["report"].text)
+    # full-width marks beside Chinese text, the Arabic numbers and the decimals as typed
+    assert "下降16.6%（目标下降超过15%），已提前实现规划目标。" in raw
+    assert "（一）主要目标指标进展" in raw and "责任单位：" in raw
+    # 附件说明 after the body, in the notice's numbering; the report's own appendices are 附录, not 附件
+    text = squeeze(documents["pdf"]["report"].text)
+    assert "附件:2.海安市“十四五”重点工程项目单片材料3.海安市“十四五”安全生产规划主要指标完成情况统计表" in text
+    assert "6.应急管理体系和能力建设规划重点工程实施进度情况表海安市安全生产委员会办公室" in text
+    assert re.search(r"海安市安全生产委员会办公室\d{4}年[1-9]\d?月[1-9]\d?日", text)  # no leading zeros
+    assert "附件1" not in text and "附件2主要指标趋势图" not in text
+
+
+def test_department_text_comes_out_literally(documents):
+    text = squeeze(documents["pdf"]["report"].text)
+    assert squeeze(NASTY) in text  # &, <, >, {{ }} and {% %} as typed
+
+
+def test_charts_are_embedded_and_draw_chinese_without_missing_glyphs(documents):
+    report = Document(str(documents["paths"]["report"]))
+    images = [r for r in report.part.rels.values() if r.reltype.endswith("/image")]
+    assert len(images) == 21  # one per distinct indicator with data: 市气象局's only upload was rejected
+    from planeval.reporting.charts import TrendSeries, draw_trend_chart
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns “Glyph … missing from font” for every empty box
+        chart = draw_trend_chart(
+            TrendSeries(
+                "生产安全事故起数下降(%)", "%", 2020, 0.0, {2021: 5.2, 2024: 16.6}, (2025, 18), None, 15, ">15"
+            ),
+            documents["root"] / "chart.png",
+        )
+    assert chart.stat().st_size > 10_000
+
+
+def test_charts_keep_their_height_on_the_page(documents):
+    """A fixed 28 pt line clips an inline picture to a strip: the charts' paragraphs must not have one, and
+    21 charts of 14 × 6.6 cm take several pages, not two."""
+    from docx.enum.text import WD_LINE_SPACING
+
+    report = Document(str(documents["paths"]["report"]))
+    holding = [p for p in report.paragraphs if p._p.xpath(".//w:drawing")]
+    assert len(holding) == 21
+    assert all(p.paragraph_format.line_spacing_rule != WD_LINE_SPACING.EXACTLY for p in holding)
+    pages = documents["pdf"]["report"].text.split("\f")
+    charts_start = next(i for i, page in enumerate(pages) if "主要指标趋势图" in page)
+    tables_start = next(i for i in range(charts_start, len(pages)) if "规划指标内容" in squeeze(pages[i]))
+    assert tables_start - charts_start >= 6
+
+
+def test_annex_tables_give_the_indicator_names_room(documents):
+    from docx.shared import Mm
+
+    report = Document(str(documents["paths"]["report"]))
+    for table in report.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert len(grid) == 13 and grid[1] == int(Mm(37).twips) and grid[1] > 2 * grid[4]
+        assert sum(grid) <= int(Mm(297 - 37 - 35).twips) + 13  # within the landscape text block
+    sizes = _page_sizes(documents["pdf"]["report"].path)
+    annex_pages = [i for i, page in enumerate(documents["pdf"]["report"].text.split("\f")) if "规划指标内容" in page]
+    assert all(sizes[i].startswith("841") for i in annex_pages)  # landscape
+
+
+def test_letters_say_what_is_wrong_and_what_is_missing(documents):
+    pdf = documents["pdf"]
+    rejected = squeeze(pdf["rejected"].text)
+    assert "市气象局:" in rejected and "《市气象局_错误报送.xlsx》" in rejected
+    assert re.search(r"\[附件4!H\d+\]", rejected)  # the spoiled cell, located
+    assert "约两成" in rejected
+    missing = squeeze(pdf["missing"].text)
+    assert "1.联系人回执(截止日期:2025年5月15日):尚未报送。" in missing and pdf["missing"].pages == 1
+    clean = squeeze(re.sub(r"—\s*\d+\s*—", "", pdf["clean"].text))  # a sentence may run over a page number
+    assert "一、指标评估结果" in clean and "征求意见稿" not in clean
+    assert "贵单位自评为“符合预期”,与测算结果不一致" in clean  # GDP death rate: self 符合, computed 滞后
+    for key in ("rejected", "missing", "clean"):
+        assert "海安市安全生产委员会办公室" in squeeze(pdf[key].text) and "—1—" in squeeze(pdf[key].text)
+
+
+def test_key_project_documents(documents):
+    tables, sheets = documents["pdf"]["projects"], documents["pdf"]["sheets"]
+    text = squeeze(tables.text)
+    assert "附件5" in text and "附件6" in text and "智慧消防建设" in text  # cells wrap: look for short words
+    assert "已完成年度建设任务" in text and "形成可复制的经验" in text
+    assert _page_sizes(tables.path)[0].startswith("841")  # landscape
+    pages = [squeeze(page) for page in tables.text.split("\f")]
+    starts = [next(i for i, page in enumerate(pages) if label in page) for label in ("附件5", "附件6")]
+    assert "附件6" not in pages[starts[0]] and starts[1] > starts[0]  # each table starts a page of its own
+    assert sheets.pages == 8  # one page per key project
+    assert squeeze(sheets.text).count("重点工程项目单片材料") == 8
+    assert "计划总投资______" in squeeze(sheets.text)  # what no submission holds is left for the office
+
+
+def test_upward_xlsx_follows_the_official_columns(documents):
+    (annex3,) = documents["folder"].glob("附件3_*(征求意见稿).xlsx")
+    sheet = load_workbook(annex3).active
+    assert sheet["A1"].value == "附件3"
+    assert [c.value for c in sheet[3]] == [
+        "序号",
+        "规划指标内容",
+        "规划目标",
+        "规划属性",
+        "2021年",
+        "2022年",
+        "2023年",
+        "2024年",
+        "2025年预测值",
+        "前四年年均/累计",
+        "五年年均/累计",
+        "综合进度评价",
+        "责任单位",
+    ]
+    first = [c.value for c in sheet[4]]
+    assert first[:4] == [1, "生产安全事故起数下降(%)", ">15", "约束性"] and first[7:12] == [
+        "16.6",
+        "18",
+        "16.6",
+        "18",
+        "提前实现",
+    ]
+
+
+def test_body_length_is_counted_and_an_overlong_draft_is_flagged(documents, tmp_path):
+    from planeval.reporting.summary import body_character_count, render_summary_report
+
+    count = body_character_count(documents["paths"]["report"])
+    assert 1500 < count < 5000  # the demo's 正文 stays within the notice's 5000 字: no warning printed
+    assert "【提示】" not in documents["pdf"]["report"].text
+    output, counted = render_summary_report(_minimal_context(), tmp_path / "long.docx", word_limit=100)
+    text = ascii_marks("\n".join(p.text for p in Document(str(output)).paragraphs))
+    assert counted > 100 and f"【提示】正文约{counted}字,超过通知要求的100字,请精简后报送。" in text
+
+
+def _minimal_context() -> dict:
+    row = {"seq": 1, "sentence": "示例" * 80, "name": "指标", "target": ">15", "attribute": "约束性"}
+    row |= {"years": [], "to_date": "", "full_period": "", "rating": "", "responsible": ""}
+    plan = {"summary": "概述", "rows": [row], "short_name": "规划", "projects": [], "forecast": ["预测"]}
+    plan |= {"annex": "附件3", "annex_label": "附件3", "title": "表", "year_headers": [], "to_date_header": ""}
+    return {
+        "title": "报告",
+        "draft": True,
+        "office": "办公室",
+        "generated_on": "2025年6月16日",
+        "data_cutoff": "2024年12月31日",
+        "plans": [plan],
+        "intake": "收到材料。",
+        "lagging": [],
+        "conflicts": [],
+        "disagreements": [],
+        "no_data": [],
+        "missing_units": [],
+        "charts": [],
+        "short_office": "市安委办",
+        "length_warning": None,
+    }
+
+
+def _page_sizes(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True).stdout
+    return re.findall(r"Page\s+\d+ size:\s+([\d.]+ x [\d.]+)", info)

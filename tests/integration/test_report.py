@@ -1,0 +1,107 @@
+"""The rendered report read back with python-docx: its framework, its tables, its drafted text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from helpers import ANNEX_HEADERS, filled_form
+from render_check import ascii_marks
+
+from planeval.stages import collect, setup, year_end
+from planeval.ui.demo import load_demo_spec
+
+NASTY = "A&B <script>alert(1)</script> {{ secret }} {% for x in y %} 50%>35% “引号” & more"
+
+
+@pytest.fixture
+def rendered(home, catalog, campaign, tmp_path) -> Path:
+    setup.init_units()
+    spec = load_demo_spec(catalog)
+    spec["indicators"]["fishing_vessel_death_decline"]["analysis"] = NASTY
+    for unit in ("emergency", "fire_rescue", "public_security", "transport", "agriculture", "meteorology"):
+        path = filled_form(catalog, campaign, unit, tmp_path, spec=spec)
+        shutil.copyfile(path, home / "drop" / unit / "inbox" / path.name)
+    collect.run_collect()
+    written = [Path(path) for path in year_end.run_year_end(2025)]
+    # the summary report comes first; the annexes, project sheets and letters follow it
+    assert written[0].name == f"{catalog.city}{campaign.name}报告(征求意见稿).docx"
+    return written[0]
+
+
+def _paragraphs(document) -> list[str]:
+    return [ascii_marks(p.text) for p in document.paragraphs if p.text.strip()]
+
+
+def test_report_follows_the_framework_of_annex_1(rendered):
+    text = "\n".join(_paragraphs(Document(str(rendered))))
+    for heading in (
+        "一、规划实施总体进展情况",
+        "(一)主要目标指标进展",
+        "(二)主要任务进展",
+        "(三)规划实施主要举措进展",
+        "二、规划实施过程存在的主要问题和风险挑战",
+        "三、规划目标任务完成情况预测及对策建议",
+    ):
+        assert heading in text
+    assert "(征求意见稿)" in text and "内部资料 注意保密" in text
+    assert "海安市“十四五”安全生产、应急管理体系和能力建设规划总结评估报告" in text
+    assert "生产安全事故起数2024年较2020年下降16.6%(目标下降超过15%),已提前实现规划目标。" in text
+    assert "新增专职消防人员2021—2024年累计325人(目标≥400人),进度符合预期。" in text
+    assert "安全生产规划共9项主要指标(约束性4项、预期性5项)" in text
+
+
+def test_annex_tables_hold_every_indicator_with_values_and_ratings(rendered):
+    document = Document(str(rendered))
+    annex3, annex4 = document.tables
+    assert len(annex3.rows) == 1 + 9 and len(annex4.rows) == 1 + 17
+    header = [ascii_marks(c.text) for c in annex3.rows[0].cells]
+    assert header == ANNEX_HEADERS
+    first = [ascii_marks(c.text) for c in annex3.rows[1].cells]
+    assert first == [
+        "1",
+        "生产安全事故起数下降(%)",
+        ">15",
+        "约束性",
+        "5.2",
+        "9.8",
+        "13.1",
+        "16.6",
+        "18",
+        "16.6",
+        "18",
+        "提前实现",
+        "市应急管理局",
+    ]
+    gdp = [ascii_marks(c.text) for c in annex3.rows[3].cells]
+    assert gdp[11] == "滞后预期(自评:符合预期)"
+    housing = [ascii_marks(c.text) for c in annex3.rows[6].cells]  # 建筑施工: its units did not report
+    assert housing[4:9] == ["", "", "", "", ""] and housing[11] == "暂无数据"
+    firefighters = [ascii_marks(c.text) for c in annex4.rows[9].cells]
+    assert firefighters[1] == "新增专职消防人员" and firefighters[9:12] == ["325", "415", "符合预期"]
+
+
+def test_lagging_list_conflicts_and_department_text_come_out_literally(rendered):
+    text = "\n".join(_paragraphs(Document(str(rendered))))
+    assert "经测算,有3项指标进度滞后于预期(逐项分析见附录一):" in text
+    assert (
+        "渔业船舶生产安全事故死亡人数累计下降(%)(安全生产规划,责任单位:市农业农村局):"
+        "2024年为10%,按序时进度应达到12%,相差2个百分点。" in text
+    )
+    # 附录一 analyses each lagging indicator: gap, forecasts and the unit's own explanation
+    appendix = text[text.index("滞后预期指标分析") :]
+    assert f"责任单位分析说明:{NASTY}" in appendix  # the fixture's unit typed &, <, {{ and {% here
+    assert "责任单位预测2025年为12%,按历年趋势外推为" in appendix
+    assert NASTY in text  # &, <, {{ and {% survive as typed
+    assert "道路运输生产安全事故死亡人数下降(%):2024年:市公安局填报 18,市交通运输局填报 17.5。" in text
+    assert "尚未报送或报送未通过校验的单位" in text and "市住建局" in text
+
+
+def test_self_ratings_that_disagree_are_listed_with_both_reasons(rendered):
+    text = "\n".join(_paragraphs(Document(str(rendered))))
+    assert "以下指标责任单位自评与按序时进度测算的结果不一致,请市安委办核定:" in text
+    line = next(p for p in text.splitlines() if "自评“" in p and "单位国内生产总值" in p)
+    assert "自评“符合预期”,理由:受2023年两起较大事故影响" in line
+    assert "测算“滞后预期”,依据:当前26%,低于序时进度要求的28%" in line

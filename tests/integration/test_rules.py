@@ -1,0 +1,162 @@
+"""Real layouts and the semantic rules of issue 4, on real files through the whole collection pass.
+
+The official 附件3 as a clerk fills it (title row, two-row header with merged cells, unlabelled target
+column, no 分析说明 column), 年均/累计 consistency with the expected figure, the analysis a 滞后预期 needs
+(a column or a Word document sent with it), the 2025 forecast, outliers and changed figures as warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from helpers import filled_form, header_column, row_of
+from openpyxl import Workbook
+
+from planeval.stages import collect, setup, year_end
+
+SAFETY_ROWS = {  # 附件3 as printed in seed 004: 序号, 指标, target, 属性, 责任单位
+    1: ("生产安全事故起数下降(%)", ">15", "约束性", "市应急管理局"),
+    2: ("生产安全事故死亡人数下降(%)", ">15", "约束性", "市应急管理局"),
+    3: ("单位国内生产总值生产安全事故死亡率下降(%)", ">33", "约束性", "市应急管理局"),
+}
+
+
+@pytest.fixture
+def inboxes(home):
+    setup.init_units()
+    return home / "drop"
+
+
+def _receipt(inboxes: Path, unit: str, name: str) -> dict:
+    return json.loads((inboxes / unit / "receipts" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def official_annex3(path: Path, rows: dict[int, list], *, to_date_header: str = "前四年年均/累计") -> Path:
+    """附件3 the way the notice prints it: a title row, a two-row header (年度完成情况 merged over the
+    years, 序号 … merged down), an unlabelled target column, no 分析说明 column, 填表说明 and blank rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    sheet.append(["附件3"])
+    sheet.append(["海安市“十四五”安全生产规划主要指标完成情况统计表"])
+    years = ["年度完成情况", None, None, None]  # merged over 2021年…2024年 below
+    sheet.append(
+        ["序号", "规划指标\n内容", None, "规划\n属性", *years, "2025年\n预测值", to_date_header, "五年年均/累计"]
+    )
+    sheet.cell(row=3, column=12).value, sheet.cell(row=3, column=13).value = "综合进度评价", "责任单位"
+    sheet.append([None, None, None, None, "2021年", "2022年", "2023年", "2024年"])
+    for merged in ("A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:H3", "I3:I4", "J3:J4", "K3:K4", "L3:L4", "M3:M4"):
+        sheet.merge_cells(merged)
+    for seq in sorted(SAFETY_ROWS):
+        name, target, attribute, responsible = SAFETY_ROWS[seq]
+        values = rows.get(seq, [None] * 8)
+        sheet.append([seq, name, target, attribute, *values, responsible])
+    sheet.append([])
+    sheet.append(["填表说明:综合进度评价分为提前实现、符合预期、滞后预期,未达序时进度的指标请另附详细的分析说明。"])
+    workbook.save(path)
+    return path
+
+
+GOOD = {
+    1: [5.2, 9.8, 13.1, 16.6, 18.0, 16.6, 18.0, "提前实现"],
+    2: [3.0, 6.5, 9.0, 12.5, 15.5, 12.5, 15.5, "符合预期"],
+    3: [8, 15, 21, 26, 33, 26, 33, "符合预期"],
+}
+
+
+def test_official_layout_with_two_row_merged_header_is_read_by_names(inboxes, home, tmp_path):
+    source = official_annex3(tmp_path / "附件3(应急局).xlsx", GOOD, to_date_header="前4年\n年均/累计")
+    shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
+    (result,) = collect.run_collect()
+    receipt = _receipt(inboxes, "emergency", source.name)
+    assert result["status"] == "accepted", receipt["errors"]
+    year_end.refresh_results()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{home / 'warehouse.db'}")
+    with engine.connect() as connection:
+        cells = dict(
+            connection.execute(
+                text("SELECT year, cell FROM submission_value WHERE indicator_code = 'accident_count_decline'")
+            ).all()
+        )
+    engine.dispose()
+    assert cells == {2021: "Sheet1!E5", 2022: "Sheet1!F5", 2023: "Sheet1!G5", 2024: "Sheet1!H5", 2025: "Sheet1!I5"}
+
+
+def test_period_columns_must_match_the_yearly_values(inboxes, tmp_path):
+    rows = {1: [5.2, 9.8, 13.1, 16.6, 18.0, 44.7, 18.0, "提前实现"]}  # 44.7: the sum, not the decline reached
+    source = official_annex3(tmp_path / "附件3.xlsx", rows)
+    shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
+    collect.run_collect()
+    (error,) = _receipt(inboxes, "emergency", source.name)["errors"]
+    assert (error["code"], error["row"], error["column"]) == ("inconsistent_period", 5, "J")
+    assert "填写为 44.7,按2021—2024年各年数值(最后一年较基期的降幅)应为 16.6" in error["message"]
+
+
+def test_fire_fighters_sum_is_checked_as_cumulative(inboxes, catalog, campaign, tmp_path):
+    def edit(workbook):
+        sheet = workbook["附件4"]
+        row = row_of(sheet, "新增专职消防人员")
+        sheet.cell(row=row, column=header_column(sheet, "前四年年均/累计")).value = 81.25  # the mean
+        sheet.cell(row=row, column=header_column(sheet, "五年年均/累计")).value = 415
+
+    source = filled_form(catalog, campaign, "fire_rescue", tmp_path, edit=edit)
+    shutil.copyfile(source, inboxes / "fire_rescue" / "inbox" / source.name)
+    collect.run_collect()
+    errors = _receipt(inboxes, "fire_rescue", source.name)["errors"]
+    assert [(e["code"], e["column"]) for e in errors] == [("inconsistent_period", "J")]
+    assert "按2021—2024年各年数值(各年合计)应为 325" in errors[0]["message"]
+
+
+def test_lagging_rating_needs_an_analysis_column_or_a_document(inboxes, tmp_path):
+    lagging = {3: [8, 15, 21, 26, 30, 26, 30, "滞后预期"]}  # the official table has no 分析说明 column
+    source = official_annex3(tmp_path / "附件3.xlsx", lagging)
+    shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
+    collect.run_collect()
+    (error,) = _receipt(inboxes, "emergency", source.name)["errors"]
+    assert (error["code"], error["row"], error["column"]) == ("missing_analysis", 7, "L")
+
+    analysis = tmp_path / "滞后指标分析说明.docx"
+    document = Document()
+    document.add_paragraph("单位国内生产总值生产安全事故死亡率下降幅度低于序时进度,原因是2023年发生两起较大事故。")
+    document.save(str(analysis))
+    # the same table again (byte for byte) with the analysis: a rejected file's twin is validated again
+    for path in (source, analysis):
+        shutil.copyfile(path, inboxes / "emergency" / "inbox" / path.name)
+    results = {r["file"]: (r["status"], r["version"]) for r in collect.run_collect()}
+    assert results == {source.name: ("accepted", 2), analysis.name: ("accepted", 1)}
+
+
+def test_forecast_is_required_on_a_filled_row(inboxes, tmp_path):
+    rows = {1: [5.2, 9.8, 13.1, 16.6, None, 16.6, None, "提前实现"]}
+    source = official_annex3(tmp_path / "附件3.xlsx", rows)
+    shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
+    collect.run_collect()
+    (error,) = _receipt(inboxes, "emergency", source.name)["errors"]
+    assert (error["code"], error["row"], error["column"]) == ("missing_forecast", 5, "I")
+    assert error["message"] == "指标“生产安全事故起数下降(%)”缺少2025年预测值"
+
+
+def test_outliers_and_changed_figures_are_warnings(inboxes, catalog, campaign, tmp_path):
+    first = filled_form(catalog, campaign, "fire_rescue", tmp_path, name="v1.xlsx")
+    shutil.copyfile(first, inboxes / "fire_rescue" / "inbox" / "消防.xlsx")
+    collect.run_collect()
+
+    def edit(workbook):
+        sheet = workbook["附件4"]
+        sheet.cell(row=row_of(sheet, "新增专职消防人员"), column=header_column(sheet, "2023年")).value = 900
+
+    second = filled_form(catalog, campaign, "fire_rescue", tmp_path, name="v2.xlsx", edit=edit)
+    shutil.copyfile(second, inboxes / "fire_rescue" / "inbox" / "消防(更正).xlsx")
+    (result,) = collect.run_collect()
+    assert result["status"] == "accepted"
+    warnings = _receipt(inboxes, "fire_rescue", "消防(更正).xlsx")["warnings"]
+    codes = {(w["code"], w["column"]) for w in warnings if "新增专职消防人员" in w["message"]}
+    assert ("outlier", "G") in codes and ("changed_value", "G") in codes
+    changed = next(w for w in warnings if w["code"] == "changed_value")
+    assert "为 900,与已受理的第1版(90)不同" in changed["message"]

@@ -1,0 +1,178 @@
+"""The arithmetic against examples worked by hand (docs/assessment.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planeval.assessment.arithmetic import Figures, assess, derive_cells, period_figure, round_cell, schedule_share
+from planeval.catalog import Indicator
+
+
+def test_schedule_share_is_linear_over_the_plan_period(catalog):
+    plan = catalog.plan("safety")
+    assert schedule_share(plan, 2024) == pytest.approx(0.8)  # (2024 − 2020) / (2025 − 2020)
+    assert schedule_share(plan, 2022) == pytest.approx(0.4)
+    assert schedule_share(plan, 2025) == 1.0
+
+
+def test_decline_reached_is_ahead(catalog):
+    indicator, plan = catalog.indicator("accident_count_decline"), catalog.plan("safety")
+    result = assess(indicator, plan, 2024, Figures({2021: 5.2, 2022: 9.8, 2023: 13.1, 2024: 16.6}, 18.0))
+    assert result.rating == "提前实现"  # 16.6 > 15
+    assert result.to_date == 16.6 and result.full_period == 18.0  # 累计 = decline reached by the last year
+    assert result.schedule_expected == pytest.approx(12.0)  # 15 × 0.8
+    assert result.forecast_meets_target is True
+
+
+def test_decline_on_and_behind_schedule(catalog):
+    plan = catalog.plan("safety")
+    deaths = catalog.indicator("accident_death_decline")  # >15 → 序时 12
+    assert assess(deaths, plan, 2024, Figures({2024: 12.0})).rating == "符合预期"  # exactly on schedule
+    assert assess(deaths, plan, 2024, Figures({2024: 11.9})).rating == "滞后预期"
+    assert assess(deaths, plan, 2024, Figures({2024: 15.0})).rating == "符合预期"  # >15 is strict: 15 not reached
+    gdp = catalog.indicator("gdp_death_rate_decline")  # >35 → 序时 28
+    result = assess(gdp, plan, 2024, Figures({2021: 8, 2022: 15, 2023: 21, 2024: 26}, 33))
+    assert result.rating == "滞后预期" and result.schedule_expected == pytest.approx(28.0)
+    assert result.reason == "当前26%,低于序时进度要求的28%"
+    assert result.forecast_meets_target is False
+
+
+def test_cumulative_count_sums_the_yearly_additions(catalog):
+    indicator, plan = catalog.indicator("new_fulltime_firefighters"), catalog.plan("emergency")
+    figures = Figures({2021: 70, 2022: 85, 2023: 90, 2024: 80}, 90)
+    result = assess(indicator, plan, 2024, figures)
+    assert result.to_date == 325 and result.full_period == 415
+    assert result.schedule_expected == pytest.approx(320.0)  # 400 × 0.8
+    assert result.rating == "符合预期" and result.forecast_meets_target is True
+    assert assess(indicator, plan, 2024, Figures({2021: 100, 2022: 100, 2023: 100, 2024: 100})).rating == "提前实现"
+
+
+def test_average_ceiling_uses_the_mean(catalog):
+    indicator, plan = catalog.indicator("fire_death_rate"), catalog.plan("emergency")  # 年均 < 0.2
+    result = assess(indicator, plan, 2024, Figures({2021: 0.15, 2022: 0.12, 2023: 0.18, 2024: 0.10}, 0.10))
+    assert result.to_date == pytest.approx(0.1375) and result.full_period == pytest.approx(0.13)
+    assert result.rating == "符合预期" and result.schedule_expected is None
+    assert assess(indicator, plan, 2024, Figures({2021: 0.3, 2022: 0.2, 2023: 0.2, 2024: 0.1})).rating == "滞后预期"
+
+
+def test_level_targets_are_rated_on_the_latest_year(catalog):
+    plan = catalog.plan("emergency")
+    relief = catalog.indicator("relief_time")  # ≤10h
+    assert assess(relief, plan, 2024, Figures({2021: 12, 2024: 8})).rating == "符合预期"
+    assert assess(relief, plan, 2024, Figures({2021: 8, 2024: 10.5})).rating == "滞后预期"
+    shelter = catalog.indicator("shelter_area_per_capita")  # ≥2.5
+    result = assess(shelter, plan, 2024, Figures({2021: 1.8, 2022: 2.0, 2023: 2.2, 2024: 2.3}))
+    assert result.rating == "滞后预期" and result.to_date == pytest.approx(2.075)  # 年均 shown in the column
+    coverage = catalog.indicator("weather_warning_coverage")  # 95, read as ≥95
+    assert assess(coverage, plan, 2024, Figures({2024: 95})).rating == "符合预期"
+
+
+def test_no_data_gives_no_rating(catalog):
+    result = assess(catalog.indicator("relief_time"), catalog.plan("emergency"), 2024, Figures({}))
+    assert result.rating is None and result.to_date is None
+
+
+def test_period_figure_by_aggregation(catalog):
+    assert period_figure(catalog.indicator("accident_count_decline"), [5, 9, 13]) == 13
+    assert period_figure(catalog.indicator("new_fulltime_firefighters"), [70, 85]) == 155
+    assert period_figure(catalog.indicator("disaster_death_rate"), [0, 0.1, 0, 0.3]) == pytest.approx(0.1)
+    assert period_figure(catalog.indicator("relief_time"), []) is None
+
+
+# --- the kinds seed 004's plan text names beyond the 附件 tables ------------------------------------------
+
+ZERO = {  # “坚决杜绝重特大事故”
+    "code": "major_accident_deaths",
+    "name": "重特大生产安全事故死亡人数",
+    "kind": "zero",
+    "target": "零",
+    "comparator": "=",
+    "attribute": "约束性",
+    "unit": "人",
+    "direction": "decrease",
+    "aggregation": "cumulative",
+    "responsible": ["emergency"],
+}
+DUAL_PREVENTION = {  # “力争到2022年,全市各行业领域建立……双重预防体系”
+    "code": "dual_prevention_system",
+    "name": "安全生产风险隐患双重预防体系建设",
+    "kind": "qualitative",
+    "scale": ["未启动", "启动建设", "推进中", "基本建成", "全面建成"],
+    "target": "基本建成",
+    "due_year": 2022,
+    "attribute": "预期性",
+    "unit": "",
+    "direction": "increase",
+    "aggregation": "average",
+    "responsible": ["emergency"],
+}
+
+
+def test_zero_target_is_broken_by_any_year_with_a_death(catalog):
+    indicator, plan = Indicator.model_validate(ZERO), catalog.plan("safety")
+    kept = assess(indicator, plan, 2024, Figures({2021: 0, 2022: 0, 2023: 0, 2024: 0}, 0))
+    assert kept.rating == "符合预期" and kept.to_date == 0 and kept.forecast_meets_target is True
+    broken = assess(indicator, plan, 2024, Figures({2021: 0, 2022: 3, 2023: 0, 2024: 0}, 0))
+    assert broken.rating == "滞后预期" and broken.reason == "目标为零,2022年3"
+    assert broken.forecast_meets_target is False and broken.trend_forecast is None
+
+
+def test_qualitative_target_on_a_stated_scale_with_an_intermediate_deadline(catalog):
+    indicator, plan = Indicator.model_validate(DUAL_PREVENTION), catalog.plan("safety")
+    assert indicator.target.value == 3 and indicator.scale_rank("基本 建成") == 3
+    # 2021 data, due 2022: 序时进度 (2021 − 2020) / (2022 − 2020) = 0.5 → rank 1.5 → at least 推进中
+    early = assess(indicator, plan, 2021, Figures({2021: 2}))
+    assert early.schedule_share == 0.5 and early.rating == "符合预期"
+    assert early.reason == "当前“推进中”,达到序时进度要求的“推进中”"
+    assert assess(indicator, plan, 2021, Figures({2021: 1})).rating == "滞后预期"
+    assert assess(indicator, plan, 2021, Figures({2021: 3})).rating == "提前实现"
+    # after the deadline, anything below 基本建成 is late whatever the plan's share
+    late = assess(indicator, plan, 2024, Figures({2021: 1, 2022: 2, 2023: 2, 2024: 2}))
+    assert late.schedule_share == 1.0 and late.rating == "滞后预期"
+    assert late.reason == "目标应于2022年实现,当前为“推进中”,未按期实现"
+    assert indicator.display(late.to_date) == "推进中"
+
+
+def test_a_level_due_before_the_plan_end(catalog):
+    coverage = catalog.indicator("fire_station_coverage").model_copy(update={"due_year": 2022})
+    plan = catalog.plan("emergency")
+    assert assess(coverage, plan, 2021, Figures({2021: 90})).rating == "符合预期"  # not yet due
+    assert assess(coverage, plan, 2021, Figures({2021: 100})).rating == "提前实现"
+    assert assess(coverage, plan, 2024, Figures({2022: 95, 2023: 98, 2024: 99})).reason.startswith(
+        "当前99%,未按期(2022年)满足规划目标(100%)"
+    )
+
+
+def test_schedule_share_can_be_given_per_year(catalog):
+    plan = catalog.plan("safety").model_copy(
+        update={"schedule_progress": {2021: 0.1, 2022: 0.3, 2023: 0.55, 2024: 0.8}}
+    )
+    assert schedule_share(plan, 2023) == 0.55 and schedule_share(plan, 2020) == 0.0
+    deaths = catalog.indicator("accident_death_decline")  # >15 → 序时 15 × 0.55 = 8.25 in 2023
+    assert assess(deaths, plan, 2023, Figures({2023: 8.3})).rating == "符合预期"
+
+
+def test_trend_forecast_beside_the_units_forecast(catalog):
+    indicator, plan = catalog.indicator("accident_count_decline"), catalog.plan("safety")
+    # 5.2, 9.8, 13.1, 16.6: mean 11.175 at 2022.5, slope Σxy/Σxx = 18.75 / 5 = 3.75 per year
+    # → 2025: 11.175 + 3.75 × 2.5 = 20.55; the unit said 18
+    result = assess(indicator, plan, 2024, Figures({2021: 5.2, 2022: 9.8, 2023: 13.1, 2024: 16.6}, 18.0))
+    assert result.trend_forecast == 20.55 and result.trend_meets_target is True
+    shelter = catalog.indicator("shelter_area_per_capita")  # 1.8, 2.0, 2.2, 2.3 → 2.5 by trend (≥2.5 met)
+    assert assess(shelter, plan, 2024, Figures({2021: 1.8, 2022: 2.0, 2023: 2.2, 2024: 2.3})).trend_forecast == 2.5
+
+
+def test_cells_derived_from_raw_figures_round_half_up(catalog):
+    rate = catalog.indicator("gdp_death_rate_decline")  # deaths / GDP
+    cells = derive_cells(
+        rate,
+        2020,
+        {"accident_deaths": {(2020, False): 50, (2024, False): 44}, "gdp": {(2020, False): 1000, (2024, False): 1600}},
+    )
+    assert cells[(2024, False)].value == 45 and cells[(2024, False)].derivation == "(1 − 44/1600 ÷ 50/1000) × 100"
+    road = catalog.indicator("road_transport_death_decline")
+    assert (
+        derive_cells(road, 2020, {"road_deaths": {(2020, False): 30, (2024, False): 25}})[(2024, False)].value == 16.67
+    )
+    assert derive_cells(road, 2020, {"road_deaths": {(2024, False): 25}}) == {}  # no base year: nothing guessed
+    assert round_cell(2.675) == 2.68  # binary 2.67499… would round down
