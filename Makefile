@@ -23,13 +23,13 @@ venv: $(STAMP)
 ## The demo year-end run on the embedded default (SQLite), through Airflow; prints where the reports are.
 ## The system check runs first, before any other work (also under make -j).
 demo:
-	tools/system-deps.sh demo
+	@tools/system-deps.sh demo
 	@$(MAKE) --no-print-directory $(STAMP)
 	$(VENV)/bin/planeval demo
 
 ## The test suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432.
 test:
-	tools/system-deps.sh test
+	@tools/system-deps.sh test
 	@$(MAKE) --no-print-directory $(STAMP)
 	GX_ANALYTICS_ENABLED=false $(VENV)/bin/pytest
 
