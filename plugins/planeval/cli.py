@@ -125,9 +125,40 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
+class PreconditionFailed(Exception):
+    """What a command needs is missing; the message (Chinese) says what and how to get it."""
+
+
+def check_preconditions(campaign_code: str | None = None, year: int | None = None) -> None:
+    """Before any work (and before Airflow starts): the catalog loads, the campaign exists, a CJK font is
+    installed for the charts and documents."""
+    from planeval.catalog import load_catalog
+    from planeval.charts import NoCjkFont, cjk_font
+    from planeval.settings import get_settings
+
+    catalog_dir = get_settings().catalog_dir
+    try:
+        catalog = load_catalog(catalog_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        raise PreconditionFailed(f"目录 {catalog_dir} 无法读取(PLANEVAL_CATALOG):{exc}") from None
+    try:
+        catalog.campaign(campaign_code or None, year=year)
+    except KeyError:
+        wanted = "、".join(
+            part for part in (campaign_code and f"代码 {campaign_code}", year and f"{year} 年度") if part
+        )
+        available = "、".join(f"{c.code}({c.year})" for c in catalog.campaigns) or "无"
+        raise PreconditionFailed(f"目录 {catalog_dir} 中没有评估任务({wanted or '任意'});现有:{available}") from None
+    try:
+        cjk_font()
+    except NoCjkFont as exc:
+        raise PreconditionFailed(str(exc)) from None
+
+
 def cmd_year_end(args: argparse.Namespace) -> int:
     from planeval import pipeline
 
+    check_preconditions(args.campaign, args.year)
     plans = args.plan or None
     # outside Airflow only the draft: the final report is written after the office's approval in the DAG
     paths = pipeline.run_year_end(args.year, args.campaign, plans, args.data_cutoff)
@@ -139,8 +170,10 @@ def cmd_year_end(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from planeval import airflow_runner, pipeline
+    from planeval.approval import RunFailed, WaitFailed
     from planeval.demo import drop_demo_submissions
 
+    check_preconditions(year=args.year)
     settings, catalog, campaign = pipeline.context(year=args.year)
     pipeline.init_units(campaign.code)
     dropped = drop_demo_submissions(settings, catalog, campaign)
@@ -160,9 +193,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"collect_submissions 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
         conf = {"campaign": campaign.code, "year": campaign.year, "data_cutoff": campaign.data_cutoff.isoformat()}
-        state, answer = airflow_runner.run_dag_answering_approval(
-            "year_end_assessment", env, log_path, conf, approve=True, comment="演示:自动批准"
-        )
+        try:
+            state, answer = airflow_runner.run_dag_answering_approval(
+                "year_end_assessment", env, log_path, conf, approve=True, comment="演示:自动批准"
+            )
+        except RunFailed as failure:
+            print(f"[4/4] year_end_assessment 运行结果:{failure.state}({failure})", file=sys.stderr)
+            print(f"详见 {log_path}", file=sys.stderr)
+            return 1
+        except WaitFailed as failure:
+            print(f"[4/4] year_end_assessment 未完成:{failure}", file=sys.stderr)
+            print(f"详见 {log_path}", file=sys.stderr)
+            return 1
         reviewer = (answer.get("responded_by") or {}).get("name", "")
         print(f"[4/4] year_end_assessment 运行结果:{state}(审核:{reviewer} {'、'.join(answer['chosen_options'])})")
         if state != "success":
@@ -190,6 +232,9 @@ def cmd_approve(args: argparse.Namespace) -> int:
     pending = api.parked("year_end_assessment")
     if not pending:
         print("没有等待审核的年终评估运行。")
+        failure = api.failure("year_end_assessment")
+        if failure is not None and failure.run_id:
+            print(f"最近一次运行 {failure.run_id} 已结束:{failure}")
         return 1
     item = pending[0]
     print(f"{item.subject}\n{item.body}")
@@ -253,8 +298,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     disable_gx_analytics()
     args = build_parser().parse_args(argv)
+    from planeval.approval import WaitFailed
+
     try:
         return args.func(args)
+    except PreconditionFailed as exc:
+        print(f"无法开始:{exc}", file=sys.stderr)
+        return 2
+    except WaitFailed as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 1
     except (ValueError, KeyError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2
