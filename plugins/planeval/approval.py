@@ -45,7 +45,7 @@ class RunFailed(WaitFailed):
 
     def __str__(self) -> str:
         if self.task_id:
-            return f"任务 {self.task_id} 失败:{self.message or '(未取得错误信息)'}"
+            return f"任务 {self.task_id} 失败:{self.message or '错误信息见任务日志'}"
         return f"运行已结束({self.state}),未进入审核"
 
 

@@ -225,16 +225,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     """Answer the year-end run's approval through Airflow's REST API, as a reviewer clicking in the UI."""
+    import httpx
+
     from planeval.approval import AirflowApi
 
     password = os.environ.get("PLANEVAL_API_PASSWORD") or getpass.getpass(f"{args.user} 的 Airflow 密码:")
-    api = AirflowApi(args.api_url, args.user, password)
-    pending = api.parked("year_end_assessment")
+    try:
+        api = AirflowApi(args.api_url, args.user, password)
+        pending = api.parked("year_end_assessment")
+        failure = None if pending else api.failure("year_end_assessment")
+        latest = None if pending else api.runs("year_end_assessment", limit=1)
+    except httpx.HTTPError as exc:
+        print(f"无法通过 Airflow API({args.api_url})审核:{exc}", file=sys.stderr)
+        return 1
     if not pending:
         print("没有等待审核的年终评估运行。")
-        failure = api.failure("year_end_assessment")
-        if failure is not None and failure.run_id:
+        if failure is not None and failure.run_id and failure.state != "success":
             print(f"最近一次运行 {failure.run_id} 已结束:{failure}")
+        elif failure is None and latest:
+            print(f"最近一次运行 {latest[0]['dag_run_id']} 仍在进行,审核任务尚未就绪,请稍后再试。")
         return 1
     item = pending[0]
     print(f"{item.subject}\n{item.body}")
