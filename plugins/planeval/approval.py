@@ -205,19 +205,28 @@ class AirflowApi:
         """The parked approval of the newest run (created since ``since``). Watches the run itself: when it
         ends, a task before the approval fails, or ``alive()`` turns false (the process running it exited),
         raises RunFailed at once; after ``timeout`` seconds, WaitTimeout."""
+        import httpx
+
         deadline = time.monotonic() + timeout
-        upstream = self.upstream_of(dag_id, APPROVAL_TASK)
+        upstream: set[str] | None = None  # read once the DAG is known to the API (it has a run)
         while True:
-            run_ids = {run["dag_run_id"] for run in self.runs(dag_id, since)} if since is not None else None
-            parked = [item for item in self.parked(dag_id) if run_ids is None or item.run_id in run_ids]
-            if parked:
-                return parked[0]
             exited = alive is not None and not alive()
-            failure = self.failure(dag_id, since, upstream)
+            try:
+                runs = self.runs(dag_id, since)
+                run_ids = {run["dag_run_id"] for run in runs} if since is not None else None
+                parked = [item for item in self.parked(dag_id) if run_ids is None or item.run_id in run_ids]
+                if parked:
+                    return parked[0]
+                if runs and upstream is None:
+                    upstream = self.upstream_of(dag_id, APPROVAL_TASK)
+                failure = self.failure(dag_id, since, upstream) if runs else None
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != 404:  # 404: the DAG or its run is not in the API yet
+                    raise
+                runs, failure = [], None
             if failure is not None:
                 raise failure
             if exited:
-                runs = self.runs(dag_id, since, limit=1)
                 raise RunFailed(dag_id, runs[0]["dag_run_id"] if runs else None, "failed")
             if time.monotonic() >= deadline:
                 raise WaitTimeout(f"等待审核超过 {timeout:.0f} 秒:{dag_id} 的审核任务({APPROVAL_TASK})一直未就绪")
