@@ -4,9 +4,12 @@ ARG AIRFLOW_VERSION=3.3.2
 FROM apache/airflow:${AIRFLOW_VERSION}-python3.11
 
 USER root
+# the packages the demo needs (the CJK font), from the one list (system-packages.txt) make and .ci/run read
+COPY system-packages.txt /tmp/system-packages.txt
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk \
-    && rm -rf /var/lib/apt/lists/*
+    && awk '!/^#/ && $2 == "demo" {print $1}' /tmp/system-packages.txt \
+       | xargs apt-get install -y --no-install-recommends \
+    && rm -rf /var/lib/apt/lists/* /tmp/system-packages.txt
 COPY docker/fonts.conf /etc/fonts/conf.d/60-planeval-official-fonts.conf
 USER airflow
 

@@ -1,5 +1,7 @@
-# Two commands on a fresh machine: `make demo` and `make test`. Each creates or updates .venv itself
-# from uv.lock (pinned); uv is taken from PATH or installed with pip into .tools/ on first use.
+# Two commands on a fresh machine: `make demo` and `make test`. Each first checks what it needs from the
+# operating system (system-packages.txt, via tools/system-deps.sh: installed with apt-get as root on
+# Debian/Ubuntu, otherwise one line saying what to run), then creates or updates .venv itself from uv.lock
+# (pinned); uv is taken from PATH or installed with pip into .tools/ on first use.
 SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
@@ -19,11 +21,16 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 venv: $(STAMP)
 
 ## The demo year-end run on the embedded default (SQLite), through Airflow; prints where the reports are.
-demo: $(STAMP)
+## The system check runs first, before any other work (also under make -j).
+demo:
+	@tools/system-deps.sh demo
+	@$(MAKE) --no-print-directory $(STAMP)
 	$(VENV)/bin/planeval demo
 
 ## The test suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432.
-test: $(STAMP)
+test:
+	@tools/system-deps.sh test
+	@$(MAKE) --no-print-directory $(STAMP)
 	GX_ANALYTICS_ENABLED=false $(VENV)/bin/pytest
 
 lint: $(STAMP)

@@ -1,7 +1,8 @@
 """Shared fixtures: an isolated PLANEVAL_HOME, the real catalog, and warehouses on SQLite and PostgreSQL.
 
 PostgreSQL tests use a fresh database per test session on 127.0.0.1:5432 (PLANEVAL_TEST_PG_URL to change);
-they are skipped when it is unreachable on a laptop, and fail in CI (CI=true), where it must be up.
+they are skipped when it is unreachable on a laptop, and fail in CI (CI=true), where it must be up. Every skip
+is listed in the run's summary (-ra); in CI any skip fails the run.
 """
 
 from __future__ import annotations
@@ -104,3 +105,23 @@ def gx_runner():
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+def _skipped(config: pytest.Config) -> list:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return list(reporter.stats.get("skipped", [])) if reporter else []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (CI=true) a skipped test is a failed run: nothing may be left unchecked for want of a tool."""
+    if os.environ.get("CI") and _skipped(session.config) and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    skipped = _skipped(config)
+    if os.environ.get("CI") and skipped:
+        terminalreporter.write_line(
+            f"CI=true: {len(skipped)} test(s) skipped, which fails the run (system packages: tools/system-deps.sh)",
+            red=True,
+        )

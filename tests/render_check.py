@@ -1,8 +1,8 @@
 """Render check: a .docx converted to PDF by LibreOffice headless, read back with poppler.
 
 Shared by every test that proves a document really renders (page count, text, a PNG of a page). The tools
-come from Debian's packages (`.ci/run` installs libreoffice-writer-nogui, poppler-utils, fonts-noto-cjk);
-a laptop without them skips these tests, CI (CI=true) fails instead.
+come from Debian's packages (system-packages.txt; `make test` and `.ci/run` install them via
+tools/system-deps.sh); a run without them skips these tests (listed in the summary), CI (CI=true) fails.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ OFFICIAL_FONTS = Path(__file__).resolve().parents[1] / "docker" / "fonts.conf"
 def require_render_tools() -> None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
-        message = f"render check needs {', '.join(missing)} (Debian: libreoffice-writer-nogui poppler-utils)"
+        message = f"render check needs {', '.join(missing)} (system-packages.txt; run: tools/system-deps.sh test)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

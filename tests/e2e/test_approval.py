@@ -57,3 +57,32 @@ def test_a_rejected_draft_gets_no_final_report_and_the_run_carries_the_comment(h
         "ReportRejected: 评估报告被office驳回,意见:滞后指标分析不够具体,请补充渔业船舶事故原因。征求意见稿保留"
         in run_output
     )
+
+
+def test_a_task_failing_before_the_approval_ends_the_wait_at_once_with_its_own_error(home, campaign):
+    """No approval can come once render_draft has failed: the runner stops waiting at once and says which
+    task failed and why (here the reports folder is a plain file), instead of polling for 900 s."""
+    import time
+
+    from planeval.ui.approval import RunFailed
+
+    setup.init_units()
+    collect.run_collect()
+    (home / "reports").write_text("occupied: not a folder", encoding="utf-8")
+
+    log_path = home / "logs" / "approval.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = airflow_runner.prepare(get_settings(), log_path)
+    conf = {"campaign": campaign.code, "year": campaign.year, "data_cutoff": campaign.data_cutoff.isoformat()}
+    started = time.monotonic()
+    with pytest.raises(RunFailed) as failure:
+        airflow_runner.run_dag_answering_approval(
+            "year_end_assessment", env, log_path, conf, approve=True, comment="", timeout=900
+        )
+    elapsed = time.monotonic() - started
+    assert elapsed < 450, elapsed  # the run's own length, never the approval's 900 s deadline
+
+    assert failure.value.state == "failed" and failure.value.task_id == "render_draft"
+    assert failure.value.message.startswith("NotADirectoryError: [Errno 20] Not a directory"), failure.value.message
+    assert str(home / "reports") in failure.value.message
+    assert str(failure.value).startswith("任务 render_draft 失败:NotADirectoryError")

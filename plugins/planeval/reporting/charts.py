@@ -17,18 +17,46 @@ PREFERRED_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC"
 
 
 class NoCjkFont(RuntimeError):
-    """No font with Chinese glyphs is installed (Debian: apt-get install fonts-noto-cjk)."""
+    """No font with Chinese glyphs is installed (Debian: apt-get install fonts-noto-cjk; system-packages.txt)."""
 
 
 @cache
 def cjk_font() -> str:
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    for name in PREFERRED_FONTS:
-        if name in installed:
-            return name
-    raise NoCjkFont("未找到中文字体,图表中的汉字无法显示:请安装 fonts-noto-cjk(.ci/run 与 Dockerfile 会安装)")
+    manager = font_manager.fontManager
+    for rescan in (False, True):
+        if rescan:
+            # matplotlib caches its font list (~/.cache/matplotlib) and never notices a font installed since
+            # (make demo installs fonts-noto-cjk on a fresh machine): add the fonts found now, once, in place
+            # (matplotlib's modules hold this very manager), and save the list for the next process.
+            known = {font.fname for font in manager.ttflist}
+            added = [path for path in font_manager.findSystemFonts() if path not in known]
+            for path in added:
+                try:
+                    manager.addfont(path)
+                except Exception:  # a font file matplotlib cannot read is skipped, as its own scan does
+                    continue
+            if added:
+                _save_font_list(manager)
+        installed = {font.name for font in manager.ttflist}
+        for name in PREFERRED_FONTS:
+            if name in installed:
+                return name
+    raise NoCjkFont(
+        "未找到中文字体,图表中的汉字无法显示:请安装 fonts-noto-cjk(make demo / make test 以 root 运行时会自动安装)"
+    )
+
+
+def _save_font_list(manager) -> None:
+    import matplotlib
+    from matplotlib import font_manager
+
+    try:
+        cache = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        font_manager.json_dump(manager, cache)
+    except OSError:
+        pass  # a read-only cache only costs the next process the same rescan
 
 
 @dataclass(frozen=True)

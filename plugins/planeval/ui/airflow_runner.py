@@ -6,16 +6,20 @@ Each step is an ``airflow`` subprocess so Airflow reads its configuration from t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from planeval.settings import REPO_ROOT, WAREHOUSE_POOL, Settings
+from planeval.ui.approval import RunFailed
 
 
 def airflow_environment(settings: Settings) -> dict[str, str]:
@@ -121,8 +125,12 @@ def run_dag_answering_approval(
     """Run the DAG with ``airflow dags test`` beside an ``airflow api-server`` on the same metadata DB, and
     answer its approval task through the REST API the UI uses, as the reviewer user. ``dags test`` keeps
     a run whose task awaits input alive until the answer arrives (airflow/sdk/definitions/dag.py).
-    Returns the run's final state and the API's record of the answer."""
-    from planeval.ui.approval import AirflowApi
+    Returns the run's final state and the API's record of the answer.
+
+    The wait watches the run itself: when a task before the approval fails, the run ends or the ``dags test``
+    process exits, it raises ``RunFailed`` at once with the failed task and its own error (read from the
+    run's output); every wait has a deadline and raises ``WaitFailed`` saying which one passed."""
+    from planeval.ui.approval import AirflowApi, WaitTimeout
 
     env, password = reviewer_environment(env)
     port = _free_port()
@@ -136,14 +144,36 @@ def run_dag_answering_approval(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        run = subprocess.Popen([airflow, *_test_args(dag_id, conf)], env=env, stdout=log, stderr=subprocess.STDOUT)
+        started = dt.datetime.now(dt.UTC)
+        run = subprocess.Popen(
+            [airflow, *_test_args(dag_id, conf)],
+            env={**env, "PYTHONUNBUFFERED": "1"},  # its output is read as it comes (RunOutput)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        output = RunOutput(run, log)
+        failure: RunFailed | None = None
         try:
             base_url = f"http://127.0.0.1:{port}"
             _wait_until_up(base_url, server, timeout=180)
             api = AirflowApi(base_url, REVIEWER, password)
-            pending = api.wait_for_pending(dag_id, timeout=timeout)
-            answer = api.answer(pending, approve, comment)
-            run.wait(timeout=timeout)
+            try:
+                pending = api.wait_for_pending(dag_id, timeout=timeout, since=started, alive=lambda: run.poll() is None)
+            except RunFailed as exc:
+                failure = exc
+                try:
+                    run.wait(timeout=30)  # `dags test` marks the run failed and exits by itself
+                except subprocess.TimeoutExpired:
+                    pass
+            else:
+                answer = api.answer(pending, approve, comment)
+                try:
+                    run.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    raise WaitTimeout(f"审核后运行超过 {timeout:.0f} 秒仍未结束:{dag_id},见 {log_path}") from None
         finally:
             for process in (run, server):
                 if process.poll() is None:
@@ -152,23 +182,89 @@ def run_dag_answering_approval(
                         process.wait(timeout=30)
                     except subprocess.TimeoutExpired:
                         process.kill()
+            output.finish(run)
+    if failure is not None:
+        raise failure.with_message(output.error_of(failure.task_id))
     return last_run_state(dag_id, env), answer
+
+
+class RunOutput:
+    """The ``airflow dags test`` output, copied line by line into the log while it is read for each task's
+    own error: between ``[DAG TEST] starting task_id=…`` and its end, the last line of the traceback that
+    follows ``Task failed with exception`` (``planeval.reporting.charts.NoCjkFont: 未找到中文字体…``)."""
+
+    _TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+    _STARTING = re.compile(r"\[DAG TEST\] starting task_id=(\S+)")
+
+    def __init__(self, process: subprocess.Popen, log) -> None:
+        self.errors: dict[str, str] = {}
+        self.last_error = ""
+        self._log = log
+        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        task_id, traceback = None, None
+        for line in stream:
+            self._log.write(line)
+            self._log.flush()
+            if self._TIMESTAMPED.match(line):
+                if traceback is not None:
+                    self._keep(task_id, traceback)
+                    traceback = None
+                if started := self._STARTING.search(line):
+                    task_id = started.group(1)
+                elif "Task failed with exception" in line or "Traceback" in line:
+                    traceback = []
+            elif traceback is not None:
+                traceback.append(line.rstrip("\n"))
+        if traceback is not None:
+            self._keep(task_id, traceback)
+
+    def _keep(self, task_id: str | None, traceback: list[str]) -> None:
+        # the exception is what follows the last indented (frame) line
+        frames = [i for i, line in enumerate(traceback) if line.startswith(" ")]
+        tail = [line for line in traceback[(frames[-1] + 1 if frames else 0) :] if line.strip()]
+        if not tail:
+            return
+        message = _exception_text("\n".join(tail))
+        self.last_error = message
+        if task_id and task_id not in self.errors:
+            self.errors[task_id] = message
+
+    def finish(self, process: subprocess.Popen, timeout: float = 30) -> None:
+        if process.poll() is not None:
+            self._thread.join(timeout=timeout)
+
+    def error_of(self, task_id: str | None) -> str:
+        return self.errors.get(task_id, "") if task_id else self.last_error
+
+
+def _exception_text(line: str) -> str:
+    """``planeval.reporting.charts.NoCjkFont: 未找到…`` → ``未找到…``: planeval's own errors are written for the user;
+    any other keeps its type (``NotADirectoryError: [Errno 20] …``)."""
+    kind, sep, message = line.partition(": ")
+    if sep and re.fullmatch(r"[\w.]+", kind):
+        return message if kind.startswith("planeval.") else f"{kind.rsplit('.', 1)[-1]}: {message}"
+    return line
 
 
 def _wait_until_up(base_url: str, server: subprocess.Popen, timeout: float) -> None:
     import httpx
 
+    from planeval.ui.approval import WaitFailed, WaitTimeout
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"airflow api-server exited with {server.returncode}")
+            raise WaitFailed(f"airflow api-server 启动失败(退出码 {server.returncode}),见日志")
         try:
             if httpx.get(f"{base_url}/api/v2/monitor/health", timeout=5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(1)
-    raise TimeoutError(f"airflow api-server did not answer at {base_url} within {timeout:.0f} s")
+    raise WaitTimeout(f"airflow api-server 超过 {timeout:.0f} 秒未在 {base_url} 应答")
 
 
 def last_run_state(dag_id: str, env: dict[str, str]) -> str:

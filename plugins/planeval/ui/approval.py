@@ -11,10 +11,40 @@ The option names and what an answer means live in ``planeval.stages.approval`` (
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from planeval.stages.approval import APPROVE, COMMENT, REJECT
+from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
+
+
+class WaitFailed(Exception):
+    """A wait on a DAG run that ended without what it waited for; the message (Chinese) is for the user."""
+
+
+class WaitTimeout(WaitFailed, TimeoutError):
+    """A deadline passed; the message states it (e.g. 等待审核超过 900 秒)."""
+
+
+class RunFailed(WaitFailed):
+    """The run ended, or a task before the approval failed: no approval can come any more."""
+
+    def __init__(self, dag_id: str, run_id: str | None, state: str, task_id: str | None = None, message: str = ""):
+        self.dag_id, self.run_id, self.state, self.task_id, self.message = dag_id, run_id, state, task_id, message
+        super().__init__(str(self))
+
+    def with_message(self, message: str | None) -> RunFailed:
+        return RunFailed(self.dag_id, self.run_id, self.state, self.task_id, message or self.message)
+
+    def __str__(self) -> str:
+        if self.task_id:
+            return f"任务 {self.task_id} 失败:{self.message or '错误信息见任务日志'}"
+        return f"运行已结束({self.state}),未进入审核"
+
+
+FAILED_STATES = ("failed", "upstream_failed")
+ENDED_RUN_STATES = ("success", "failed")
 
 
 @dataclass(frozen=True)
@@ -83,11 +113,115 @@ class AirflowApi:
         waits for ever — so only a parked task is answered (a person is never that quick; a program is)."""
         return [item for item in self.pending(dag_id) if self.task_state(item) == "awaiting_input"]
 
-    def wait_for_pending(self, dag_id: str, timeout: float, poll: float = 1.0) -> PendingApproval:
+    def runs(self, dag_id: str, since: dt.datetime | None = None, limit: int = 10) -> list[dict]:
+        """The DAG's runs, newest first; ``since``: only runs created then or later."""
+        params: dict = {"order_by": "-run_after", "limit": limit}
+        if since is not None:
+            params["run_after_gte"] = since.isoformat()
+        response = self.client.get(f"/api/v2/dags/{dag_id}/dagRuns", params=params)
+        response.raise_for_status()
+        return response.json()["dag_runs"]
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
+        response = self.client.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})
+        response.raise_for_status()
+        return response.json()["task_instances"]
+
+    def upstream_of(self, dag_id: str, task_id: str) -> set[str]:
+        """Every task the given one depends on, directly or not (from the DAG's structure)."""
+        response = self.client.get(f"/api/v2/dags/{dag_id}/tasks")
+        response.raise_for_status()
+        upstream: dict[str, set[str]] = {}
+        for task in response.json()["tasks"]:
+            for downstream in task.get("downstream_task_ids") or []:
+                upstream.setdefault(downstream, set()).add(task["task_id"])
+        found: set[str] = set()
+        todo = [task_id]
+        while todo:
+            for parent in upstream.get(todo.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def task_error(self, dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1) -> str:
+        """The task's own error from its log (structured JSON: the entry carrying ``error_detail``), or "".
+        Under a scheduler the API server reads the task's log; ``airflow dags test`` writes none."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{max(try_number, 1)}"
+        try:
+            response = self.client.get(path, params={"map_index": map_index}, headers={"Accept": "application/json"})
+            response.raise_for_status()
+            entries = response.json().get("content") or []
+        except Exception:  # no log is not a reason to fail the report of the failure
+            return ""
+        for entry in reversed(entries):
+            details = entry.get("error_detail") if isinstance(entry, dict) else None
+            if details:
+                first = details[0]
+                return f"{first.get('exc_type', '')}: {first.get('exc_value', '')}".strip(": ")
+        return ""
+
+    def failure(
+        self, dag_id: str, since: dt.datetime | None = None, upstream: set[str] | None = None
+    ) -> RunFailed | None:
+        """Why no approval can come for the newest run (created since ``since``), or None while it still can:
+        the run ended, or a task the approval depends on failed."""
+        runs = self.runs(dag_id, since, limit=1)
+        if not runs:
+            return None
+        run = runs[0]
+        instances = self.task_instances(dag_id, run["dag_run_id"])
+        approval_states = {ti["state"] for ti in instances if ti["task_id"] == APPROVAL_TASK}
+        if upstream is None:
+            upstream = self.upstream_of(dag_id, APPROVAL_TASK)
+        failed = [ti for ti in instances if ti["state"] == "failed" and ti["task_id"] in upstream]
+        if not failed and not approval_states & set(FAILED_STATES) and run["state"] not in ENDED_RUN_STATES:
+            return None
+        if not failed:  # the run ended some other way: any failed task says why
+            failed = [ti for ti in instances if ti["state"] == "failed"]
+        if failed:
+            first = min(failed, key=lambda ti: ti.get("end_date") or "")
+            message = self.task_error(
+                dag_id, run["dag_run_id"], first["task_id"], first["try_number"], first["map_index"]
+            )
+            return RunFailed(dag_id, run["dag_run_id"], "failed", first["task_id"], message)
+        return RunFailed(dag_id, run["dag_run_id"], run["state"] or "unknown")
+
+    def wait_for_pending(
+        self,
+        dag_id: str,
+        timeout: float,
+        poll: float = 1.0,
+        *,
+        since: dt.datetime | None = None,
+        alive: Callable[[], bool] | None = None,
+    ) -> PendingApproval:
+        """The parked approval of the newest run (created since ``since``). Watches the run itself: when it
+        ends, a task before the approval fails, or ``alive()`` turns false (the process running it exited),
+        raises RunFailed at once; after ``timeout`` seconds, WaitTimeout."""
+        import httpx
+
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            parked = self.parked(dag_id)
-            if parked:
-                return parked[0]
+        upstream: set[str] | None = None  # read once the DAG is known to the API (it has a run)
+        while True:
+            exited = alive is not None and not alive()
+            try:
+                runs = self.runs(dag_id, since)
+                run_ids = {run["dag_run_id"] for run in runs} if since is not None else None
+                parked = [item for item in self.parked(dag_id) if run_ids is None or item.run_id in run_ids]
+                if parked:
+                    return parked[0]
+                if runs and upstream is None:
+                    upstream = self.upstream_of(dag_id, APPROVAL_TASK)
+                failure = self.failure(dag_id, since, upstream) if runs else None
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != 404:  # 404: the DAG or its run is not in the API yet
+                    raise
+                runs, failure = [], None
+            if failure is not None:
+                raise failure
+            if exited:
+                raise RunFailed(dag_id, runs[0]["dag_run_id"] if runs else None, "failed")
+            if time.monotonic() >= deadline:
+                raise WaitTimeout(f"等待审核超过 {timeout:.0f} 秒:{dag_id} 的审核任务({APPROVAL_TASK})一直未就绪")
             time.sleep(poll)
-        raise TimeoutError(f"no approval of {dag_id} became pending within {timeout:.0f} s")

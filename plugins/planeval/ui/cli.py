@@ -125,9 +125,40 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
+class PreconditionFailed(Exception):
+    """What a command needs is missing; the message (Chinese) says what and how to get it."""
+
+
+def check_preconditions(campaign_code: str | None = None, year: int | None = None) -> None:
+    """Before any work (and before Airflow starts): the catalog loads, the campaign exists, a CJK font is
+    installed for the charts and documents."""
+    from planeval.catalog import load_catalog
+    from planeval.reporting.charts import NoCjkFont, cjk_font
+    from planeval.settings import get_settings
+
+    catalog_dir = get_settings().catalog_dir
+    try:
+        catalog = load_catalog(catalog_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        raise PreconditionFailed(f"目录 {catalog_dir} 无法读取(PLANEVAL_CATALOG):{exc}") from None
+    try:
+        catalog.campaign(campaign_code or None, year=year)
+    except KeyError:
+        wanted = "、".join(
+            part for part in (campaign_code and f"代码 {campaign_code}", year and f"{year} 年度") if part
+        )
+        available = "、".join(f"{c.code}({c.year})" for c in catalog.campaigns) or "无"
+        raise PreconditionFailed(f"目录 {catalog_dir} 中没有评估任务({wanted or '任意'});现有:{available}") from None
+    try:
+        cjk_font()
+    except NoCjkFont as exc:
+        raise PreconditionFailed(str(exc)) from None
+
+
 def cmd_year_end(args: argparse.Namespace) -> int:
     from planeval.stages import year_end
 
+    check_preconditions(args.campaign, args.year)
     plans = args.plan or None
     # outside Airflow only the draft: the final report is written after the office's approval in the DAG
     paths = year_end.run_year_end(args.year, args.campaign, plans, args.data_cutoff)
@@ -140,8 +171,10 @@ def cmd_year_end(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from planeval.stages import collect, context, setup, year_end
     from planeval.ui import airflow_runner
+    from planeval.ui.approval import RunFailed, WaitFailed
     from planeval.ui.demo import drop_demo_submissions
 
+    check_preconditions(year=args.year)
     settings, catalog, campaign = context.context(year=args.year)
     setup.init_units(campaign.code)
     dropped = drop_demo_submissions(settings, catalog, campaign)
@@ -161,9 +194,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"collect_submissions 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
         conf = {"campaign": campaign.code, "year": campaign.year, "data_cutoff": campaign.data_cutoff.isoformat()}
-        state, answer = airflow_runner.run_dag_answering_approval(
-            "year_end_assessment", env, log_path, conf, approve=True, comment="演示:自动批准"
-        )
+        try:
+            state, answer = airflow_runner.run_dag_answering_approval(
+                "year_end_assessment", env, log_path, conf, approve=True, comment="演示:自动批准"
+            )
+        except RunFailed as failure:
+            print(f"[4/4] year_end_assessment 运行结果:{failure.state}({failure})", file=sys.stderr)
+            print(f"详见 {log_path}", file=sys.stderr)
+            return 1
+        except WaitFailed as failure:
+            print(f"[4/4] year_end_assessment 未完成:{failure}", file=sys.stderr)
+            print(f"详见 {log_path}", file=sys.stderr)
+            return 1
         reviewer = (answer.get("responded_by") or {}).get("name", "")
         print(f"[4/4] year_end_assessment 运行结果:{state}(审核:{reviewer} {'、'.join(answer['chosen_options'])})")
         if state != "success":
@@ -184,13 +226,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     """Answer the year-end run's approval through Airflow's REST API, as a reviewer clicking in the UI."""
+    import httpx
+
     from planeval.ui.approval import AirflowApi
 
     password = os.environ.get("PLANEVAL_API_PASSWORD") or getpass.getpass(f"{args.user} 的 Airflow 密码:")
-    api = AirflowApi(args.api_url, args.user, password)
-    pending = api.parked("year_end_assessment")
+    try:
+        api = AirflowApi(args.api_url, args.user, password)
+        pending = api.parked("year_end_assessment")
+        failure = None if pending else api.failure("year_end_assessment")
+        latest = None if pending else api.runs("year_end_assessment", limit=1)
+    except httpx.HTTPError as exc:
+        print(f"无法通过 Airflow API({args.api_url})审核:{exc}", file=sys.stderr)
+        return 1
     if not pending:
         print("没有等待审核的年终评估运行。")
+        if failure is not None and failure.run_id and failure.state != "success":
+            print(f"最近一次运行 {failure.run_id} 已结束:{failure}")
+        elif failure is None and latest:
+            print(f"最近一次运行 {latest[0]['dag_run_id']} 仍在进行,审核任务尚未就绪,请稍后再试。")
         return 1
     item = pending[0]
     print(f"{item.subject}\n{item.body}")
@@ -254,8 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     disable_gx_analytics()
     args = build_parser().parse_args(argv)
+    from planeval.ui.approval import WaitFailed
+
     try:
         return args.func(args)
+    except PreconditionFailed as exc:
+        print(f"无法开始:{exc}", file=sys.stderr)
+        return 2
+    except WaitFailed as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 1
     except (ValueError, KeyError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2
