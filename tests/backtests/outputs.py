@@ -107,16 +107,17 @@ class Normaliser:
             token = f"{row['unit_code']}-#{counters[row['unit_code']]}"
             self.tokens[row["submission_id"]] = token
             self.tokens.setdefault(row["sha256"], f"<sha256:{token}>")
-        # longest first: one id is never the prefix of another, but a digest must not lose to its own prefix
+        # longest first, so that no key is cut short by a shorter one it starts with
         self._known = re.compile("|".join(re.escape(k) for k in sorted(self.tokens, key=len, reverse=True)) or "(?!)")
         forms = []
         for day in sorted(days):
             forms += [day.isoformat(), f"{day.year}年{day.month}月{day.day}日", f"{day:%Y年%m月%d日}"]
-        self._today = re.compile("|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True)))
+        alternatives = "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+        self._today = re.compile(rf"(?<!\d)(?:{alternatives})(?!\d)")
 
     def archive_path(self, value: str) -> str:
         relative = os.path.relpath(value, self.home) if value.startswith(self.home) else value
-        return re.sub(r"\d{8}T\d{6}\d*Z_[0-9a-f]{8}_", "<stamp>_<sha8>_", relative)
+        return self.text(re.sub(r"\d{8}T\d{6}\d*Z_[0-9a-f]{8}_", "<stamp>_<sha8>_", relative))
 
     def text(self, value: str) -> str:
         value = self._known.sub(lambda m: self.tokens[m.group(0)], value)
