@@ -39,3 +39,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
+
+.PHONY: backtests backtests-refresh
+
+## Backtests only: the demo's warehouse tables and documents against tests/backtests/expected/.
+backtests: $(STAMP)
+	GX_ANALYTICS_ENABLED=false $(VENV)/bin/pytest -m backtest tests/backtests
+
+## Rewrite tests/backtests/expected/ from a fresh demo run when a change of output is intended; review the diff.
+backtests-refresh: $(STAMP)
+	GX_ANALYTICS_ENABLED=false $(VENV)/bin/python -m tests.backtests.refresh
