@@ -56,6 +56,31 @@ def get_settings() -> Settings:
     return Settings(home=home, catalog_dir=catalog_dir, db_url=db_url, settle_seconds=settle_seconds)
 
 
+@dataclass(frozen=True)
+class AlertSettings:
+    """Overdue alerts by e-mail through Airflow's SMTP notifier: off while ``admin_emails`` is empty."""
+
+    admin_emails: tuple[str, ...]
+    from_email: str | None
+    smtp_conn_id: str
+
+
+def get_alert_settings() -> AlertSettings:
+    """Read PLANEVAL_ADMIN_EMAILS (comma-separated; empty = off), PLANEVAL_ALERT_FROM and PLANEVAL_SMTP_CONN_ID
+    (default: Airflow's smtp_default connection)."""
+    emails = tuple(e.strip() for e in os.environ.get("PLANEVAL_ADMIN_EMAILS", "").split(",") if e.strip())
+    return AlertSettings(
+        admin_emails=emails,
+        from_email=os.environ.get("PLANEVAL_ALERT_FROM") or None,
+        smtp_conn_id=os.environ.get("PLANEVAL_SMTP_CONN_ID", "smtp_default"),
+    )
+
+
+def api_password() -> str | None:
+    """PLANEVAL_API_PASSWORD: the reviewer's Airflow password for ``planeval approve`` (asked for when unset)."""
+    return os.environ.get("PLANEVAL_API_PASSWORD") or None
+
+
 def disable_gx_analytics() -> None:
     """GX 1.x phones home on import and hangs on a closed network: switch it off before importing it."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import html
 import logging
-import os
+
+from planeval.settings import get_alert_settings
 
 log = logging.getLogger(__name__)
-
-
-def admin_emails() -> list[str]:
-    return [e.strip() for e in os.environ.get("PLANEVAL_ADMIN_EMAILS", "").split(",") if e.strip()]
 
 
 def _raw(text: str) -> str:
@@ -27,18 +24,18 @@ def _raw(text: str) -> str:
 
 def overdue_notifiers(message: str) -> list:
     """The notifiers configured for an overdue alert (empty when e-mail is off)."""
-    recipients = admin_emails()
-    if not recipients:
+    alert = get_alert_settings()
+    if not alert.admin_emails:
         return []
     from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
     return [
         SmtpNotifier(
-            to=recipients,
-            from_email=os.environ.get("PLANEVAL_ALERT_FROM") or None,
+            to=list(alert.admin_emails),
+            from_email=alert.from_email,
             subject=_raw("【报送监测】截止日期已过,仍有单位未报送"),
             html_content=_raw(f"<p>{html.escape(message)}</p><p>详见 Airflow 中 monitor_submissions 的运行记录。</p>"),
-            smtp_conn_id=os.environ.get("PLANEVAL_SMTP_CONN_ID", "smtp_default"),
+            smtp_conn_id=alert.smtp_conn_id,
         )
     ]
 

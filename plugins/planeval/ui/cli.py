@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 
-from planeval.settings import disable_gx_analytics
+from planeval.settings import api_password, disable_gx_analytics
 
 
 def _print_json(data: object) -> None:
@@ -230,7 +229,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
     from planeval.ui.approval import AirflowApi
 
-    password = os.environ.get("PLANEVAL_API_PASSWORD") or getpass.getpass(f"{args.user} 的 Airflow 密码:")
+    password = api_password() or getpass.getpass(f"{args.user} 的 Airflow 密码:")
     try:
         api = AirflowApi(args.api_url, args.user, password)
         pending = api.parked("year_end_assessment")
