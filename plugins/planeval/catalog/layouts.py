@@ -117,3 +117,8 @@ def row_table_layout(form: TableForm) -> list[Column]:
 def year_columns(layout: list[Column]) -> list[Column]:
     """The numeric per-year columns: actual years then the forecast."""
     return [c for c in layout if c.year is not None]
+
+
+def period_columns(layout: list[Column]) -> list[Column]:
+    """The 前N年 / 五年 年均·累计 columns: numbers too, checked against the yearly values."""
+    return [c for c in layout if c.key in ("to_date", "full_period")]

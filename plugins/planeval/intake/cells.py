@@ -12,10 +12,21 @@ from planeval.catalog import Indicator
 from planeval.records import Issue
 
 
+@dataclass(frozen=True)
+class Number:
+    """A numeric cell as read once by the reader: the value (None when it is not a number), the normalised
+    text, and whether anything had to be tidied (full-width digits, “12.5%”, “1,234”)."""
+
+    value: float | None
+    text: str
+    tidied: bool
+
+
 @dataclass
 class Cell:
     column: str  # Excel letter, e.g. "F"
     raw: object  # as read: str, float, int, bool, date or None
+    number: Number | None = None  # set by the reader for a numeric column (years, forecast, 年均/累计)
 
 
 @dataclass

@@ -14,8 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planeval.catalog import Campaign, Catalog, Plan, normalise_text
-from planeval.catalog.layouts import Column, figures_layout, indicator_layout, project_layout, row_table_layout
-from planeval.intake.cells import Cell, ParsedWorkbook, SheetColumns, TableRow, cell_text, column_letter
+from planeval.catalog.layouts import (
+    Column,
+    figures_layout,
+    indicator_layout,
+    period_columns,
+    project_layout,
+    row_table_layout,
+    year_columns,
+)
+from planeval.intake.cells import (
+    Cell,
+    Number,
+    ParsedWorkbook,
+    SheetColumns,
+    TableRow,
+    cell_text,
+    column_letter,
+    indicator_number,
+)
 from planeval.intake.guards import RejectedFile, check_height, sniff_workbook
 from planeval.records import Issue
 
@@ -258,6 +275,7 @@ def _collect_rows(
         return
     fixed = {"seq", "name", "target", "attribute", "responsible", "lead", "cooperating", "role", "unit"}
     value_keys = [c.key for c in layout if c.key not in fixed]
+    numeric_keys = {c.key for c in [*year_columns(layout), *period_columns(layout)]}
     for offset, row in enumerate(body):
         label = cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
         if not label or label.startswith("填表说明") or label.startswith("注"):
@@ -268,6 +286,9 @@ def _collect_rows(
         if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
             continue  # a row left for another unit, or not yet filled: nothing was submitted for it
         code, target = _row_code(catalog, plan, kind, label, cells, parsed)
+        indicator = catalog.indicator(code) if kind == "indicator" and code else None
+        for key in numeric_keys & cells.keys():  # each number is read here, once
+            cells[key].number = Number(*indicator_number(indicator, cells[key].raw))
         target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
 
 

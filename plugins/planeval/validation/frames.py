@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planeval.catalog import Campaign, Catalog, Indicator, normalise_text
-from planeval.catalog.layouts import Column, figures_layout, indicator_layout, year_columns
-from planeval.intake.cells import ParsedWorkbook, TableRow, cell_text, indicator_number, normalise_number
+from planeval.catalog.layouts import figures_layout, indicator_layout, period_columns, year_columns
+from planeval.intake.cells import ParsedWorkbook, TableRow, cell_text
 from planeval.records import Received
 
 
@@ -95,7 +95,7 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
                 if cell is None or not cell_text(cell.raw):
                     continue
                 on_scale = qualitative  # period cells of a scale hold a scale word too
-                value, number_text, _ = indicator_number(indicator if on_scale else None, cell.raw)
+                value, number_text = cell.number.value, cell.number.text
                 cells.append(
                     {
                         "submission_id": sid,
@@ -172,7 +172,7 @@ def _figure_cells(catalog: Catalog, campaign: Campaign, sid: str, parsed: Parsed
             cell = row.cells.get(column.key)
             if cell is None or not cell_text(cell.raw):
                 continue
-            value, number_text, _ = normalise_number(cell.raw)
+            value, number_text = cell.number.value, cell.number.text
             records.append(
                 {
                     "submission_id": sid,
@@ -192,11 +192,6 @@ def _figure_cells(catalog: Catalog, campaign: Campaign, sid: str, parsed: Parsed
                 }
             )
     return records
-
-
-def period_columns(layout: list[Column]) -> list[Column]:
-    """The 前N年 / 五年 年均·累计 columns: numbers too, checked against the yearly values."""
-    return [c for c in layout if c.key in ("to_date", "full_period")]
 
 
 def _mentions(documents: str, indicator: Indicator) -> bool:

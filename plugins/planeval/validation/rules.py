@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from planeval.assessment.arithmetic import period_figure
 from planeval.catalog import Campaign, Catalog, Indicator
-from planeval.catalog.layouts import Column, indicator_layout, year_columns
-from planeval.intake.cells import TableRow, cell_text, indicator_number
+from planeval.catalog.layouts import Column, indicator_layout, period_columns, year_columns
+from planeval.intake.cells import TableRow, cell_text
 from planeval.records import Issue, Verdict
-from planeval.validation.frames import Submission, period_columns
+from planeval.validation.frames import Submission
 
 
 def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
@@ -38,8 +38,7 @@ def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submissio
             cell = row.cells.get(column.key)
             if cell is None:
                 continue
-            on_scale = indicator.kind == "qualitative"
-            value, normalised, changed = indicator_number(indicator if on_scale else None, cell.raw)
+            value, normalised, changed = cell.number.value, cell.number.text, cell.number.tidied
             values[column.key] = value
             if value is not None and changed:
                 verdict.warnings.append(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from planeval.catalog import Campaign, Catalog
 from planeval.catalog.layouts import figures_layout, indicator_layout, year_columns
-from planeval.intake.cells import ParsedWorkbook, indicator_number, normalise_number
+from planeval.intake.cells import ParsedWorkbook
 from planeval.records import Received, Verdict
 from planeval.warehouse.db import execute_many, sql
 
@@ -87,10 +87,9 @@ def stage_submission(
             }
         )
         layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
-        indicator = catalog.indicator(row.code)
         for column in year_columns(layout):
             cell = row.cells.get(column.key)
-            value = indicator_number(indicator, cell.raw)[0] if cell else None
+            value = cell.number.value if cell else None
             if value is not None:
                 value_rows.append(
                     {
@@ -137,7 +136,7 @@ def _stage_figures(connection, catalog: Catalog, campaign: Campaign, received: R
         seen.add(row.code)
         for column in year_columns(layout):
             cell = row.cells.get(column.key)
-            value = normalise_number(cell.raw)[0] if cell else None
+            value = cell.number.value if cell else None
             if value is not None:
                 rows.append(
                     {
