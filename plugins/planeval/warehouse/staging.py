@@ -6,8 +6,8 @@ May import: planeval.catalog, planeval.records, planeval.intake.cells, planeval.
 from __future__ import annotations
 
 from planeval.catalog import Campaign, Catalog
-from planeval.catalog.layouts import figures_layout, indicator_layout, year_columns
-from planeval.intake.cells import ParsedWorkbook
+from planeval.catalog.layouts import Column, figures_layout, indicator_layout, year_columns
+from planeval.intake.cells import ParsedWorkbook, TableRow
 from planeval.records import Received, Verdict
 from planeval.warehouse.db import execute_many, sql
 
@@ -87,21 +87,8 @@ def stage_submission(
             }
         )
         layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
-        for column in year_columns(layout):
-            cell = row.cells.get(column.key)
-            value = cell.number.value if cell else None
-            if value is not None:
-                value_rows.append(
-                    {
-                        "submission_id": received.submission_id,
-                        "plan_code": row.plan_code,
-                        "indicator_code": row.code,
-                        "year": column.year,
-                        "is_forecast": int(column.key == "forecast"),
-                        "value": value,
-                        "cell": f"{row.sheet}!{cell.column}{row.row}",
-                    }
-                )
+        key = {"submission_id": received.submission_id, "plan_code": row.plan_code, "indicator_code": row.code}
+        value_rows += _yearly_values(row, layout, key)
     execute_many(connection, "insert_submission_indicator", indicator_rows)
     execute_many(connection, "insert_submission_value", value_rows)
     project_rows, seen_projects = [], set()
@@ -134,21 +121,27 @@ def _stage_figures(connection, catalog: Catalog, campaign: Campaign, received: R
         if row.code is None or row.code in seen:
             continue
         seen.add(row.code)
-        for column in year_columns(layout):
-            cell = row.cells.get(column.key)
-            value = cell.number.value if cell else None
-            if value is not None:
-                rows.append(
-                    {
-                        "submission_id": received.submission_id,
-                        "measure_code": row.code,
-                        "year": column.year,
-                        "is_forecast": int(column.key == "forecast"),
-                        "value": value,
-                        "cell": f"{row.sheet}!{cell.column}{row.row}",
-                    }
-                )
+        rows += _yearly_values(row, layout, {"submission_id": received.submission_id, "measure_code": row.code})
     execute_many(connection, "insert_submission_figure", rows)
+
+
+def _yearly_values(row: TableRow, layout: list[Column], key: dict) -> list[dict]:
+    """One row per filled year (and forecast) cell of a table row: ``key`` plus year, value and the cell."""
+    values = []
+    for column in year_columns(layout):
+        cell = row.cells.get(column.key)
+        if cell is None or cell.number is None or cell.number.value is None:
+            continue
+        values.append(
+            key
+            | {
+                "year": column.year,
+                "is_forecast": int(column.key == "forecast"),
+                "value": cell.number.value,
+                "cell": f"{row.sheet}!{cell.column}{row.row}",
+            }
+        )
+    return values
 
 
 def _stage_rows(connection, catalog: Catalog, received: Received, parsed: ParsedWorkbook) -> None:
