@@ -41,11 +41,11 @@ def main() -> None:
         from planeval.reporting.letters import LETTER_TEMPLATE, letter_contexts, write_letters
         from planeval.settings import TEMPLATES_DIR
         from planeval.stages import collect, setup, year_end
-        from planeval.stages.context import context as campaign_context
+        from planeval.stages.context import open_selection, select
         from planeval.ui.demo import drop_demo_submissions
         from planeval.warehouse.db import make_engine
 
-        settings, catalog, campaign = campaign_context(year=2025)
+        settings, catalog, campaign = open_selection(select(year=2025))
         setup.init_units(campaign.code)
         drop_demo_submissions(settings, catalog, campaign)
         collect.run_collect()

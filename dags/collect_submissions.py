@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
 
 from planeval.settings import WAREHOUSE_POOL
 from planeval.stages.assets import ACCEPTED_SUBMISSIONS
@@ -27,8 +27,23 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
     max_active_runs=1,
     tags=["planeval", "收取"],
     doc_md=__doc__,
+    params={
+        "campaign": Param(
+            "",
+            type="string",
+            title="评估任务代码",
+            description="留空则为当日正在收取的评估任务(目录 campaigns.yaml)",
+        ),
+    },
 )
 def collect_submissions():
+    @task
+    def select_campaign(params: dict | None = None) -> dict:
+        """The campaign this pass files submissions under, resolved once for the whole run."""
+        from planeval.stages import collect
+
+        return collect.select_collecting(params["campaign"] or None).as_xcom()
+
     @task
     def discover_files() -> list[dict]:
         from planeval.stages import collect
@@ -42,10 +57,11 @@ def collect_submissions():
         return collect.archive(inbox_file)
 
     @task(pool=WAREHOUSE_POOL)
-    def validate_submissions(received: list[dict]) -> list[dict]:
+    def validate_submissions(received: list[dict], selection: dict) -> list[dict]:
+        from planeval.records import CampaignSelection
         from planeval.stages import collect
 
-        return collect.validate_and_record(list(received))
+        return collect.validate_and_record(list(received), CampaignSelection.from_xcom(selection))
 
     @task(outlets=[ACCEPTED_SUBMISSIONS])
     def announce_accepted(summary: list[dict], outlet_events=None) -> dict:
@@ -58,7 +74,8 @@ def collect_submissions():
         outlet_events[ACCEPTED_SUBMISSIONS].extra = change
         return change
 
-    announce_accepted(validate_submissions(archive_file.expand(inbox_file=discover_files())))
+    received = archive_file.expand(inbox_file=discover_files())
+    announce_accepted(validate_submissions(received, select_campaign()))
 
 
 collect_submissions()

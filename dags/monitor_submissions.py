@@ -94,32 +94,35 @@ def monitor_submissions():
     def write_summary(run: dict) -> str:
         from airflow.sdk.exceptions import AirflowSkipException
 
+        from planeval.records import CampaignSelection
         from planeval.stages import monitor
 
-        if not run["campaign"]:
+        if not run["selection"]:
             raise AirflowSkipException("当日没有正在进行的报送任务")
-        return monitor.write_monitor_summary(run["campaign"], run["as_of"])
+        return monitor.write_monitor_summary(CampaignSelection.from_xcom(run["selection"]), run["as_of"])
 
     @task(trigger_rule="all_done")
     def write_reminders(run: dict) -> list[str]:
         from airflow.sdk.exceptions import AirflowSkipException
 
+        from planeval.records import CampaignSelection
         from planeval.stages import monitor
 
-        if not run["campaign"]:
+        if not run["selection"]:
             raise AirflowSkipException("当日没有正在进行的报送任务")
-        return monitor.write_reminders(run["campaign"], run["as_of"])
+        return monitor.write_reminders(CampaignSelection.from_xcom(run["selection"]), run["as_of"])
 
     @task(on_failure_callback=[_notify_admins])
     def escalate_overdue(run: dict, reminders: list[str]) -> int:
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+        from planeval.records import CampaignSelection
         from planeval.stages import monitor
 
         campaign, as_of = run["campaign"], run["as_of"]
-        if not campaign:
+        if not run["selection"]:
             raise AirflowSkipException("当日没有正在进行的报送任务")
-        names = monitor.overdue_units(campaign, as_of)
+        names = monitor.overdue_units(CampaignSelection.from_xcom(run["selection"]), as_of)
         if names:
             raise AirflowFailException(
                 f"{campaign}:截至{as_of},已过截止日期仍有{len(names)}个单位未报送或仅有退回版本:" + "、".join(names)

@@ -27,7 +27,7 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
 def refresh_indicator_tables():
     @task(pool=WAREHOUSE_POOL)
     def rebuild_tables(triggering_asset_events=None) -> list[dict]:
-        from planeval.stages import year_end
+        from planeval.stages import context, year_end
 
         campaigns = sorted(
             {
@@ -37,7 +37,7 @@ def refresh_indicator_tables():
                 for code in (event.extra or {}).get("campaigns", [])
             }
         )
-        return [year_end.refresh_results(code) for code in campaigns or [None]]
+        return [year_end.refresh_results(context.select(code)) for code in campaigns or [None]]
 
     rebuild_tables()
 

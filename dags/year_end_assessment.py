@@ -61,22 +61,34 @@ from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
     },
 )
 def year_end_assessment():
+    @task
+    def select_campaign(params: dict | None = None) -> dict:
+        """The campaign, plans and cut-off of this run, resolved once from the form and the catalog."""
+        from planeval.stages import context
+
+        chosen = context.select(
+            params["campaign"] or None, params["year"], plans=params["plans"] or None, data_cutoff=params["data_cutoff"]
+        )
+        return chosen.as_xcom()
+
     @task(pool=WAREHOUSE_POOL)
-    def aggregate_indicators(params: dict | None = None) -> dict:
+    def aggregate_indicators(selection: dict) -> dict:
+        from planeval.records import CampaignSelection
         from planeval.stages import year_end
 
-        return year_end.refresh_results(
-            params["campaign"] or None, params["year"], params["plans"] or None, params["data_cutoff"]
-        )
+        return year_end.refresh_results(CampaignSelection.from_xcom(selection))
 
     @task
-    def render_draft(aggregated: dict, params: dict | None = None) -> dict:
+    def render_draft(selection: dict, aggregated: dict) -> dict:
+        from planeval.records import CampaignSelection
         from planeval.stages import year_end
 
-        paths = year_end.render_reports(aggregated["campaign"], None, params["plans"] or None, params["data_cutoff"])
-        return {"campaign": aggregated["campaign"], "paths": paths, "summary": year_end.approval_summary(aggregated)}
+        chosen = CampaignSelection.from_xcom(selection)
+        paths = year_end.render_reports(chosen)
+        return {"campaign": chosen.campaign, "paths": paths, "summary": year_end.approval_summary(chosen, aggregated)}
 
-    draft = render_draft(aggregate_indicators())
+    selection = select_campaign()
+    draft = render_draft(selection, aggregate_indicators(selection))
     approval = HITLOperator(
         task_id=APPROVAL_TASK,
         subject="请审核评估报告(征求意见稿)",
@@ -91,16 +103,15 @@ def year_end_assessment():
     )
 
     @task
-    def write_final_report(draft_result: dict, params: dict | None = None, ti=None) -> list[str]:
+    def write_final_report(selection: dict, ti=None) -> list[str]:
+        from planeval.records import CampaignSelection
         from planeval.stages import year_end
 
         decision = ti.xcom_pull(task_ids=APPROVAL_TASK)
-        return year_end.finish_after_approval(
-            draft_result["campaign"], params["plans"] or None, params["data_cutoff"], decision
-        )
+        return year_end.finish_after_approval(CampaignSelection.from_xcom(selection), decision)
 
     draft >> approval
-    write_final_report(draft) << approval
+    write_final_report(selection) << approval
 
 
 year_end_assessment()

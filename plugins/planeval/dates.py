@@ -6,8 +6,10 @@ Imports nothing of planeval.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # a catalog's time zone unless its catalog.yaml names another
+BEIJING = dt.timezone(dt.timedelta(hours=8), DEFAULT_TIMEZONE)
 
 
 def beijing_date(timestamp: str) -> dt.date:
@@ -16,6 +18,11 @@ def beijing_date(timestamp: str) -> dt.date:
 
 def today_in_beijing() -> dt.date:
     return dt.datetime.now(BEIJING).date()
+
+
+def today_in(timezone: str) -> dt.date:
+    """Today's calendar day where the catalog's users are (an IANA name such as Asia/Shanghai)."""
+    return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
 def chinese_date(day: dt.date) -> str:

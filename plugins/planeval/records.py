@@ -1,11 +1,65 @@
-"""The typed records passed between stages: a file found in an inbox, a received (archived) file, an issue
-found in it and the verdict on it. Plain dataclasses, so they travel through XCom as dicts.
+"""The typed records passed between stages: the campaign selection a run works on, a file found in an inbox,
+a received (archived) file, an issue found in it and the verdict on it. Plain dataclasses, so they travel
+through XCom as dicts of keys, never as objects.
 
 Imports nothing of planeval: every stage may import it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class SubmissionStatus(StrEnum):
+    """What became of an upload (stored and shown by its value)."""
+
+    ACCEPTED = "accepted"  # 受理: passed validation, its figures count
+    REJECTED = "rejected"  # 退回: errors; the unit re-sends
+    DUPLICATE = "duplicate"  # 重复提交: the same bytes as an earlier upload, not loaded again
+
+
+class ObligationState(StrEnum):
+    """Where a unit stands with a form it owes on a day, from best to worst: a unit's overall state is the
+    worst of its forms'."""
+
+    DONE = "done"  # 按时报送
+    LATE = "late"  # 逾期报送
+    REJECTED_ONLY = "rejected_only"  # 仅有退回版本
+    MISSING = "missing"  # 未报送
+
+    @property
+    def owing(self) -> bool:
+        """Nothing accepted yet: the unit still owes the form (reminders, overdue alerts)."""
+        return self in (ObligationState.REJECTED_ONLY, ObligationState.MISSING)
+
+
+@dataclass(frozen=True)
+class CampaignSelection:
+    """The campaign a run works on, resolved once at the start of the run (``stages.context.select``) and
+    handed to every task: the campaign's code, the plans assessed (the trigger form may narrow them), its
+    year, the data cut-off (ISO date; the form may move it) and the catalog's time zone for every date a
+    user reads."""
+
+    campaign: str
+    plans: tuple[str, ...]
+    year: int
+    data_cutoff: str
+    timezone: str
+
+    def as_xcom(self) -> dict[str, Any]:
+        return asdict(self) | {"plans": list(self.plans)}
+
+    @classmethod
+    def from_xcom(cls, data: Mapping[str, Any]) -> CampaignSelection:
+        return cls(
+            campaign=str(data["campaign"]),
+            plans=tuple(data["plans"]),
+            year=int(data["year"]),
+            data_cutoff=str(data["data_cutoff"]),
+            timezone=str(data["timezone"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -57,10 +111,12 @@ class Verdict:
     submission_id: str
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    duplicate_of: dict | None = None  # the earlier version with the same bytes (not validated or loaded again)
+    duplicate_of: dict[str, Any] | None = (
+        None  # the earlier version with the same bytes (not validated or loaded again)
+    )
 
     @property
-    def status(self) -> str:
+    def status(self) -> SubmissionStatus:
         if self.duplicate_of:
-            return "duplicate"
-        return "rejected" if self.errors else "accepted"
+            return SubmissionStatus.DUPLICATE
+        return SubmissionStatus.REJECTED if self.errors else SubmissionStatus.ACCEPTED

@@ -63,14 +63,15 @@ def _run_demo(home: Path, catalog_dir: Path, db_url: str | None = None) -> str:
     }
     with _environment(**env):
         from planeval.stages import collect, setup, year_end
-        from planeval.stages.context import context
+        from planeval.stages.context import open_selection, select
         from planeval.ui.demo import drop_demo_submissions
 
-        settings, catalog, campaign = context()
+        selection = select()
+        settings, catalog, campaign = open_selection(selection)
         setup.init_units(campaign.code)
         drop_demo_submissions(settings, catalog, campaign)
         collect.run_collect()
-        year_end.run_year_end(campaign.year, campaign.code)
+        year_end.run_year_end(selection)
     return db_url
 
 

@@ -63,8 +63,10 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "announce_accepted",
         "archive_file",
         "discover_files",
+        "select_campaign",
         "validate_submissions",
     ]
+    assert dags["collect_submissions"]["params"] == {"campaign": "评估任务代码"}
     assert dags["collect_submissions"]["outlets"] == ["planeval_accepted_submissions"]
     assert dags["refresh_indicator_tables"]["schedule"].startswith("[Asset(name='planeval_accepted_submissions'")
     assert dags["monitor_submissions"]["schedule"] == "@daily"
@@ -88,7 +90,13 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "plans": "规划",
         "data_cutoff": "年度数据截止日期",
     }  # no “final” switch: the final report needs the office's approval
-    assert year_end["tasks"] == ["aggregate_indicators", "office_approval", "render_draft", "write_final_report"]
+    assert year_end["tasks"] == [
+        "aggregate_indicators",
+        "office_approval",
+        "render_draft",
+        "select_campaign",
+        "write_final_report",
+    ]
     assert all(d["doc"] for d in dags.values())
 
 

@@ -25,7 +25,7 @@ from planeval.catalog import load_catalog
 from planeval.intake.archive import archive_file
 from planeval.intake.inbox import discover_inbox_files
 from planeval.settings import DEFAULT_CATALOG, get_settings
-from planeval.stages import collect, monitor, setup
+from planeval.stages import collect, context, monitor, setup
 from planeval.ui import airflow_runner
 
 CAMPAIGN = "monitor_test"
@@ -78,7 +78,7 @@ def mixed_campaign(home, test_catalog, tmp_path) -> dict:
         _received_at(settings, "fire_rescue", late, dt.datetime(2025, 6, 18, 23, 58, tzinfo=BEIJING)),
         _received_at(settings, "transport", rejected, dt.datetime(2025, 6, 12, 15, 0, tzinfo=BEIJING)),
     ]
-    summary = collect.validate_and_record(received, CAMPAIGN)
+    summary = collect.validate_and_record(received, context.select(CAMPAIGN))
     statuses = {s["unit_code"]: s["status"] for s in summary}
     assert statuses == {"emergency": "accepted", "fire_rescue": "accepted", "transport": "rejected"}
     expected_units = {u.code for u in catalog.units if "indicator_table" in catalog.expected_forms(campaign, u)}
@@ -108,7 +108,7 @@ def test_statuses_summary_and_reminders(mixed_campaign, home):
     expected = len(mixed_campaign["expected_units"])
     assert tuple(totals) == (expected, 2, 1, 1, 1, expected - 3)
 
-    workbook = load_workbook(monitor.write_monitor_summary(CAMPAIGN, AS_OF))
+    workbook = load_workbook(monitor.write_monitor_summary(context.select(CAMPAIGN), AS_OF))
     summary_rows = [[c.value for c in row] for row in workbook["汇总"].iter_rows(min_row=3)]
     total_row = next(r for r in summary_rows if r[1] == "合计")
     assert total_row[2:8] == [expected, 2, 1, 1, 1, expected - 3]
@@ -117,7 +117,7 @@ def test_statuses_summary_and_reminders(mixed_campaign, home):
     assert detail["transport"][5] == "仅有退回版本" and detail["transport"][6] == "是"
     assert detail["fire_rescue"][8] == "2025-06-18 23:58"
 
-    reminders = monitor.write_reminders(CAMPAIGN, AS_OF)
+    reminders = monitor.write_reminders(context.select(CAMPAIGN), AS_OF)
     assert len(reminders) == expected - 2  # the missing units and the rejected one
     transport = next(Path(p) for p in reminders if "市交通运输局" in p)
     body = ascii_marks("\n".join(p.text for p in Document(str(transport)).paragraphs))
@@ -125,7 +125,7 @@ def test_statuses_summary_and_reminders(mixed_campaign, home):
     assert "已报送1次,均未通过校验(最近一次退回原因:文件无法读取" in body and "已逾期4天" in body
     assert (home / "drop" / "transport" / "notices" / transport.name).exists()
     assert not any("市应急管理局" in p or "市消防救援大队" in p for p in reminders)
-    assert "市交通运输局" in monitor.overdue_units(CAMPAIGN, AS_OF)
+    assert "市交通运输局" in monitor.overdue_units(context.select(CAMPAIGN), AS_OF)
 
 
 def test_before_the_deadline_nobody_is_overdue_and_later_uploads_do_not_count(mixed_campaign):
@@ -133,7 +133,7 @@ def test_before_the_deadline_nobody_is_overdue_and_later_uploads_do_not_count(mi
     by_unit = {u["unit_code"]: u["status"] for u in result["units"]}
     assert by_unit["emergency"] == "done"
     assert by_unit["fire_rescue"] == "missing"  # its upload came on the 18th
-    assert monitor.overdue_units(CAMPAIGN, "2025-06-15") == []
+    assert monitor.overdue_units(context.select(CAMPAIGN), "2025-06-15") == []
 
 
 def test_only_open_campaigns_are_monitored(mixed_campaign):

@@ -36,7 +36,8 @@ def documents(tmp_path_factory) -> dict:
     monkeypatch.delenv("PLANEVAL_CATALOG", raising=False)
     monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")
     try:
-        settings, catalog, campaign = context.context(year=2025)
+        selection = context.select(year=2025)
+        settings, catalog, campaign = context.open_selection(selection)
         setup.init_units(campaign.code)
         spec = load_demo_spec(catalog)
         spec["indicators"]["fishing_vessel_death_decline"]["analysis"] = NASTY
@@ -57,8 +58,8 @@ def documents(tmp_path_factory) -> dict:
                 fill_form(catalog, campaign, agriculture, agriculture_form, path, spec)
         collect.run_collect()
         year_end.refresh_results()
-        draft = [Path(p) for p in year_end.render_reports(campaign.code)]
-        final = [Path(p) for p in year_end.render_reports(campaign.code, draft=False)]
+        draft = [Path(p) for p in year_end.render_reports(selection)]
+        final = [Path(p) for p in year_end.render_reports(selection, draft=False)]
         folder = settings.reports_dir / campaign.code
         letters = folder / "反馈函"
         picked = {

@@ -10,7 +10,7 @@ from docx import Document
 from helpers import ANNEX_HEADERS, filled_form
 from render_check import ascii_marks
 
-from planeval.stages import collect, setup, year_end
+from planeval.stages import collect, context, setup, year_end
 from planeval.ui.demo import load_demo_spec
 
 NASTY = "A&B <script>alert(1)</script> {{ secret }} {% for x in y %} 50%>35% “引号” & more"
@@ -25,7 +25,7 @@ def rendered(home, catalog, campaign, tmp_path) -> Path:
         path = filled_form(catalog, campaign, unit, tmp_path, spec=spec)
         shutil.copyfile(path, home / "drop" / unit / "inbox" / path.name)
     collect.run_collect()
-    written = [Path(path) for path in year_end.run_year_end(2025)]
+    written = [Path(path) for path in year_end.run_year_end(context.select(year=2025))]
     # the summary report comes first; the annexes, project sheets and letters follow it
     assert written[0].name == f"{catalog.city}{campaign.name}报告(征求意见稿).docx"
     return written[0]

@@ -18,7 +18,7 @@ from planeval.catalog import load_catalog
 from planeval.intake.archive import archive_file
 from planeval.intake.inbox import discover_inbox_files
 from planeval.settings import REPO_ROOT, get_settings
-from planeval.stages import collect, monitor, setup, year_end
+from planeval.stages import collect, context, monitor, setup, year_end
 
 WENLING = REPO_ROOT / "catalog" / "wenling"
 HALF_YEAR = "wenling_2023_half_year"
@@ -53,7 +53,7 @@ def _collect_at(unit: str, source, when: dt.datetime) -> dict:
     shutil.copyfile(source, settings.inbox(unit) / source.name)
     (found,) = discover_inbox_files(settings, [unit], settle_seconds=0)
     received = asdict(archive_file(settings, found, now=when.astimezone(dt.UTC)))
-    (result,) = collect.validate_and_record([received], HALF_YEAR)
+    (result,) = collect.validate_and_record([received], context.select(HALF_YEAR))
     return result
 
 
@@ -94,9 +94,9 @@ def test_progress_is_validated_collected_monitored_and_summarised(wenling, home,
     assert by_unit["emergency"] == "done"  # 23:58 Beijing time on the due day is on time
     assert len(by_unit) == len(wenling.units)  # every unit owes the half-year table (units: all)
     assert {s for code, s in by_unit.items() if code != "emergency"} == {"missing"}
-    assert len(monitor.write_reminders(HALF_YEAR, "2023-06-20")) == len(wenling.units) - 1
+    assert len(monitor.write_reminders(context.select(HALF_YEAR), "2023-06-20")) == len(wenling.units) - 1
 
-    written = year_end.render_reports(HALF_YEAR)
+    written = year_end.render_reports(context.select(HALF_YEAR))
     (summary,) = [p for p in written if p.endswith(".xlsx")]
     assert len([p for p in written if "反馈函" in p]) == len(wenling.units)  # a letter to every unit
     sheet = load_workbook(summary).active

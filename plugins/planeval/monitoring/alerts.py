@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from planeval.settings import get_alert_settings
 
@@ -22,7 +24,7 @@ def _raw(text: str) -> str:
     return "{% raw %}" + text + "{% endraw %}"
 
 
-def overdue_notifiers(message: str) -> list:
+def overdue_notifiers(message: str) -> list[Callable[[Mapping[str, Any]], None]]:
     """The notifiers configured for an overdue alert (empty when e-mail is off)."""
     alert = get_alert_settings()
     if not alert.admin_emails:
@@ -40,7 +42,7 @@ def overdue_notifiers(message: str) -> list:
     ]
 
 
-def notify_admins(context) -> None:
+def notify_admins(context: Mapping[str, Any]) -> None:
     """on_failure_callback: pass the task's failure message to every configured notifier."""
     message = str(context.get("exception") or "报送监测发现逾期未报单位")
     log.warning("overdue alert: %s", message)

@@ -12,18 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
 from planeval.catalog import Campaign, Catalog
 from planeval.dates import beijing_date
+from planeval.records import ObligationState, SubmissionStatus
 from planeval.warehouse.db import execute_many, fetch_all, sql
 
 # From best to worst: a unit's overall status is the worst of its forms'.
-STATUSES: tuple[str, ...] = ("done", "late", "rejected_only", "missing")
+STATUSES: tuple[ObligationState, ...] = tuple(ObligationState)
 
 
-STATUS_LABELS = {"done": "按时报送", "late": "逾期报送", "rejected_only": "仅有退回版本", "missing": "未报送"}
+STATUS_LABELS: dict[ObligationState, str] = {
+    ObligationState.DONE: "按时报送",
+    ObligationState.LATE: "逾期报送",
+    ObligationState.REJECTED_ONLY: "仅有退回版本",
+    ObligationState.MISSING: "未报送",
+}
 
 
 TOTAL = "合计"
@@ -35,7 +42,7 @@ class ObligationStatus:
     unit_kind: str
     form: str
     due: dt.date
-    status: str
+    status: ObligationState
     overdue: bool  # the as_of day is past the due date
     uploads: int
     first_accepted_at: str | None
@@ -49,11 +56,13 @@ def open_campaigns(catalog: Catalog, day: dt.date) -> list[Campaign]:
     return sorted(found, key=lambda c: min(abs((d.due - day).days) for d in c.deadlines))
 
 
-def build_obligations(catalog: Catalog, campaign: Campaign) -> list[dict]:
+def build_obligations(catalog: Catalog, campaign: Campaign) -> list[dict[str, Any]]:
     rows = []
     for unit in catalog.units:
         for form in catalog.expected_forms(campaign, unit):
             due = campaign.due(form)
+            if due is None:  # expected forms come from the campaign's deadlines: never without a due date
+                continue
             rows.append(
                 {
                     "campaign_code": campaign.code,
@@ -66,27 +75,29 @@ def build_obligations(catalog: Catalog, campaign: Campaign) -> list[dict]:
     return rows
 
 
-def classify(uploads: list[dict], due: dt.date, as_of: dt.date) -> tuple[str, str | None, str | None, str | None]:
+def classify(
+    uploads: list[dict[str, Any]], due: dt.date, as_of: dt.date
+) -> tuple[ObligationState, str | None, str | None, str | None]:
     """Status of one obligation from its uploads (dicts with status, received_at, submission_id)."""
     seen = sorted((u for u in uploads if beijing_date(u["received_at"]) <= as_of), key=lambda u: u["received_at"])
-    accepted = [u for u in seen if u["status"] == "accepted"]
-    rejected = [u for u in seen if u["status"] == "rejected"]
+    accepted = [u for u in seen if u["status"] == SubmissionStatus.ACCEPTED]
+    rejected = [u for u in seen if u["status"] == SubmissionStatus.REJECTED]
     first_accepted = accepted[0]["received_at"] if accepted else None
     last_received = seen[-1]["received_at"] if seen else None
     last_rejected = rejected[-1]["submission_id"] if rejected else None
-    if accepted:
-        status = "done" if beijing_date(first_accepted) <= due else "late"
+    if first_accepted is not None:
+        status = ObligationState.DONE if beijing_date(first_accepted) <= due else ObligationState.LATE
     elif rejected:
-        status = "rejected_only"
+        status = ObligationState.REJECTED_ONLY
     else:
-        status = "missing"
+        status = ObligationState.MISSING
     return status, first_accepted, last_received, last_rejected
 
 
-def obligation_statuses(rows: list[dict], as_of: dt.date) -> list[ObligationStatus]:
+def obligation_statuses(rows: list[dict[str, Any]], as_of: dt.date) -> list[ObligationStatus]:
     """Classify every obligation (rows of select_obligation_uploads: one per upload, or one empty row)."""
-    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    heads: dict[tuple[str, str], dict] = {}
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    heads: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         key = (row["unit_code"], row["form"])
         heads.setdefault(key, row)
@@ -115,7 +126,7 @@ def obligation_statuses(rows: list[dict], as_of: dt.date) -> list[ObligationStat
     return result
 
 
-def completeness_rows(statuses: list[ObligationStatus]) -> list[dict]:
+def completeness_rows(statuses: list[ObligationStatus]) -> list[dict[str, Any]]:
     """Expected, received, on time, late, rejected-only and missing, by form and unit kind (and totals)."""
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(("expected", *STATUSES), 0))
     for item in statuses:
@@ -130,17 +141,17 @@ def completeness_rows(statuses: list[ObligationStatus]) -> list[dict]:
                 "form": form,
                 "unit_kind": kind,
                 "expected": bucket["expected"],
-                "received": bucket["done"] + bucket["late"],
-                "on_time": bucket["done"],
-                "late": bucket["late"],
-                "rejected_only": bucket["rejected_only"],
-                "missing": bucket["missing"],
+                "received": bucket[ObligationState.DONE] + bucket[ObligationState.LATE],
+                "on_time": bucket[ObligationState.DONE],
+                "late": bucket[ObligationState.LATE],
+                "rejected_only": bucket[ObligationState.REJECTED_ONLY],
+                "missing": bucket[ObligationState.MISSING],
             }
         )
     return rows
 
 
-def unit_summaries(catalog: Catalog, statuses: list[ObligationStatus]) -> list[dict]:
+def unit_summaries(catalog: Catalog, statuses: list[ObligationStatus]) -> list[dict[str, Any]]:
     """One entry per unit that owes something: its worst status over its forms, for the Airflow grid."""
     by_unit: dict[str, list[ObligationStatus]] = defaultdict(list)
     for item in statuses:
@@ -156,9 +167,9 @@ def unit_summaries(catalog: Catalog, statuses: list[ObligationStatus]) -> list[d
                 "unit_code": unit.code,
                 "unit_name": unit.name,
                 "unit_kind": catalog.kind_label(unit.kind),
-                "status": worst,
+                "status": worst.value,
                 "label": STATUS_LABELS[worst],
-                "overdue": any(i.overdue and i.status in ("missing", "rejected_only") for i in items),
+                "overdue": any(i.overdue and i.status.owing for i in items),
                 "forms": {i.form: STATUS_LABELS[i.status] for i in items},
             }
         )
@@ -177,7 +188,10 @@ def record(engine: Engine, catalog: Catalog, campaign: Campaign, as_of: dt.date)
         execute_many(
             connection,
             "insert_obligation_status",
-            (key | asdict(s) | {"due_date": s.due.isoformat(), "overdue": int(s.overdue)} for s in statuses),
+            (
+                key | asdict(s) | {"due_date": s.due.isoformat(), "status": s.status.value, "overdue": int(s.overdue)}
+                for s in statuses
+            ),
         )
         connection.execute(sql("delete_completeness"), key)
         execute_many(connection, "insert_completeness", (key | row for row in completeness_rows(statuses)))
@@ -193,7 +207,7 @@ def stored_statuses(engine: Engine, campaign: Campaign, as_of: dt.date) -> list[
             r["unit_kind"],
             r["form"],
             dt.date.fromisoformat(r["due_date"]),
-            r["status"],
+            ObligationState(r["status"]),
             bool(r["overdue"]),
             r["uploads"],
             r["first_accepted_at"],

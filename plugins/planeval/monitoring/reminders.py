@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from planeval.catalog import FORM_LABELS, Campaign, Catalog
 from planeval.dates import chinese_date
 from planeval.monitoring.obligations import ObligationStatus
+from planeval.records import ObligationState
 from planeval.warehouse.db import fetch_all
 
 
-def reminder_items(engine: Engine, statuses: list[ObligationStatus], as_of: dt.date) -> list[dict]:
+def reminder_items(engine: Engine, statuses: list[ObligationStatus], as_of: dt.date) -> list[dict[str, Any]]:
     """What a unit's reminder lists: each form still missing or rejected-only, with the rejection reasons."""
     items = []
     for item in statuses:
-        if item.status not in ("missing", "rejected_only"):
+        if not item.status.owing:
             continue
-        if item.status == "missing":
+        if item.status == ObligationState.MISSING:
             state = "尚未报送"
         else:
             errors = fetch_all(engine, "select_latest_rejection", submission_id=item.last_rejected_id)
@@ -37,7 +39,9 @@ def reminder_items(engine: Engine, statuses: list[ObligationStatus], as_of: dt.d
     return items
 
 
-def reminder_context(catalog: Catalog, campaign: Campaign, unit_code: str, inbox: Path, as_of: dt.date, items) -> dict:
+def reminder_context(
+    catalog: Catalog, campaign: Campaign, unit_code: str, inbox: Path, as_of: dt.date, items: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "unit_name": catalog.unit(unit_code).name,
         "notice": campaign.notice or f"{catalog.office}{campaign.name}的通知",

@@ -6,6 +6,8 @@ Imports nothing of planeval.
 
 from __future__ import annotations
 
+from typing import Any
+
 APPROVE, REJECT = "批准", "驳回"
 COMMENT = "意见"
 APPROVAL_TASK = "office_approval"
@@ -15,7 +17,7 @@ class ReportRejected(Exception):
     """The office rejected the draft; the message carries the reviewer's 意见 into the run."""
 
 
-def decision_of(response: dict | None) -> tuple[bool, str, str]:
+def decision_of(response: dict[str, Any] | None) -> tuple[bool, str, str]:
     """(approved, 意见, who answered) from the approval task's result (its XCom)."""
     response = response or {}
     chosen = response.get("chosen_options") or []

@@ -7,58 +7,70 @@ May import: every stage package below it and planeval.stages.context.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from planeval.catalog import Campaign, Catalog
-from planeval.dates import today_in_beijing
+from planeval.dates import today_in
 from planeval.monitoring import obligations
 from planeval.monitoring.reminders import reminder_items
+from planeval.records import CampaignSelection
 from planeval.reporting.notices import write_reminder
 from planeval.reporting.workbooks import write_contacts_xlsx, write_summary_xlsx
-from planeval.settings import Settings
-from planeval.stages.context import context
+from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
 from planeval.warehouse.db import fetch_all, make_engine
 from planeval.warehouse.migrate import ensure_schema
 
 
-def _monitored(campaign_code: str | None, as_of: str | None) -> tuple[Settings, Catalog, Campaign | None, dt.date]:
-    settings, catalog, _ = context()
-    day = dt.date.fromisoformat(as_of) if as_of else today_in_beijing()
+def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[CampaignSelection | None, dt.date]:
+    """The campaign a monitor run watches (the one named, else the one open on the day) and the day
+    (``as_of``, else today in the catalog's time zone); no campaign when none is open that day."""
+    _, catalog = settings_and_catalog()
+    latest = select(catalog=catalog)
+    day = dt.date.fromisoformat(as_of) if as_of else today_in(latest.timezone)
     if campaign_code:
-        return settings, catalog, catalog.campaign(campaign_code), day
+        return select(campaign_code, catalog=catalog), day
     opened = obligations.open_campaigns(catalog, day)
-    return settings, catalog, (opened[0] if opened else None), day
+    return (selection_of(opened[0], catalog) if opened else None), day
 
 
-def monitor_campaign(campaign_code: str | None = None, as_of: str | None = None) -> dict:
-    """Classify every obligation of the campaign open on ``as_of`` (default: today, Beijing) and store it.
+def monitor_campaign(campaign_code: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+    """Classify every obligation of the campaign open on ``as_of`` (default: today) and store it.
 
-    Returns ``{"campaign", "as_of", "units": [...]}`` (one entry per unit, for the monitor's mapped tasks);
-    ``campaign`` is None when no campaign is open that day.
+    Returns ``{"selection", "campaign", "as_of", "units": [...]}`` (one entry per unit, for the monitor's mapped
+    tasks; the selection, as XCom keys, for the tasks after them); ``campaign`` and ``selection`` are None when
+    no campaign is open that day.
     """
-    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
-    if campaign is None:
-        return {"campaign": None, "as_of": day.isoformat(), "units": []}
+    selection, day = select_monitored(campaign_code, as_of)
+    if selection is None:
+        return {"selection": None, "campaign": None, "as_of": day.isoformat(), "units": []}
+    settings, catalog, campaign = open_selection(selection)
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
     statuses = obligations.record(engine, catalog, campaign, day)
-    return {"campaign": campaign.code, "as_of": day.isoformat(), "units": obligations.unit_summaries(catalog, statuses)}
+    return {
+        "selection": selection.as_xcom(),
+        "campaign": campaign.code,
+        "as_of": day.isoformat(),
+        "units": obligations.unit_summaries(catalog, statuses),
+    }
 
 
-def write_monitor_summary(campaign_code: str, as_of: str) -> str:
+def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     """The completeness and timeliness workbook of a monitor run, under reports/<campaign>/monitor/."""
-    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    settings, catalog, campaign = open_selection(selection)
+    day = dt.date.fromisoformat(as_of)
     statuses = obligations.stored_statuses(make_engine(settings.db_url), campaign, day)
     path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
-    contacts = list_contacts(campaign.code) if campaign.due("contacts") else None
+    contacts = list_contacts(selection) if campaign.due("contacts") else None
     return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts))
 
 
-def write_reminders(campaign_code: str, as_of: str) -> list[str]:
+def write_reminders(selection: CampaignSelection, as_of: str) -> list[str]:
     """A 催报通知 for every unit still missing a form (or with rejected uploads only); a copy goes into the
     unit's drop folder (``notices/``) so the department finds it where it uploads."""
-    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
+    settings, catalog, campaign = open_selection(selection)
+    day = dt.date.fromisoformat(as_of)
     engine = make_engine(settings.db_url)
-    by_unit: dict[str, list] = {}
+    by_unit: dict[str, list[obligations.ObligationStatus]] = {}
     for status in obligations.stored_statuses(engine, campaign, day):
         by_unit.setdefault(status.unit_code, []).append(status)
     written = []
@@ -69,9 +81,9 @@ def write_reminders(campaign_code: str, as_of: str) -> list[str]:
     return written
 
 
-def list_contacts(campaign_code: str | None = None) -> list[dict]:
+def list_contacts(selection: CampaignSelection | None = None) -> list[dict[str, Any]]:
     """附件7: every unit's contact persons from its latest accepted contacts form, units in catalog order."""
-    settings, catalog, campaign = context(campaign_code)
+    settings, catalog, campaign = open_selection(selection)
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
     rows = fetch_all(engine, "select_latest_contacts", campaign_code=campaign.code)
@@ -80,16 +92,16 @@ def list_contacts(campaign_code: str | None = None) -> list[dict]:
     return [row | {"unit_name": catalog.unit(row["unit_code"]).name} for row in rows]
 
 
-def write_contacts_list(campaign_code: str | None = None) -> str:
+def write_contacts_list(selection: CampaignSelection | None = None) -> str:
     """联系人汇总.xlsx for the office, under reports/<campaign>/."""
-    settings, catalog, campaign = context(campaign_code)
+    settings, catalog, campaign = open_selection(selection)
     path = settings.reports_dir / campaign.code / f"{catalog.city}联系人汇总.xlsx"
-    return str(write_contacts_xlsx(path, list_contacts(campaign.code)))
+    return str(write_contacts_xlsx(path, list_contacts(selection)))
 
 
-def overdue_units(campaign_code: str, as_of: str) -> list[str]:
+def overdue_units(selection: CampaignSelection, as_of: str) -> list[str]:
     """Names of the units past a due date with a form still missing or rejected-only."""
-    settings, catalog, campaign, day = _monitored(campaign_code, as_of)
-    statuses = obligations.stored_statuses(make_engine(settings.db_url), campaign, day)
-    overdue = {s.unit_code for s in statuses if s.overdue and s.status in ("missing", "rejected_only")}
+    settings, catalog, campaign = open_selection(selection)
+    statuses = obligations.stored_statuses(make_engine(settings.db_url), campaign, dt.date.fromisoformat(as_of))
+    overdue = {s.unit_code for s in statuses if s.overdue and s.status.owing}
     return [u.name for u in catalog.units if u.code in overdue]

@@ -5,15 +5,17 @@ May import: planeval.catalog, planeval.intake, planeval.warehouse, planeval.stag
 
 from __future__ import annotations
 
+from typing import Any
+
 from planeval.intake.unit_forms import write_unit_forms
-from planeval.stages.context import context
+from planeval.stages.context import open_selection, select, settings_and_catalog
 from planeval.warehouse.db import fetch_all, make_engine
 from planeval.warehouse.migrate import ensure_schema
 
 
-def init_units(campaign_code: str | None = None) -> list[dict]:
+def init_units(campaign_code: str | None = None) -> list[dict[str, Any]]:
     """Create every unit's drop folders and the pre-filled forms it owes (idempotent: existing forms are kept)."""
-    settings, catalog, campaign = context(campaign_code)
+    settings, catalog, campaign = open_selection(select(campaign_code))
     ensure_schema(make_engine(settings.db_url))
     created = []
     for unit in catalog.units:
@@ -24,8 +26,8 @@ def init_units(campaign_code: str | None = None) -> list[dict]:
     return created
 
 
-def list_units() -> list[dict]:
-    settings, catalog, _ = context()
+def list_units() -> list[dict[str, Any]]:
+    settings, catalog = settings_and_catalog()
     return [
         {
             "code": u.code,
@@ -38,9 +40,9 @@ def list_units() -> list[dict]:
     ]
 
 
-def unit_history(unit_code: str) -> list[dict]:
+def unit_history(unit_code: str) -> list[dict[str, Any]]:
     """Every upload of one unit across campaigns, in the order received: the audit trail."""
-    settings, catalog, _ = context()
+    settings, catalog = settings_and_catalog()
     catalog.unit(unit_code)  # KeyError for an unknown code
     engine = make_engine(settings.db_url)
     ensure_schema(engine)

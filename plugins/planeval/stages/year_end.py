@@ -8,67 +8,54 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
 
 from planeval.assessment.aggregate import aggregate
-from planeval.dates import today_in_beijing
+from planeval.catalog import Campaign, Catalog
+from planeval.dates import today_in
 from planeval.monitoring import obligations
+from planeval.records import CampaignSelection
 from planeval.reporting.letters import letter_contexts, write_letters
 from planeval.reporting.projects import write_project_documents
 from planeval.reporting.summary import build_report_context, render_summary_report
 from planeval.reporting.workbooks import write_annex_tables, write_task_summary
 from planeval.stages.approval import ReportRejected, decision_of
-from planeval.stages.context import context
+from planeval.stages.context import open_selection, select
 from planeval.warehouse.db import make_engine
 from planeval.warehouse.migrate import ensure_schema
 
 log = logging.getLogger(__name__)
 
 
-def refresh_results(
-    campaign_code: str | None = None,
-    year: int | None = None,
-    plans: list[str] | None = None,
-    data_cutoff: str | None = None,
-) -> dict:
+def refresh_results(selection: CampaignSelection | None = None) -> dict[str, Any]:
     """Rebuild the municipal indicator and project tables from the latest accepted submissions."""
-    settings, catalog, campaign = context(campaign_code, year, plans=plans, data_cutoff=data_cutoff)
+    settings, catalog, campaign = open_selection(selection)
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
     return {"campaign": campaign.code} | aggregate(engine, catalog, campaign)
 
 
 def render_reports(
-    campaign_code: str | None = None,
-    year: int | None = None,
-    plans: list[str] | None = None,
-    data_cutoff: str | None = None,
-    draft: bool = True,
-    generated_on: str | None = None,
+    selection: CampaignSelection | None = None, draft: bool = True, generated_on: str | None = None
 ) -> list[str]:
     """Render the campaign's documents from the warehouse: the summary assessment report when it assesses
-    plans, the work-point progress summary when it collects work points. Returns the written paths."""
-    settings, catalog, campaign = context(campaign_code, year, plans=plans, data_cutoff=data_cutoff)
+    plans, the work-point progress summary when it collects work points. Returns the written paths.
+    ``generated_on`` (ISO date) is the 成文日期; by default today in the catalog's time zone."""
+    selection = selection or select()
+    settings, catalog, campaign = open_selection(selection)
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
     folder = settings.reports_dir / campaign.code
-    written = []
+    today = dt.date.fromisoformat(generated_on) if generated_on else today_in(selection.timezone)
+    written: list[Path] = []
     if campaign.plans:
-        day = dt.date.fromisoformat(generated_on) if generated_on else dt.date.today()
-        report_context = build_report_context(
-            engine, catalog, campaign, draft=draft, generated_on=day, charts_dir=folder / "图表"
-        )
-        suffix = "征求意见稿" if draft else "定稿"
-        output = folder / f"{catalog.city}{campaign.name}报告({suffix}).docx"
-        report, characters = render_summary_report(report_context, output, word_limit=campaign.word_limit)
-        if campaign.word_limit and characters > campaign.word_limit:
-            log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
-        written.append(report)
-        written += write_annex_tables(engine, catalog, campaign, folder, draft=draft)
-        written += write_project_documents(engine, catalog, campaign, folder, draft=draft)
+        written += _render_assessment(engine, catalog, campaign, folder, draft=draft, day=today)
     if campaign.deadlines:
-        as_of = today_in_beijing()
-        statuses = obligations.record(engine, catalog, campaign, as_of)
-        contexts = letter_contexts(engine, catalog, campaign, statuses, as_of, draft=draft)
+        statuses = obligations.record(engine, catalog, campaign, today)
+        contexts = letter_contexts(engine, catalog, campaign, statuses, today, draft=draft)
         written += write_letters(contexts, catalog, folder / "反馈函")
     if campaign.tasks:
         output = folder / f"{campaign.name}(工作要点汇总).xlsx"
@@ -76,9 +63,27 @@ def render_reports(
     return [str(path) for path in written]
 
 
-def approval_summary(aggregated: dict) -> str:
+def _render_assessment(
+    engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool, day: dt.date
+) -> list[Path]:
+    """The summary assessment report (征求意见稿 or 定稿), its annex tables and the project documents."""
+    report_context = build_report_context(
+        engine, catalog, campaign, draft=draft, generated_on=day, charts_dir=folder / "图表"
+    )
+    suffix = "征求意见稿" if draft else "定稿"
+    output = folder / f"{catalog.city}{campaign.name}报告({suffix}).docx"
+    report, characters = render_summary_report(report_context, output, word_limit=campaign.word_limit)
+    if campaign.word_limit and characters > campaign.word_limit:
+        log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
+    written = [report]
+    written += write_annex_tables(engine, catalog, campaign, folder, draft=draft)
+    written += write_project_documents(engine, catalog, campaign, folder, draft=draft)
+    return written
+
+
+def approval_summary(selection: CampaignSelection, aggregated: dict[str, Any]) -> str:
     """The headline figures the reviewer sees beside the approval buttons."""
-    _, catalog, campaign = context(aggregated["campaign"])
+    _, catalog, campaign = open_selection(selection)
     return (
         f"{catalog.city}{campaign.name}:已汇总 {aggregated['submissions_used']} 份报送,"
         f"{aggregated['indicator_rows']} 项指标(有数据 {aggregated['indicators_with_data']} 项),"
@@ -86,9 +91,7 @@ def approval_summary(aggregated: dict) -> str:
     )
 
 
-def finish_after_approval(
-    campaign_code: str, plans: list[str] | None, data_cutoff: str | None, response: dict | None
-) -> list[str]:
+def finish_after_approval(selection: CampaignSelection, response: dict[str, Any] | None) -> list[str]:
     """After the office's answer: 批准 → the final, unmarked documents; 驳回 → ReportRejected with the 意见,
     so the run fails visibly and the draft stays for the next round."""
     approved, comment, who = decision_of(response)
@@ -97,16 +100,11 @@ def finish_after_approval(
             f"评估报告被{who}驳回,意见:{comment.rstrip('。;；') or '(未填写)'}。"
             "征求意见稿保留,修改后请重新运行年终评估。"
         )
-    return render_reports(campaign_code, None, plans, data_cutoff, draft=False)
+    return render_reports(selection, draft=False)
 
 
-def run_year_end(
-    year: int | None = None,
-    campaign_code: str | None = None,
-    plans: list[str] | None = None,
-    data_cutoff: str | None = None,
-    draft: bool = True,
-) -> list[str]:
-    """The year-end assessment outside Airflow: aggregate, then render."""
-    refresh_results(campaign_code, year, plans, data_cutoff)
-    return render_reports(campaign_code, year, plans, data_cutoff, draft=draft)
+def run_year_end(selection: CampaignSelection | None = None, draft: bool = True) -> list[str]:
+    """The year-end assessment outside Airflow: aggregate, then render (default: the catalog's latest campaign)."""
+    selection = selection or select()
+    refresh_results(selection)
+    return render_reports(selection, draft=draft)

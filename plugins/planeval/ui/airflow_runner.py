@@ -16,7 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, TextIO
 
 from planeval.settings import REPO_ROOT, WAREHOUSE_POOL, Settings
 from planeval.ui.approval import RunFailed
@@ -48,7 +50,7 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _airflow(*args: str, env: dict[str, str], log_path: Path) -> subprocess.CompletedProcess:
+def _airflow(*args: str, env: dict[str, str], log_path: Path) -> subprocess.CompletedProcess[bytes]:
     command = [str(Path(sys.executable).with_name("airflow")), *args]
     with log_path.open("a", encoding="utf-8") as log:
         log.write(f"\n$ airflow {' '.join(args)}\n")
@@ -66,13 +68,13 @@ def prepare(settings: Settings, log_path: Path, warehouse_slots: int | None = No
     return env
 
 
-def run_dag(dag_id: str, env: dict[str, str], log_path: Path, conf: dict | None = None) -> str:
+def run_dag(dag_id: str, env: dict[str, str], log_path: Path, conf: dict[str, Any] | None = None) -> str:
     """Run one DAG run in-process with ``airflow dags test``; return its final state."""
     _airflow(*_test_args(dag_id, conf), env=env, log_path=log_path)
     return last_run_state(dag_id, env)
 
 
-def _test_args(dag_id: str, conf: dict | None) -> list[str]:
+def _test_args(dag_id: str, conf: dict[str, Any] | None) -> list[str]:
     args = ["dags", "test", dag_id]
     if conf:
         args += ["-c", json.dumps(conf, ensure_ascii=False)]
@@ -109,19 +111,20 @@ def reviewer_environment(env: dict[str, str]) -> tuple[dict[str, str], str]:
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def run_dag_answering_approval(
     dag_id: str,
     env: dict[str, str],
     log_path: Path,
-    conf: dict | None,
+    conf: dict[str, Any] | None,
     *,
     approve: bool,
     comment: str,
     timeout: float = 900,
-) -> tuple[str, dict]:
+) -> tuple[str, dict[str, Any]]:
     """Run the DAG with ``airflow dags test`` beside an ``airflow api-server`` on the same metadata DB, and
     answer its approval task through the REST API the UI uses, as the reviewer user. ``dags test`` keeps
     a run whose task awaits input alive until the answer arrives (airflow/sdk/definitions/dag.py).
@@ -196,15 +199,16 @@ class RunOutput:
     _TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
     _STARTING = re.compile(r"\[DAG TEST\] starting task_id=(\S+)")
 
-    def __init__(self, process: subprocess.Popen, log) -> None:
+    def __init__(self, process: subprocess.Popen[str], log: TextIO) -> None:
         self.errors: dict[str, str] = {}
         self.last_error = ""
         self._log = log
         self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
         self._thread.start()
 
-    def _read(self, stream) -> None:
-        task_id, traceback = None, None
+    def _read(self, stream: Iterable[str]) -> None:
+        task_id: str | None = None
+        traceback: list[str] | None = None
         for line in stream:
             self._log.write(line)
             self._log.flush()
@@ -232,7 +236,7 @@ class RunOutput:
         if task_id and task_id not in self.errors:
             self.errors[task_id] = message
 
-    def finish(self, process: subprocess.Popen, timeout: float = 30) -> None:
+    def finish(self, process: subprocess.Popen[str], timeout: float = 30) -> None:
         if process.poll() is not None:
             self._thread.join(timeout=timeout)
 
@@ -249,7 +253,7 @@ def _exception_text(line: str) -> str:
     return line
 
 
-def _wait_until_up(base_url: str, server: subprocess.Popen, timeout: float) -> None:
+def _wait_until_up(base_url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
     import httpx
 
     from planeval.ui.approval import WaitFailed, WaitTimeout

@@ -15,6 +15,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
 
@@ -89,7 +90,7 @@ class AirflowApi:
             for item in response.json()["hitl_details"]
         ]
 
-    def answer(self, pending: PendingApproval, approve: bool, comment: str) -> dict:
+    def answer(self, pending: PendingApproval, approve: bool, comment: str) -> dict[str, Any]:
         path = (
             f"/api/v2/dags/{pending.dag_id}/dagRuns/{pending.run_id}/taskInstances/{pending.task_id}/"
             f"{pending.map_index}/hitlDetails"
@@ -97,7 +98,8 @@ class AirflowApi:
         payload = {"chosen_options": [APPROVE if approve else REJECT], "params_input": {COMMENT: comment}}
         response = self.client.patch(path, json=payload)
         response.raise_for_status()
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
 
     def task_state(self, pending: PendingApproval) -> str | None:
         path = f"/api/v2/dags/{pending.dag_id}/dagRuns/{pending.run_id}/taskInstances/{pending.task_id}"
@@ -105,7 +107,8 @@ class AirflowApi:
             path += f"/{pending.map_index}"
         response = self.client.get(path)
         response.raise_for_status()
-        return response.json().get("state")
+        state: str | None = response.json().get("state")
+        return state
 
     def parked(self, dag_id: str) -> list[PendingApproval]:
         """Pending approvals whose task is parked. The operator writes its question before the task reaches
@@ -113,19 +116,21 @@ class AirflowApi:
         waits for ever — so only a parked task is answered (a person is never that quick; a program is)."""
         return [item for item in self.pending(dag_id) if self.task_state(item) == "awaiting_input"]
 
-    def runs(self, dag_id: str, since: dt.datetime | None = None, limit: int = 10) -> list[dict]:
+    def runs(self, dag_id: str, since: dt.datetime | None = None, limit: int = 10) -> list[dict[str, Any]]:
         """The DAG's runs, newest first; ``since``: only runs created then or later."""
-        params: dict = {"order_by": "-run_after", "limit": limit}
+        params: dict[str, Any] = {"order_by": "-run_after", "limit": limit}
         if since is not None:
             params["run_after_gte"] = since.isoformat()
         response = self.client.get(f"/api/v2/dags/{dag_id}/dagRuns", params=params)
         response.raise_for_status()
-        return response.json()["dag_runs"]
+        runs: list[dict[str, Any]] = response.json()["dag_runs"]
+        return runs
 
-    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
         response = self.client.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})
         response.raise_for_status()
-        return response.json()["task_instances"]
+        instances: list[dict[str, Any]] = response.json()["task_instances"]
+        return instances
 
     def upstream_of(self, dag_id: str, task_id: str) -> set[str]:
         """Every task the given one depends on, directly or not (from the DAG's structure)."""

@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 
+from planeval.records import ObligationState, SubmissionStatus
 from planeval.settings import api_password, disable_gx_analytics
 
 
@@ -39,7 +40,11 @@ def cmd_units(args: argparse.Namespace) -> int:
     return 0
 
 
-_HISTORY_STATUS = {"accepted": "受理", "rejected": "退回", "duplicate": "重复提交"}
+_HISTORY_STATUS = {
+    SubmissionStatus.ACCEPTED: "受理",
+    SubmissionStatus.REJECTED: "退回",
+    SubmissionStatus.DUPLICATE: "重复提交",
+}
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -76,9 +81,10 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
-    from planeval.stages import monitor
+    from planeval.stages import context, monitor
 
-    rows = monitor.list_contacts(args.campaign)
+    selection = context.select(args.campaign)
+    rows = monitor.list_contacts(selection)
     if args.json:
         _print_json(rows)
         return 0
@@ -86,12 +92,13 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     for row in rows:
         fields = (row["unit_name"], row["category"], row["person"], row["position"], row["phone"])
         print("  " + " | ".join(value or "" for value in fields))
-    print(f"汇总表:{monitor.write_contacts_list(args.campaign)}")
+    print(f"汇总表:{monitor.write_contacts_list(selection)}")
     return 0
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
     from planeval.monitoring.obligations import STATUS_LABELS
+    from planeval.records import CampaignSelection
     from planeval.stages import monitor
 
     result = monitor.monitor_campaign(args.campaign, args.as_of)
@@ -101,10 +108,11 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     counts = {label: sum(u["status"] == status for u in result["units"]) for status, label in STATUS_LABELS.items()}
     print(f"{result['campaign']} 截至 {result['as_of']}:" + ",".join(f"{k} {v} 个单位" for k, v in counts.items()))
     for unit in result["units"]:
-        if unit["status"] != "done":
+        if unit["status"] != ObligationState.DONE:
             print(f"  {unit['unit_name']}:{unit['label']} {unit['forms']}")
-    print(f"统计表:{monitor.write_monitor_summary(result['campaign'], result['as_of'])}")
-    reminders = monitor.write_reminders(result["campaign"], result["as_of"])
+    selection = CampaignSelection.from_xcom(result["selection"])
+    print(f"统计表:{monitor.write_monitor_summary(selection, result['as_of'])}")
+    reminders = monitor.write_reminders(selection, result["as_of"])
     print(f"催报通知 {len(reminders)} 份,位于 {reminders[0].rsplit('/', 1)[0] if reminders else '-'}")
     return 0
 
@@ -112,14 +120,14 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     from planeval.stages import collect
 
-    summary = collect.run_collect()
+    summary = collect.run_collect(args.campaign)
     counts = {status: sum(item["status"] == status for item in summary) for status in _HISTORY_STATUS}
     print(
-        f"本次收取 {len(summary)} 份文件:受理 {counts['accepted']} 份,退回 {counts['rejected']} 份,"
-        f"重复提交 {counts['duplicate']} 份。"
+        f"本次收取 {len(summary)} 份文件:受理 {counts[SubmissionStatus.ACCEPTED]} 份,"
+        f"退回 {counts[SubmissionStatus.REJECTED]} 份,重复提交 {counts[SubmissionStatus.DUPLICATE]} 份。"
     )
     for item in summary:
-        if item["status"] == "rejected":
+        if item["status"] == SubmissionStatus.REJECTED:
             print(f"  退回 {item['unit_code']}/{item['file']}:{item['errors']} 处错误(见回执)")
     return 0
 
@@ -155,12 +163,15 @@ def check_preconditions(campaign_code: str | None = None, year: int | None = Non
 
 
 def cmd_year_end(args: argparse.Namespace) -> int:
-    from planeval.stages import year_end
+    from planeval.stages import context, year_end
 
     check_preconditions(args.campaign, args.year)
-    plans = args.plan or None
+    try:
+        selection = context.select(args.campaign, args.year, plans=args.plan or None, data_cutoff=args.data_cutoff)
+    except ValueError as exc:  # a plan the campaign does not assess, a malformed date
+        raise PreconditionFailed(str(exc)) from None
     # outside Airflow only the draft: the final report is written after the office's approval in the DAG
-    paths = year_end.run_year_end(args.year, args.campaign, plans, args.data_cutoff)
+    paths = year_end.run_year_end(selection)
     print("评估报告已生成:")
     for path in paths:
         print(f"  {path}")
@@ -174,14 +185,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from planeval.ui.demo import drop_demo_submissions
 
     check_preconditions(year=args.year)
-    settings, catalog, campaign = context.context(year=args.year)
+    selection = context.select(year=args.year)
+    settings, catalog, campaign = context.open_selection(selection)
     setup.init_units(campaign.code)
     dropped = drop_demo_submissions(settings, catalog, campaign)
     print(f"[1/4] 已为 {len(catalog.units)} 个单位建立文件夹,放入演示报送文件 {len(dropped)} 份")
     if args.without_airflow:
         summary = collect.run_collect()
         print(f"[2/4] 收取并校验 {len(summary)} 份文件(未经 Airflow)")
-        paths = year_end.run_year_end(campaign.year, campaign.code)
+        paths = year_end.run_year_end(selection)
     else:
         log_path = settings.home / "logs" / "demo-airflow.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -289,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="运行一个环节")
     stages = run.add_subparsers(dest="stage", required=True)
     collect = stages.add_parser("collect", help="收取、存档、校验全部收件箱中的文件并写回执")
+    collect.add_argument("--campaign", help="评估任务代码;留空则为当日正在收取的评估任务")
     collect.set_defaults(func=cmd_collect)
     year_end = stages.add_parser("year-end", help="汇总指标并生成评估报告")
     year_end.add_argument("--year", type=int, help="评估年度,如 2025")
@@ -310,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     from planeval.ui.approval import WaitFailed
 
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except PreconditionFailed as exc:
         print(f"无法开始:{exc}", file=sys.stderr)
         return 2

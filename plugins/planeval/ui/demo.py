@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from planeval.catalog import Campaign, Catalog, Indicator, Unit
 from planeval.catalog.layouts import figures_layout, indicator_layout, project_layout
@@ -18,7 +21,7 @@ from planeval.intake.unit_forms import form_filename, write_contacts_form, write
 from planeval.settings import Settings
 
 
-def load_demo_spec(catalog: Catalog) -> dict:
+def load_demo_spec(catalog: Catalog) -> dict[str, Any]:
     path = catalog.root / "demo.yaml"
     if not path.exists():
         return {"indicators": {}, "projects": {}, "missing": [], "rejected_first": None}
@@ -37,7 +40,9 @@ def synthesised_values(indicator: Indicator, years: int) -> list[float]:
     return [target] * years
 
 
-def indicator_entry(spec: dict, indicator: Indicator, unit_code: str, count: int) -> tuple[list[float], str, str]:
+def indicator_entry(
+    spec: dict[str, Any], indicator: Indicator, unit_code: str, count: int
+) -> tuple[list[float], str, str]:
     entry = (spec.get("indicators") or {}).get(indicator.code) or {}
     values = (entry.get("per_unit") or {}).get(unit_code) or entry.get("values")
     values = list(values) if values else synthesised_values(indicator, count)
@@ -45,7 +50,14 @@ def indicator_entry(spec: dict, indicator: Indicator, unit_code: str, count: int
 
 
 def fill_form(
-    catalog: Catalog, campaign: Campaign, unit: Unit, form: Path, target: Path, spec: dict, *, spoil: bool = False
+    catalog: Catalog,
+    campaign: Campaign,
+    unit: Unit,
+    form: Path,
+    target: Path,
+    spec: dict[str, Any],
+    *,
+    spoil: bool = False,
 ) -> Path:
     """Fill the unit's pre-filled form as the department would and save it as ``target``.
 
@@ -96,7 +108,7 @@ def fill_form(
     return target
 
 
-def _fill_figures(catalog: Catalog, campaign: Campaign, workbook, figures: dict[str, list[float]]) -> None:
+def _fill_figures(catalog: Catalog, campaign: Campaign, workbook: Workbook, figures: dict[str, list[float]]) -> None:
     """Type the demo's raw figures into the form's 基础数据表 sheet, where the unit has one."""
     form = catalog.forms.figures_table
     if form is None or form.label[:31] not in workbook.sheetnames:
@@ -167,12 +179,14 @@ def fill_contacts(catalog: Catalog, campaign: Campaign, unit: Unit, target: Path
     write_contacts_form(catalog, campaign, unit, target)
     workbook = load_workbook(target)
     sheet = workbook.active
-    headers = {cell.value: cell.column for cell in sheet[2]}
     form = catalog.forms.contacts
+    assert isinstance(sheet, Worksheet) and form is not None, "write_contacts_form writes the contacts sheet"
+    headers = {cell.value: int(cell.column) for cell in sheet[2] if cell.column is not None}
     person, position, phone = (headers[form.column(key).header] for key in ("person", "position", "phone"))
     number = catalog.units.index(unit)
     for row in range(3, sheet.max_row + 1):
-        if sheet.cell(row=row, column=1).value and not str(sheet.cell(row=row, column=1).value).startswith("填表"):
+        first: object = sheet.cell(row=row, column=1).value
+        if first and not str(first).startswith("填表"):
             sheet.cell(row=row, column=person).value = f"演示联系人{number:02d}"
             sheet.cell(row=row, column=position).value = "科长"
             sheet.cell(row=row, column=phone).value = f"139{number:04d}{row:04d}"
