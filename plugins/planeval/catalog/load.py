@@ -1,7 +1,7 @@
 """Loading a catalog folder (``catalog/<city>/``): YAML files into the typed models, with errors that name the
 file and the key.
 
-May import: planeval.catalog.catalog, planeval.catalog.model."""
+May import: planeval.catalog.catalog, planeval.catalog.checks, planeval.catalog.model."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from planeval.catalog.catalog import Catalog, CatalogError
+from planeval.catalog.checks import check_catalog
 from planeval.catalog.model import (
     DEFAULT_KIND_LABELS,
     Campaign,
@@ -109,5 +110,5 @@ def load_catalog(root: str | Path) -> Catalog:
         )
     except ValidationError as exc:
         raise CatalogError(_format_validation_error(manifest_path, exc)) from exc
-    catalog.check()
+    check_catalog(catalog)
     return catalog
