@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
-from planeval.assessment.arithmetic import Figures, assess, derive_cells
-from planeval.catalog import Campaign, Catalog
+from planeval.assessment.arithmetic import Assessment, Figures, assess, derive_cells
+from planeval.catalog import Campaign, Catalog, Indicator, Plan
 from planeval.catalog.layouts import indicator_layout
 from planeval.warehouse.db import execute_many, fetch_all, sql
+
+FetchedRow = dict[str, Any]  # a row as the warehouse returns it (fetch_all)
+WrittenRow = dict[str, object]  # the bound parameters of one INSERT
+FigureKey = tuple[int, bool]  # (year, is_forecast)
+ReportedValues = dict[FigureKey, tuple[float, str]]  # → (value, cell or lineage)
+FigureCells = dict[FigureKey, tuple[float, str, str, str | None]]  # → (value, lineage, origin, derivation)
+MeasureValues = dict[str, ReportedValues]  # measure → (year, forecast) → (v, lineage)
 
 
 @dataclass
@@ -22,15 +30,20 @@ class _UnitReport:
     submission_id: str
     self_rating: str | None = None
     analysis: str | None = None
-    values: dict[tuple[int, bool], tuple[float, str]] = field(default_factory=dict)  # (year, forecast) → (v, cell)
+    values: ReportedValues = field(default_factory=dict)  # (year, forecast) → (v, cell)
 
 
-def _merge(catalog: Catalog, indicator_code: str, reports: dict[str, _UnitReport]):
-    """Merge the responsible units' reports: the lead's value wins; disagreements are named."""
+def _merge(
+    catalog: Catalog, indicator_code: str, reports: dict[str, _UnitReport]
+) -> tuple[ReportedValues, _UnitReport, list[str], str | None]:
+    """Merge the responsible units' reports: the lead's value wins; disagreements are named.
+
+    Returns the merged values (with the submission cell each came from), the lead's report, the reporting
+    units in order, and the disagreements (None if the units agree)."""
     indicator = catalog.indicator(indicator_code)
     order = [u for u in indicator.responsible if u in reports] + sorted(set(reports) - set(indicator.responsible))
-    merged: dict[tuple[int, bool], tuple[float, str]] = {}
-    first_reporter: dict[tuple[int, bool], str] = {}
+    merged: ReportedValues = {}
+    first_reporter: dict[FigureKey, str] = {}
     conflicts = []
     for unit in order:
         for key, (value, cell) in reports[unit].values.items():
@@ -57,82 +70,12 @@ def aggregate(engine: Engine, catalog: Catalog, campaign: Campaign) -> dict[str,
     latest = fetch_all(engine, "select_latest_accepted", campaign_code=campaign.code, form="indicator_table")
     town_figures = fetch_all(engine, "select_latest_accepted", campaign_code=campaign.code, form="figures_table")
     ids = [row["submission_id"] for row in latest]
-    unit_of = {row["submission_id"]: row["unit_code"] for row in latest}
-    reports: dict[str, dict[str, _UnitReport]] = defaultdict(dict)
-    projects: dict[str, list[dict]] = defaultdict(list)
-    if ids:
-        for row in fetch_all(engine, "select_accepted_indicator_values", submission_ids=ids):
-            unit = unit_of[row["submission_id"]]
-            report = reports[row["indicator_code"]].setdefault(unit, _UnitReport(row["submission_id"]))
-            report.self_rating = report.self_rating or row["self_rating"]
-            report.analysis = report.analysis or row["analysis"]
-            if row["year"] is not None:
-                report.values[(int(row["year"]), bool(row["is_forecast"]))] = (float(row["value"]), row["cell"])
-        for row in fetch_all(engine, "select_accepted_projects", submission_ids=ids):
-            projects[row["project_code"]].append(row)
+    reports, projects = _read_reports(engine, latest)
     figure_ids = ids + [row["submission_id"] for row in town_figures]
     figure_rows = fetch_all(engine, "select_accepted_figures", submission_ids=figure_ids) if figure_ids else []
     measures, measure_rows = city_measures(catalog, campaign, figure_rows)
-
-    result_rows, value_rows, cell_rows, written_values = [], [], [], set()
-    for plan in catalog.campaign_plans(campaign):
-        for seq, code in enumerate(plan.indicator_table.indicators, start=1):
-            indicator = catalog.indicator(code)
-            base = {"campaign_code": campaign.code, "plan_code": plan.code, "seq": seq, "indicator_code": code}
-            if code in reports:
-                merged, lead, units, conflict = _merge(catalog, code, reports[code])
-            else:
-                merged, lead, units, conflict = {}, _UnitReport(""), [], None
-            figures = {key: (value, cell, "reported", None) for key, (value, cell) in merged.items()}
-            notes = [conflict] if conflict else []
-            notes += _add_derived(catalog, indicator, plan.base_year, measures, figures)
-            actuals = {
-                year: v for (year, forecast), (v, *_) in figures.items() if not forecast and year <= campaign.data_year
-            }
-            forecast = next((v for (_, is_forecast), (v, *_) in figures.items() if is_forecast), None)
-            outcome = assess(indicator, plan, campaign.data_year, Figures(actuals, forecast))
-            result_rows.append(
-                base
-                | _assessment_columns(outcome)
-                | {
-                    "self_rating": lead.self_rating,
-                    "analysis": lead.analysis,
-                    "source_units": ",".join(units) or None,
-                    "source_submissions": ",".join(reports[code][u].submission_id for u in units) or None,
-                    "conflict": "；".join(notes) or None,
-                }
-            )
-            cell_rows += _printed_cells(catalog, campaign, plan, seq, indicator, figures, outcome)
-            if code not in written_values:
-                written_values.add(code)
-                value_rows += [
-                    {
-                        "campaign_code": campaign.code,
-                        "indicator_code": code,
-                        "year": year,
-                        "is_forecast": int(is_forecast),
-                        "value": value,
-                        "source_cell": lineage,
-                        "origin": origin,
-                        "derivation": derivation,
-                    }
-                    for (year, is_forecast), (value, lineage, origin, derivation) in sorted(figures.items())
-                ]
-    project_rows = []
-    for project in catalog.projects:
-        if project.plan not in campaign.plans:
-            continue
-        entries = projects.get(project.code, [])
-        project_rows.append(
-            {
-                "campaign_code": campaign.code,
-                "plan_code": project.plan,
-                "project_code": project.code,
-                "progress": _by_unit(catalog, entries, "progress"),
-                "results": _by_unit(catalog, entries, "results"),
-                "source_submission": ",".join(e["submission_id"] for e in entries) or None,
-            }
-        )
+    result_rows, value_rows, cell_rows = _indicator_tables(catalog, campaign, reports, measures)
+    project_rows = _project_rows(catalog, campaign, projects)
     with engine.begin() as connection:
         for name in (
             "delete_indicator_result",
@@ -157,10 +100,129 @@ def aggregate(engine: Engine, catalog: Catalog, campaign: Campaign) -> dict[str,
     }
 
 
-MeasureValues = dict[str, dict[tuple[int, bool], tuple[float, str]]]  # measure → (year, forecast) → (v, lineage)
+def _read_reports(
+    engine: Engine, latest: list[FetchedRow]
+) -> tuple[dict[str, dict[str, _UnitReport]], dict[str, list[FetchedRow]]]:
+    """What the latest accepted indicator tables report: per indicator, each unit's report; per key
+    project, the units' entries."""
+    ids = [row["submission_id"] for row in latest]
+    unit_of = {row["submission_id"]: row["unit_code"] for row in latest}
+    reports: dict[str, dict[str, _UnitReport]] = defaultdict(dict)
+    projects: dict[str, list[FetchedRow]] = defaultdict(list)
+    if not ids:
+        return reports, projects
+    for row in fetch_all(engine, "select_accepted_indicator_values", submission_ids=ids):
+        unit = unit_of[row["submission_id"]]
+        report = reports[row["indicator_code"]].setdefault(unit, _UnitReport(row["submission_id"]))
+        report.self_rating = report.self_rating or row["self_rating"]
+        report.analysis = report.analysis or row["analysis"]
+        if row["year"] is not None:
+            report.values[(int(row["year"]), bool(row["is_forecast"]))] = (float(row["value"]), row["cell"])
+    for row in fetch_all(engine, "select_accepted_projects", submission_ids=ids):
+        projects[row["project_code"]].append(row)
+    return reports, projects
 
 
-def city_measures(catalog: Catalog, campaign: Campaign, figure_rows: list[dict]) -> tuple[MeasureValues, list[dict]]:
+def _indicator_tables(
+    catalog: Catalog, campaign: Campaign, reports: dict[str, dict[str, _UnitReport]], measures: MeasureValues
+) -> tuple[list[WrittenRow], list[WrittenRow], list[WrittenRow]]:
+    """The rows of indicator_result (one per plan row), indicator_result_value (each indicator's figures,
+    once even if several plans list it) and mart_indicator_cell (the printed cells)."""
+    result_rows: list[WrittenRow] = []
+    value_rows: list[WrittenRow] = []
+    cell_rows: list[WrittenRow] = []
+    written_values: set[str] = set()
+    for plan in catalog.campaign_plans(campaign):
+        for seq, code in enumerate(plan.indicator_table.indicators, start=1):
+            indicator = catalog.indicator(code)
+            base = {"campaign_code": campaign.code, "plan_code": plan.code, "seq": seq, "indicator_code": code}
+            unit_reports = reports[code] if code in reports else {}
+            figures, lead, units, notes = _indicator_figures(catalog, plan, indicator, unit_reports, measures)
+            outcome = _assess_figures(indicator, plan, campaign, figures)
+            result_rows.append(
+                base
+                | _assessment_columns(outcome)
+                | {
+                    "self_rating": lead.self_rating,
+                    "analysis": lead.analysis,
+                    "source_units": ",".join(units) or None,
+                    "source_submissions": ",".join(unit_reports[u].submission_id for u in units) or None,
+                    "conflict": "；".join(notes) or None,
+                }
+            )
+            cell_rows += _printed_cells(catalog, campaign, plan, seq, indicator, figures, outcome)
+            if code not in written_values:
+                written_values.add(code)
+                value_rows += _figure_rows(campaign, code, figures)
+    return result_rows, value_rows, cell_rows
+
+
+def _indicator_figures(
+    catalog: Catalog,
+    plan: Plan,
+    indicator: Indicator,
+    unit_reports: dict[str, _UnitReport],
+    measures: MeasureValues,
+) -> tuple[FigureCells, _UnitReport, list[str], list[str]]:
+    """An indicator's yearly figures: the units' merged reports, completed from the city's raw figures.
+    Returns them with the lead's report, the reporting units and the notes for the office."""
+    if unit_reports:
+        merged, lead, units, conflict = _merge(catalog, indicator.code, unit_reports)
+    else:
+        merged, lead, units, conflict = {}, _UnitReport(""), [], None
+    figures: FigureCells = {key: (value, cell, "reported", None) for key, (value, cell) in merged.items()}
+    notes = [conflict] if conflict else []
+    notes += _add_derived(catalog, indicator, plan.base_year, measures, figures)
+    return figures, lead, units, notes
+
+
+def _assess_figures(indicator: Indicator, plan: Plan, campaign: Campaign, figures: FigureCells) -> Assessment:
+    """Assess the actual years up to the campaign's data year and the forecast."""
+    actuals = {year: v for (year, forecast), (v, *_) in figures.items() if not forecast and year <= campaign.data_year}
+    forecast = next((v for (_, is_forecast), (v, *_) in figures.items() if is_forecast), None)
+    return assess(indicator, plan, campaign.data_year, Figures(actuals, forecast))
+
+
+def _figure_rows(campaign: Campaign, indicator_code: str, figures: FigureCells) -> list[WrittenRow]:
+    """indicator_result_value: one row per year (and the forecast), with its lineage and origin."""
+    return [
+        {
+            "campaign_code": campaign.code,
+            "indicator_code": indicator_code,
+            "year": year,
+            "is_forecast": int(is_forecast),
+            "value": value,
+            "source_cell": lineage,
+            "origin": origin,
+            "derivation": derivation,
+        }
+        for (year, is_forecast), (value, lineage, origin, derivation) in sorted(figures.items())
+    ]
+
+
+def _project_rows(catalog: Catalog, campaign: Campaign, projects: dict[str, list[FetchedRow]]) -> list[WrittenRow]:
+    """project_result: each key project of the campaign's plans, with its units' progress and results."""
+    project_rows: list[WrittenRow] = []
+    for project in catalog.projects:
+        if project.plan not in campaign.plans:
+            continue
+        entries = projects.get(project.code, [])
+        project_rows.append(
+            {
+                "campaign_code": campaign.code,
+                "plan_code": project.plan,
+                "project_code": project.code,
+                "progress": _by_unit(catalog, entries, "progress"),
+                "results": _by_unit(catalog, entries, "results"),
+                "source_submission": ",".join(e["submission_id"] for e in entries) or None,
+            }
+        )
+    return project_rows
+
+
+def city_measures(
+    catalog: Catalog, campaign: Campaign, figure_rows: list[FetchedRow]
+) -> tuple[MeasureValues, list[WrittenRow]]:
     """The city's raw figures: a department's own figure where one reports it (departments that disagree
     are flagged), else — for an additive measure — the sum of the towns' figures once every town that owes
     a 基础数据表 has reported it. A department figure that differs from the complete towns' sum is flagged."""
@@ -170,17 +232,17 @@ def city_measures(catalog: Catalog, campaign: Campaign, figure_rows: list[dict])
         if unit.kind == "town" and "figures_table" in catalog.expected_forms(campaign, unit)
     }
     order = {unit.code: index for index, unit in enumerate(catalog.units)}
-    grouped: dict[tuple[str, int, bool], list[dict]] = defaultdict(list)
+    grouped: dict[tuple[str, int, bool], list[FetchedRow]] = defaultdict(list)
     for row in figure_rows:
         grouped[(row["measure_code"], int(row["year"]), bool(row["is_forecast"]))].append(row)
     values: MeasureValues = defaultdict(dict)
-    rows = []
+    rows: list[WrittenRow] = []
     for (code, year, is_forecast), entries in sorted(grouped.items()):
         measure = catalog.measure(code)
         entries.sort(key=lambda e: order[e["unit_code"]])
         departments = [e for e in entries if catalog.unit(e["unit_code"]).kind == "department"]
         towns = [e for e in entries if catalog.unit(e["unit_code"]).kind == "town"]
-        town_sum = None
+        town_sum: float | None = None
         if measure.additive and towns and owing_towns <= {e["unit_code"] for e in towns}:
             town_sum = sum(float(e["value"]) for e in towns)
         label = f"{measure.name}{year}年{'预测值' if is_forecast else ''}"
@@ -217,7 +279,9 @@ def city_measures(catalog: Catalog, campaign: Campaign, figure_rows: list[dict])
     return values, rows
 
 
-def _add_derived(catalog: Catalog, indicator, base_year: int, measures: MeasureValues, figures: dict) -> list[str]:
+def _add_derived(
+    catalog: Catalog, indicator: Indicator, base_year: int, measures: MeasureValues, figures: FigureCells
+) -> list[str]:
     """Fill the years the units left blank with cells computed from the raw figures; where both exist, the
     unit's reported cell stands and a difference beyond rounding is returned as a note for the office."""
     if indicator.formula is None:
@@ -240,7 +304,15 @@ def _add_derived(catalog: Catalog, indicator, base_year: int, measures: MeasureV
     return notes
 
 
-def _printed_cells(catalog, campaign, plan, seq: int, indicator, figures: dict, outcome) -> list[dict]:
+def _printed_cells(
+    catalog: Catalog,
+    campaign: Campaign,
+    plan: Plan,
+    seq: int,
+    indicator: Indicator,
+    figures: FigureCells,
+    outcome: Assessment,
+) -> list[WrittenRow]:
     """The 附件 row as printed, cell by cell, each with the submission cells it came from."""
     layout = indicator_layout(catalog, plan, campaign)
     base = {"campaign_code": campaign.code, "plan_code": plan.code, "seq": seq, "indicator_code": indicator.code}
@@ -282,9 +354,9 @@ def _printed_cells(catalog, campaign, plan, seq: int, indicator, figures: dict, 
     return rows
 
 
-def _by_unit(catalog: Catalog, entries: list[dict], key: str) -> str | None:
+def _by_unit(catalog: Catalog, entries: list[FetchedRow], key: str) -> str | None:
     """A project's text from its units: one unit's as written; several, each named (“区应急管理局:…”)."""
-    texts = [(e["unit_code"], e[key].strip().rstrip("。;；")) for e in entries if e[key]]
+    texts: list[tuple[str, str]] = [(e["unit_code"], e[key].strip().rstrip("。;；")) for e in entries if e[key]]
     if len(texts) <= 1:
         return texts[0][1] if texts else None
     if len({text for _, text in texts}) == 1:
@@ -296,7 +368,7 @@ def _flag(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _assessment_columns(outcome) -> dict:
+def _assessment_columns(outcome: Assessment) -> WrittenRow:
     return {
         "trend_forecast": outcome.trend_forecast,
         "forecast_meets_target": _flag(outcome.forecast_meets_target),

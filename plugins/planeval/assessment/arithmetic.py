@@ -107,7 +107,8 @@ def assess(indicator: Indicator, plan: Plan, data_year: int, figures: Figures) -
     trend = trend_forecast(indicator, plan, figures)
     trend_ok = None
     if trend is not None:
-        trend_ok = target.is_met(forecast_figure(indicator, Figures(figures.actuals, trend)))
+        trend_figure = forecast_figure(indicator, Figures(figures.actuals, trend))
+        trend_ok = target.is_met(trend_figure) if trend_figure is not None else None
 
     current = rated_figure(indicator, figures)
     if current is None:
@@ -188,13 +189,14 @@ def trend_forecast(indicator: Indicator, plan: Plan, figures: Figures) -> float 
 
 
 CELL_DECIMALS = Decimal("0.01")  # a computed cell is rounded as the form prints it, before it is rated
+RawInputs = tuple[tuple[str, int, bool], ...]  # (measure, year, is_forecast) of raw figures
 
 
 @dataclass(frozen=True)
 class DerivedCell:
     value: float
     derivation: str  # the arithmetic with the raw figures, e.g. "(1 − 10/600 ÷ 12/560) × 100"
-    inputs: tuple[tuple[str, int, bool], ...]  # (measure, year, is_forecast) of every raw figure used
+    inputs: RawInputs  # (measure, year, is_forecast) of every raw figure used
 
 
 def round_cell(value: float) -> float:
@@ -215,11 +217,11 @@ def derive_cells(
     if formula is None:
         return {}
 
-    def rate(key: tuple[int, bool]) -> tuple[float, str, tuple] | None:
+    def rate(key: tuple[int, bool]) -> tuple[float, str, RawInputs] | None:
         numerator = measures.get(formula.numerator, {}).get(key)
         if numerator is None:
             return None
-        used = ((formula.numerator, *key),)
+        used: RawInputs = ((formula.numerator, *key),)
         text = f"{numerator:g}"
         value = numerator
         if formula.denominator is not None:

@@ -1,8 +1,8 @@
 """The catalog: a city's plans, indicators, units, projects, work points, campaigns and forms, from YAML.
 
 Every fact about a plan lives once in the catalog folder (``catalog/<city>/``). ``model`` holds the typed
-entities, ``catalog`` the whole catalog with its look-ups and cross-checks, ``load`` reads a folder,
-``layouts`` resolves the forms' columns for a campaign. Imports only ``planeval.catalog.*``; every stage
+entities, ``catalog`` the whole catalog with its look-ups, ``checks`` its cross-checks, ``load`` reads a
+folder, ``layouts`` resolves the forms' columns for a campaign. Imports only ``planeval.catalog.*``; every stage
 above may import it.
 """
 

@@ -1,5 +1,5 @@
-"""A whole city's catalog: its look-ups (which unit answers for what, which campaign, which form) and the
-cross-checks run when it is loaded.
+"""A whole city's catalog: its look-ups (which unit answers for what, which campaign, which form). The
+cross-checks run when it is loaded live in ``planeval.catalog.checks``.
 
 May import: planeval.catalog.model, planeval.catalog.text."""
 
@@ -31,7 +31,7 @@ class CatalogError(ValueError):
 
 
 class Catalog(FrozenModel):
-    """A whole city's catalog, cross-checked on load."""
+    """A whole city's catalog, cross-checked on load (``planeval.catalog.checks``)."""
 
     root: Path
     city: str
@@ -175,7 +175,7 @@ class Catalog(FrozenModel):
 
     def expected_forms(self, campaign: Campaign, unit: Unit) -> list[str]:
         """Forms the unit owes in this campaign, by the campaign's deadline rules."""
-        forms = []
+        forms: list[str] = []
         for deadline in campaign.deadlines:
             if deadline.units == "all":
                 owes = True
@@ -195,90 +195,3 @@ class Catalog(FrozenModel):
             if owes:
                 forms.append(deadline.form)
         return forms
-
-    # --- consistency ----------------------------------------------------------------------------
-    def check(self) -> None:
-        errors: list[str] = []
-        unit_codes = [u.code for u in self.units]
-        errors += [f"units: 单位代码重复 {c!r}" for c in sorted({c for c in unit_codes if unit_codes.count(c) > 1})]
-        alias_owner: dict[str, str] = {}
-        for unit in self.units:
-            for name in (unit.name, *unit.aliases):
-                key = normalise_text(name)
-                if alias_owner.setdefault(key, unit.code) != unit.code:
-                    errors.append(f"units: 名称 {name!r} 同时属于 {alias_owner[key]} 和 {unit.code}")
-        indicator_codes = [i.code for i in self.indicators]
-        errors += [
-            f"indicators: 指标代码重复 {c!r}"
-            for c in sorted({c for c in indicator_codes if indicator_codes.count(c) > 1})
-        ]
-        measure_codes = [m.code for m in self.measures]
-        for indicator in self.indicators:
-            errors += [
-                f"indicators[{indicator.code}].responsible: 未知单位 {code!r}"
-                for code in indicator.responsible
-                if code not in unit_codes
-            ]
-            if indicator.formula:
-                errors += [
-                    f"indicators[{indicator.code}].formula: 未知基础数据 {code!r}(measures.yaml)"
-                    for code in indicator.formula.measures
-                    if code not in measure_codes
-                ]
-        plan_codes = [p.code for p in self.plans]
-        for plan in self.plans:
-            rows = plan.indicator_table.indicators
-            errors += [
-                f"plans[{plan.code}].indicator_table.indicators: 未知指标 {code!r}"
-                for code in rows
-                if code not in indicator_codes
-            ]
-            errors += [
-                f"plans[{plan.code}].indicator_table.indicators: 指标 {c!r} 重复"
-                for c in sorted({c for c in rows if rows.count(c) > 1})
-            ]
-            if plan.period[0] != plan.base_year + 1 or plan.period[1] <= plan.period[0]:
-                errors.append(f"plans[{plan.code}]: period {plan.period} 与 base_year {plan.base_year} 不一致")
-            for code in rows:
-                due = self.indicator(code).due_year if code in indicator_codes else None
-                if due is not None and not plan.period[0] <= due <= plan.period[1]:
-                    errors.append(f"indicators[{code}].due_year: {due} 不在规划 {plan.code} 的规划期 {plan.period} 内")
-        for project in self.projects:
-            if project.plan not in plan_codes:
-                errors.append(f"projects[{project.code}].plan: 未知规划 {project.plan!r}")
-            errors += [
-                f"projects[{project.code}].responsible: 未知单位 {code!r}"
-                for code in project.responsible
-                if code not in unit_codes
-            ]
-        task_codes = [t.code for t in self.tasks]
-        errors += [f"tasks: 任务代码重复 {c!r}" for c in sorted({c for c in task_codes if task_codes.count(c) > 1})]
-        for task in self.tasks:
-            errors += [
-                f"tasks[{task.code}].{field}: 未知单位 {code!r}"
-                for field in ("lead", "cooperating")
-                for code in getattr(task, field)
-                if code not in unit_codes
-            ]
-        for campaign in self.campaigns:
-            if campaign.tasks and not self.tasks:
-                errors.append(f"campaigns[{campaign.code}].tasks: 目录中没有工作要点(tasks.yaml)")
-            for deadline in campaign.deadlines:
-                form = getattr(self.forms, deadline.form)
-                if form is None:
-                    errors.append(f"campaigns[{campaign.code}].deadlines: forms.yaml 未定义表单 {deadline.form!r}")
-            errors += [
-                f"campaigns[{campaign.code}].plans: 未知规划 {code!r}"
-                for code in campaign.plans
-                if code not in plan_codes
-            ]
-            for code in campaign.plans:
-                if code in plan_codes:
-                    start, end = self.plan(code).period
-                    if not start - 1 <= campaign.data_year <= end:
-                        errors.append(
-                            f"campaigns[{campaign.code}].data_cutoff: 数据年度 {campaign.data_year} "
-                            f"不在规划期 {start}–{end} 内"
-                        )
-        if errors:
-            raise CatalogError(f"目录 {self.root} 有 {len(errors)} 处错误:\n  " + "\n  ".join(errors))

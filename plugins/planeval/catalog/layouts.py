@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planeval.catalog.catalog import Catalog
+from planeval.catalog.catalog import Catalog, CatalogError
 from planeval.catalog.model import Campaign, Plan, TableForm
 from planeval.catalog.text import normalise_text
 
@@ -106,7 +106,11 @@ def _figures_layout(form: TableForm, plan: Plan, campaign: Campaign) -> tuple[Co
 
 
 def project_layout(catalog: Catalog) -> list[Column]:
-    return row_table_layout(catalog.forms.project_table)
+    """Columns of the key-project table (附件4); the catalog's forms.yaml must define it."""
+    form = catalog.forms.project_table
+    if form is None:
+        raise CatalogError(f"{catalog.root}: forms.yaml 未定义表单 'project_table'")
+    return row_table_layout(form)
 
 
 def row_table_layout(form: TableForm) -> list[Column]:

@@ -1,7 +1,7 @@
 """Loading a catalog folder (``catalog/<city>/``): YAML files into the typed models, with errors that name the
 file and the key.
 
-May import: planeval.catalog.catalog, planeval.catalog.model."""
+May import: planeval.catalog.catalog, planeval.catalog.checks, planeval.catalog.model."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from planeval.catalog.catalog import Catalog, CatalogError
+from planeval.catalog.checks import check_catalog
 from planeval.catalog.model import (
     DEFAULT_KIND_LABELS,
     Campaign,
@@ -43,7 +44,7 @@ def _format_validation_error(path: Path, exc: ValidationError, entry_label: str 
     return "\n  ".join(lines)
 
 
-def _validate_list(path: Path, raw: object, model: type[FrozenModel]) -> tuple:
+def _validate_list(path: Path, raw: object, model: type[FrozenModel]) -> tuple[FrozenModel, ...]:
     if not isinstance(raw, list):
         raise CatalogError(f"{path}: 应为列表")
     items = []
@@ -82,14 +83,15 @@ def load_catalog(root: str | Path) -> Catalog:
     unit_entries += [dict(u, kind="town") for u in units_raw.get("towns") or []]
 
     data: dict[str, object] = {"units": _validate_list(units_path, unit_entries, Unit)}
-    optional_parts = {
+    optional_parts: dict[str, type[FrozenModel]] = {
         "indicators": Indicator,
         "measures": Measure,
         "plans": Plan,
         "projects": Project,
         "tasks": WorkTask,
     }
-    for key, model in (*optional_parts.items(), ("campaigns", Campaign)):
+    parts: list[tuple[str, type[FrozenModel]]] = [*optional_parts.items(), ("campaigns", Campaign)]
+    for key, model in parts:
         path, raw = part(key, optional=key in optional_parts)
         data[key] = _validate_list(path, raw or [], model)
     forms_path, forms_raw = part("forms")
@@ -109,5 +111,5 @@ def load_catalog(root: str | Path) -> Catalog:
         )
     except ValidationError as exc:
         raise CatalogError(_format_validation_error(manifest_path, exc)) from exc
-    catalog.check()
+    check_catalog(catalog)
     return catalog

@@ -10,7 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, bindparam, create_engine, event, text
+from sqlalchemy import Connection, Engine, TextClause, bindparam, create_engine, event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from planeval.settings import SQL_DIR
 
@@ -37,7 +39,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(connection, _record) -> None:  # pragma: no cover - exercised by every SQLite test
+        def _pragmas(  # pragma: no cover - exercised by every SQLite test
+            connection: DBAPIConnection, _record: ConnectionPoolEntry
+        ) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -57,7 +61,8 @@ def fetch_all(engine: Engine, name: str, **parameters: Any) -> list[dict[str, An
         return [dict(row._mapping) for row in connection.execute(sql(name), parameters)]
 
 
-def execute_many(connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    rows = list(rows)
-    if rows:
-        connection.execute(sql(name), rows)
+def execute_many(connection: Connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Run statement ``name`` once per row (one executemany); nothing when there are no rows."""
+    batch = list(rows)
+    if batch:
+        connection.execute(sql(name), batch)

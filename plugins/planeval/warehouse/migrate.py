@@ -9,8 +9,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _MIGRATED: set[str] = set()  # warehouse URLs this process has brought to the latest revision
 
@@ -18,7 +22,8 @@ _MIGRATED: set[str] = set()  # warehouse URLs this process has brought to the la
 _MIGRATING = threading.Lock()  # Alembic's context is process-global: one migration per process at a time
 
 
-def alembic_config():
+def alembic_config() -> Config:
+    """Alembic's configuration for the package's migrations (``migrations/``), with no ini file."""
     from alembic.config import Config
 
     config = Config()

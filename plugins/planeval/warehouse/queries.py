@@ -5,12 +5,14 @@ May import: planeval.warehouse.db.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine
 
 from planeval.warehouse.db import fetch_all
 
 
-def earlier_uploads(engine: Engine, campaign_code: str, unit_codes: list[str]) -> dict[tuple[str, str], dict]:
+def earlier_uploads(engine: Engine, campaign_code: str, unit_codes: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
     """Every earlier upload of these units in the campaign by (unit, SHA-256): a re-upload is recognised."""
     rows = fetch_all(engine, "select_earlier_uploads", campaign_code=campaign_code, unit_ids=sorted(unit_codes))
     return {(row["unit_code"], row["sha256"]): row for row in rows}
@@ -24,9 +26,11 @@ def accepted_document_paths(engine: Engine, campaign_code: str, unit_codes: list
     return paths
 
 
-def current_values(engine: Engine, campaign_code: str, unit_codes: list[str]) -> dict[str, dict]:
+def current_values(
+    engine: Engine, campaign_code: str, unit_codes: list[str]
+) -> dict[str, dict[tuple[str, int], tuple[float, int]]]:
     """Per unit, its currently accepted figures: (indicator, year) → (value, version)."""
-    previous: dict[str, dict] = {}
+    previous: dict[str, dict[tuple[str, int], tuple[float, int]]] = {}
     for row in fetch_all(engine, "select_current_values", campaign_code=campaign_code, unit_ids=unit_codes):
         previous.setdefault(row["unit_code"], {})[(row["indicator_code"], row["year"])] = (row["value"], row["version"])
     return previous

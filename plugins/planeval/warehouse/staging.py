@@ -5,15 +5,19 @@ May import: planeval.catalog, planeval.records, planeval.intake.cells, planeval.
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 from planeval.catalog import Campaign, Catalog
 from planeval.catalog.layouts import Column, figures_layout, indicator_layout, year_columns
 from planeval.intake.cells import ParsedWorkbook, TableRow
 from planeval.records import Received, Verdict
 from planeval.warehouse.db import execute_many, sql
 
+StagedRow = dict[str, object]  # the bound parameters of one INSERT
+
 
 def stage_submission(
-    connection,
+    connection: Connection,
     campaign: Campaign,
     catalog: Catalog,
     received: Received,
@@ -26,8 +30,22 @@ def stage_submission(
     A newly accepted version supersedes the unit's earlier accepted versions of the same form; a duplicate
     (same bytes as an earlier upload) is recorded for the audit trail only.
     """
+    version = _record_submission(connection, campaign, received, verdict)
+    _stage_issues(connection, received, verdict)
+    if parsed is None:
+        return version
+    _stage_indicators(connection, catalog, campaign, received, parsed)
+    _stage_projects(connection, received, parsed)
+    _stage_tasks_and_contacts(connection, catalog, received, parsed)
+    _stage_figures(connection, catalog, campaign, received, parsed)
+    return version
+
+
+def _record_submission(connection: Connection, campaign: Campaign, received: Received, verdict: Verdict) -> int:
+    """Insert the submission as the unit's next version of its form (superseding its earlier accepted
+    versions if this one is accepted); return the version number."""
     key = {"campaign_code": campaign.code, "unit_code": received.unit_code, "form": received.form}
-    version = connection.execute(sql("select_next_version"), key).scalar_one()
+    version: int = connection.execute(sql("select_next_version"), key).scalar_one()
     connection.execute(
         sql("insert_submission"),
         key
@@ -48,6 +66,11 @@ def stage_submission(
     )
     if verdict.status == "accepted":
         connection.execute(sql("update_superseded"), key | {"submission_id": received.submission_id})
+    return version
+
+
+def _stage_issues(connection: Connection, received: Received, verdict: Verdict) -> None:
+    """The verdict's errors then warnings, numbered, with the sheet, row and column each points at."""
     issues = [("error", issue) for issue in verdict.errors] + [("warning", issue) for issue in verdict.warnings]
     execute_many(
         connection,
@@ -66,12 +89,20 @@ def stage_submission(
             for seq, (severity, issue) in enumerate(issues, start=1)
         ),
     )
-    if parsed is None:
-        return version
-    indicator_rows, value_rows, staged = [], [], set()
+
+
+def _stage_indicators(
+    connection: Connection, catalog: Catalog, campaign: Campaign, received: Received, parsed: ParsedWorkbook
+) -> None:
+    """Each recognised indicator row once per plan (its reported texts), and its filled year cells."""
+    indicator_rows: list[StagedRow] = []
+    value_rows: list[StagedRow] = []
+    staged: set[tuple[str, str]] = set()
     for row in parsed.indicator_rows:
         if row.code is None or (row.plan_code, row.code) in staged:
             continue
+        if row.plan_code is None:  # the reader gives every indicator row the plan of its sheet
+            raise KeyError(f"indicator row {row.sheet}!{row.row} belongs to no plan")
         staged.add((row.plan_code, row.code))
         indicator_rows.append(
             {
@@ -87,11 +118,20 @@ def stage_submission(
             }
         )
         layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
-        key = {"submission_id": received.submission_id, "plan_code": row.plan_code, "indicator_code": row.code}
+        key: StagedRow = {
+            "submission_id": received.submission_id,
+            "plan_code": row.plan_code,
+            "indicator_code": row.code,
+        }
         value_rows += _yearly_values(row, layout, key)
     execute_many(connection, "insert_submission_indicator", indicator_rows)
     execute_many(connection, "insert_submission_value", value_rows)
-    project_rows, seen_projects = [], set()
+
+
+def _stage_projects(connection: Connection, received: Received, parsed: ParsedWorkbook) -> None:
+    """Each recognised key-project row once: its progress and results, with the cell of its name."""
+    project_rows: list[StagedRow] = []
+    seen_projects: set[str] = set()
     for row in parsed.project_rows:
         if row.code is None or row.code in seen_projects:
             continue
@@ -106,17 +146,17 @@ def stage_submission(
             }
         )
     execute_many(connection, "insert_submission_project", project_rows)
-    _stage_rows(connection, catalog, received, parsed)
-    _stage_figures(connection, catalog, campaign, received, parsed)
-    return version
 
 
-def _stage_figures(connection, catalog: Catalog, campaign: Campaign, received: Received, parsed: ParsedWorkbook):
+def _stage_figures(
+    connection: Connection, catalog: Catalog, campaign: Campaign, received: Received, parsed: ParsedWorkbook
+) -> None:
     """Raw figures (基础数据), one row per measure × year, with the cell each came from."""
     if not parsed.figure_rows:
         return
     layout = figures_layout(catalog, campaign)
-    rows, seen = [], set()
+    rows: list[StagedRow] = []
+    seen: set[str] = set()
     for row in parsed.figure_rows:
         if row.code is None or row.code in seen:
             continue
@@ -125,9 +165,9 @@ def _stage_figures(connection, catalog: Catalog, campaign: Campaign, received: R
     execute_many(connection, "insert_submission_figure", rows)
 
 
-def _yearly_values(row: TableRow, layout: list[Column], key: dict) -> list[dict]:
+def _yearly_values(row: TableRow, layout: list[Column], key: StagedRow) -> list[StagedRow]:
     """One row per filled year (and forecast) cell of a table row: ``key`` plus year, value and the cell."""
-    values = []
+    values: list[StagedRow] = []
     for column in year_columns(layout):
         cell = row.cells.get(column.key)
         if cell is None or cell.number is None or cell.number.value is None:
@@ -144,9 +184,11 @@ def _yearly_values(row: TableRow, layout: list[Column], key: dict) -> list[dict]
     return values
 
 
-def _stage_rows(connection, catalog: Catalog, received: Received, parsed: ParsedWorkbook) -> None:
+def _stage_tasks_and_contacts(
+    connection: Connection, catalog: Catalog, received: Received, parsed: ParsedWorkbook
+) -> None:
     """Work-point progress and contacts, row by row with the cell each came from."""
-    tasks = {}
+    tasks: dict[str, StagedRow] = {}
     for row in parsed.task_rows:
         if row.code and row.code not in tasks:
             task = next(t for t in catalog.tasks if t.code == row.code)
