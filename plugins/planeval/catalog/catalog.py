@@ -1,7 +1,7 @@
 """A whole city's catalog: its look-ups (which unit answers for what, which campaign, which form). The
 cross-checks run when it is loaded live in ``planeval.catalog.checks``.
 
-May import: planeval.catalog.model, planeval.catalog.text."""
+May import: planeval.catalog.model, planeval.catalog.text, planeval.dates."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from planeval.catalog.model import (
     WorkTask,
 )
 from planeval.catalog.text import normalise_text
+from planeval.dates import DEFAULT_TIMEZONE
 
 
 class CatalogError(ValueError):
@@ -36,6 +37,7 @@ class Catalog(FrozenModel):
     root: Path
     city: str
     office: str
+    timezone: str = DEFAULT_TIMEZONE  # IANA name: every date a user reads is in it (catalog.yaml `timezone`)
     short_office: str
     units: tuple[Unit, ...]
     indicators: tuple[Indicator, ...] = ()

@@ -24,6 +24,7 @@ from planeval.catalog.model import (
     Unit,
     WorkTask,
 )
+from planeval.dates import DEFAULT_TIMEZONE
 
 
 def _read_yaml(path: Path) -> object:
@@ -55,6 +56,17 @@ def _validate_list(path: Path, raw: object, model: type[FrozenModel]) -> tuple[F
         except ValidationError as exc:
             raise CatalogError(_format_validation_error(path, exc, label)) from exc
     return tuple(items)
+
+
+def _timezone(manifest_path: Path, name: object) -> str:
+    """The catalog's time zone, checked: an IANA name such as Asia/Shanghai."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CatalogError(f"{manifest_path}: timezone {name!r} 不是有效的时区名称(如 Asia/Shanghai)") from None
+    return str(name)
 
 
 def load_catalog(root: str | Path) -> Catalog:
@@ -106,6 +118,7 @@ def load_catalog(root: str | Path) -> Catalog:
             city=manifest.get("city", ""),
             office=manifest.get("office", ""),
             short_office=manifest.get("short_office", manifest.get("office", "")),
+            timezone=_timezone(manifest_path, manifest.get("timezone", DEFAULT_TIMEZONE)),
             unit_kind_labels=DEFAULT_KIND_LABELS | (manifest.get("unit_kind_labels") or {}),
             **data,
         )

@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 from planeval.catalog import Campaign, Catalog, load_catalog
-from planeval.dates import DEFAULT_TIMEZONE
 from planeval.records import CampaignSelection
 from planeval.settings import Settings, get_settings
 
@@ -30,7 +29,7 @@ def selection_of(campaign: Campaign, catalog: Catalog) -> CampaignSelection:
         plans=tuple(campaign.plans),
         year=campaign.year,
         data_cutoff=campaign.data_cutoff.isoformat(),
-        timezone=getattr(catalog, "timezone", DEFAULT_TIMEZONE),
+        timezone=catalog.timezone,
     )
 
 
