@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,7 @@ HEADER_SCAN_ROWS = 15
 
 @dataclass
 class Sheet:
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col)
 
 
@@ -74,7 +75,7 @@ def _read_csv(path: Path) -> list[list[object]]:
     return [list(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
 
 
-def _find_header(rows: list[list[object]], name_headers: frozenset[str]) -> int | None:
+def _find_header(rows: Sequence[Sequence[object]], name_headers: frozenset[str]) -> int | None:
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if any(normalise_text(value) in name_headers for value in row):
             return index
@@ -129,7 +130,7 @@ def _map_columns(candidates: list[list[str]], layout: list[Column]) -> dict[str,
 
 
 def _identify_plan(
-    catalog: Catalog, campaign: Campaign, sheet_name: str, title_rows: list[list[object]], kind: str
+    catalog: Catalog, campaign: Campaign, sheet_name: str, title_rows: Sequence[Sequence[object]], kind: str
 ) -> Plan | None:
     texts = [normalise_text(sheet_name)] + [normalise_text(v) for row in title_rows for v in row if v]
     for plan in catalog.campaign_plans(campaign):
@@ -168,7 +169,7 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         )
         return parsed
 
-    readers = {
+    readers: dict[str, SheetReader] = {
         "indicator": _read_indicator_sheet,
         "project": _read_project_sheet,
         "task": _read_row_table_sheet,
@@ -188,6 +189,9 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         parsed.errors.append(Issue("no_table", f"未找到下发的表格:请使用下发的表格,表头应包含{expected}列"))
     return parsed
 
+
+# Reads one table found in a sheet: (catalog, campaign, sheet name, sheet, header row index, parsed, table kind).
+SheetReader = Callable[[Catalog, Campaign, str, Sheet, int, ParsedWorkbook, str], None]
 
 _FORM_OF_TABLE = {
     "indicator": "indicator_table",
@@ -212,7 +216,15 @@ def _name_headers(catalog: Catalog, kind: str) -> frozenset[str]:
     return frozenset(normalise_text(text) for text in (spec.header, *spec.aliases))
 
 
-def _read_indicator_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+def _read_indicator_sheet(
+    catalog: Catalog,
+    campaign: Campaign,
+    sheet_name: str,
+    sheet: Sheet,
+    header_index: int,
+    parsed: ParsedWorkbook,
+    kind: str,
+) -> None:
     plan = _identify_plan(catalog, campaign, sheet_name, sheet.rows[:header_index], "indicator")
     if plan is None:
         names = _name_headers(catalog, "indicator")
@@ -226,7 +238,15 @@ def _read_indicator_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, head
     _collect_rows(catalog, plan, sheet_name, sheet, header_index, layout, "indicator", parsed)
 
 
-def _read_project_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+def _read_project_sheet(
+    catalog: Catalog,
+    campaign: Campaign,
+    sheet_name: str,
+    sheet: Sheet,
+    header_index: int,
+    parsed: ParsedWorkbook,
+    kind: str,
+) -> None:
     plan = _identify_plan(catalog, campaign, sheet_name, sheet.rows[:header_index], "project")
     if plan is None:
         parsed.warnings.append(Issue("unknown_sheet", f"工作表“{sheet_name}”无法判断属于哪个附件,已忽略", sheet_name))
@@ -234,14 +254,30 @@ def _read_project_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header
     _collect_rows(catalog, plan, sheet_name, sheet, header_index, project_layout(catalog), "project", parsed)
 
 
-def _read_figures_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+def _read_figures_sheet(
+    catalog: Catalog,
+    campaign: Campaign,
+    sheet_name: str,
+    sheet: Sheet,
+    header_index: int,
+    parsed: ParsedWorkbook,
+    kind: str,
+) -> None:
     """A 基础数据 sheet: raw figures by measure, base year first (no plan: measures serve every plan)."""
     if not campaign.plans:
         return
     _collect_rows(catalog, None, sheet_name, sheet, header_index, figures_layout(catalog, campaign), kind, parsed)
 
 
-def _read_row_table_sheet(catalog, campaign, sheet_name: str, sheet: Sheet, header_index: int, parsed, kind) -> None:
+def _read_row_table_sheet(
+    catalog: Catalog,
+    campaign: Campaign,
+    sheet_name: str,
+    sheet: Sheet,
+    header_index: int,
+    parsed: ParsedWorkbook,
+    kind: str,
+) -> None:
     """Tables that belong to no plan: the work-point progress table and the contacts form (附件7)."""
     layout = row_table_layout(getattr(catalog.forms, _FORM_OF_TABLE[kind]))
     _collect_rows(catalog, None, sheet_name, sheet, header_index, layout, kind, parsed)
@@ -285,20 +321,23 @@ def _collect_rows(
         }
         if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
             continue  # a row left for another unit, or not yet filled: nothing was submitted for it
-        code, target = _row_code(catalog, plan, kind, label, cells, parsed)
+        code, target = _row_code(catalog, plan.code if plan else None, kind, label, cells, parsed)
         indicator = catalog.indicator(code) if kind == "indicator" and code else None
         for key in numeric_keys & cells.keys():  # each number is read here, once
             cells[key].number = Number(*indicator_number(indicator, cells[key].raw))
         target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
 
 
-def _row_code(catalog: Catalog, plan: Plan | None, kind: str, label: str, cells: dict[str, Cell], parsed):
-    """The catalog entry a row names, and the list of rows it belongs to."""
+def _row_code(
+    catalog: Catalog, plan_code: str | None, kind: str, label: str, cells: dict[str, Cell], parsed: ParsedWorkbook
+) -> tuple[str | None, list[TableRow]]:
+    """The catalog entry a row names, and the list of rows it belongs to (indicators and key projects are
+    matched within the sheet's plan: their readers always know it)."""
     if kind == "indicator":
-        match = catalog.match_indicator(label, plan.code)
+        match = catalog.match_indicator(label, plan_code)
         return (match.code if match else None), parsed.indicator_rows
     if kind == "project":
-        project = catalog.match_project(label, plan.code)
+        project = catalog.match_project(label, plan_code)
         return (project.code if project else None), parsed.project_rows
     if kind == "figures":
         measure = catalog.match_measure(label)

@@ -24,7 +24,8 @@ def read_submission(
         return parse_workbook(catalog, campaign, path), []
     if received.form == "summary_report":
         return None, check_document(path)
-    accepted = "、".join(sorted({".xlsx", ".xls", ".csv", *catalog.forms.summary_report.extensions}))
+    report = catalog.forms.summary_report  # a catalog may collect no Word report (wenling)
+    accepted = "、".join(sorted({".xlsx", ".xls", ".csv", *(report.extensions if report else ())}))
     return None, [Issue("unsupported_type", f"不支持的文件类型“{path.suffix or '无扩展名'}”,请报送 {accepted} 文件")]
 
 

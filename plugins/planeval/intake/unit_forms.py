@@ -5,10 +5,21 @@ May import: planeval.catalog."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from planeval.catalog import Campaign, Catalog, TableForm, Unit
+from planeval.catalog import Campaign, Catalog, Plan, TableForm, Unit
 from planeval.catalog.layouts import figures_layout, indicator_layout, project_layout, row_table_layout
+
+if TYPE_CHECKING:  # openpyxl is imported where a form is written
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
+FormValue = str | int | None  # what a pre-filled cell holds
+FormWriter = Callable[[Catalog, Campaign, Unit, Path], Path | None]
 
 
 def period_label(campaign: Campaign) -> str:
@@ -22,13 +33,13 @@ def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit, form: str = 
 def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: Path) -> list[Path]:
     """Every pre-filled workbook the unit owes in the campaign (one file per form: each has its own due
     date and its own receipt); existing files are kept, so a unit's own edits are never overwritten."""
-    writers = {
+    writers: dict[str, FormWriter] = {
         "indicator_table": write_unit_form,
         "task_table": write_task_form,
         "contacts": write_contacts_form,
         "figures_table": write_figures_form,
     }
-    written = []
+    written: list[Path] = []
     for form in catalog.expected_forms(campaign, unit):
         if form not in writers:
             continue
@@ -39,7 +50,7 @@ def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: P
 
 
 def _write_row_table(
-    path: Path, unit: Unit, form: TableForm, title: str, rows: list[dict], choices: tuple[str, ...] = ()
+    path: Path, unit: Unit, form: TableForm, title: str, rows: list[dict[str, FormValue]], choices: tuple[str, ...] = ()
 ) -> Path:
     """A one-sheet workbook: title, 填报单位, the form's header, pre-filled rows, a dropdown for the
     form's choices (``ratings``) in its ``status`` column and the 填表说明 under the table."""
@@ -49,7 +60,7 @@ def _write_row_table(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the sheet a new workbook starts with (its active one)
     sheet.title = form.label[:31]
     layout = row_table_layout(form)
     sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
@@ -82,7 +93,7 @@ def write_task_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path
     form = catalog.forms.task_table
     if not tasks or form is None:
         return None
-    rows = [
+    rows: list[dict[str, FormValue]] = [
         {
             "seq": task.number,
             "name": task.title,
@@ -110,7 +121,7 @@ def write_figures_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: P
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     if not _add_figures_sheet(workbook, catalog, campaign, unit):
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,17 +129,19 @@ def write_figures_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: P
     return path
 
 
-def _add_figures_sheet(workbook, catalog: Catalog, campaign: Campaign, unit: Unit) -> bool:
+def _add_figures_sheet(workbook: Workbook, catalog: Catalog, campaign: Campaign, unit: Unit) -> bool:
     """Append the 基础数据 sheet (the unit's measures, base year first); False when it reports none."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     form = catalog.forms.figures_table
-    measures = catalog.measures_of_unit(unit.code, campaign.plans) if form and campaign.plans else []
+    if form is None or not campaign.plans:
+        return False
+    measures = catalog.measures_of_unit(unit.code, campaign.plans)
     if not measures:
         return False
     layout = figures_layout(catalog, campaign)
-    sheet = workbook.create_sheet(form.label[:31])
+    sheet: Worksheet = workbook.create_sheet(form.label[:31])
     sheet.cell(row=1, column=1, value=f"{catalog.city}{period_label(campaign)}{form.label}").font = Font(
         bold=True, size=14
     )
@@ -139,7 +152,7 @@ def _add_figures_sheet(workbook, catalog: Catalog, campaign: Campaign, unit: Uni
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = 36 if column.key in ("name", "note") else 12
     for offset, measure in enumerate(measures):
-        values = {"seq": offset + 1, "name": measure.name, "unit": measure.unit}
+        values: dict[str, FormValue] = {"seq": offset + 1, "name": measure.name, "unit": measure.unit}
         for index, column in enumerate(layout, start=1):
             sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
     sheet.cell(
@@ -158,109 +171,156 @@ def write_unit_form(catalog: Catalog, campaign: Campaign, unit: Unit, path: Path
     value cells, a dropdown for 综合进度评价 and the 填表说明 under the table.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    indicator_form = catalog.forms.indicator_table
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    locked_fill = PatternFill("solid", fgColor="F2F2F2")
-    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
+    styles = _TableStyles.create()
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     wrote_any = False
-
-    def start_sheet(title: str, sheet_title: str, headers: list[str]):
-        sheet = workbook.create_sheet(title)
-        sheet.cell(row=1, column=1, value=f"{title}  {sheet_title}").font = Font(bold=True, size=14)
-        sheet.cell(row=1, column=len(headers) - 1, value=f"填报单位:{unit.name}")
-        for index, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=2, column=index, value=header)
-            cell.font = Font(bold=True)
-            cell.fill = header_fill
-            cell.alignment = wrap
-            cell.border = border
-            sheet.column_dimensions[get_column_letter(index)].width = 12
-        sheet.freeze_panes = "C3"
-        return sheet
-
     for plan in catalog.campaign_plans(campaign):
-        table = plan.indicator_table
-        mine = [
-            (seq, catalog.indicator(code))
-            for seq, code in enumerate(table.indicators, start=1)
-            if unit.code in catalog.indicator(code).responsible
-        ]
-        if not mine:
-            continue
-        wrote_any = True
-        layout = indicator_layout(catalog, plan, campaign)
-        sheet = start_sheet(table.annex, table.title, [c.header for c in layout])
-        keys = [c.key for c in layout]
-        sheet.column_dimensions[get_column_letter(keys.index("name") + 1)].width = 40
-        sheet.column_dimensions[get_column_letter(keys.index("analysis") + 1)].width = 40
-        prefilled = {"seq", "name", "target", "attribute", "responsible"}
-        for offset, (seq, indicator) in enumerate(mine):
-            row = 3 + offset
-            values = {
-                "seq": seq,
-                "name": indicator.name,
-                "target": indicator.target_text,
-                "attribute": indicator.attribute,
-                "responsible": indicator.responsible_text,
-            }
-            for index, key in enumerate(keys, start=1):
-                cell = sheet.cell(row=row, column=index, value=values.get(key))
-                cell.border = border
-                if key in prefilled:
-                    cell.fill = locked_fill
-                    cell.alignment = Alignment(wrap_text=True, vertical="center")
-        last_row = 2 + len(mine)
-        rating_letter = get_column_letter(keys.index("self_rating") + 1)
-        dropdown = DataValidation(
-            type="list",
-            formula1='"' + ",".join(indicator_form.ratings) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="综合进度评价",
-            error="请从下拉列表中选择:" + "、".join(indicator_form.ratings),
-        )
-        dropdown.add(f"{rating_letter}3:{rating_letter}{last_row}")
-        sheet.add_data_validation(dropdown)
-        sheet.cell(row=last_row + 2, column=1, value=indicator_form.instructions)
-
+        wrote_any |= _add_indicator_sheet(workbook, styles, catalog, campaign, unit, plan)
     for plan in catalog.campaign_plans(campaign):
-        if plan.project_table is None:
-            continue
-        projects = catalog.projects_of_unit(unit.code, [plan.code])
-        if not projects:
-            continue
-        wrote_any = True
-        layout = project_layout(catalog)
-        sheet = start_sheet(plan.project_table.annex, plan.project_table.title, [c.header for c in layout])
-        keys = [c.key for c in layout]
-        for key in ("name", "breakdown", "progress", "results"):
-            sheet.column_dimensions[get_column_letter(keys.index(key) + 1)].width = 36
-        all_projects = [p for p in catalog.projects if p.plan == plan.code]
-        for offset, project in enumerate(projects):
-            values = {
-                "seq": all_projects.index(project) + 1,
-                "name": project.name,
-                "breakdown": project.content,
-                "responsible": "、".join(catalog.unit(code).name for code in project.responsible),
-            }
-            for index, key in enumerate(keys, start=1):
-                cell = sheet.cell(row=3 + offset, column=index, value=values.get(key))
-                cell.border = border
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cutoff = campaign.progress_cutoff or campaign.data_cutoff
-        sheet.cell(row=4 + len(projects), column=1, value=f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
+        wrote_any |= _add_project_sheet(workbook, styles, catalog, campaign, unit, plan)
     if not wrote_any:
         return None
     _add_figures_sheet(workbook, catalog, campaign, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+@dataclass(frozen=True)
+class _TableStyles:
+    """The look of the 附件 tables: bordered cells, a coloured header, grey pre-filled cells."""
+
+    border: Border
+    header_fill: PatternFill
+    locked_fill: PatternFill
+    wrap: Alignment
+
+    @classmethod
+    def create(cls) -> _TableStyles:
+        from openpyxl.styles import Alignment, Border, PatternFill, Side
+
+        thin = Side(style="thin")
+        return cls(
+            border=Border(left=thin, right=thin, top=thin, bottom=thin),
+            header_fill=PatternFill("solid", fgColor="DDEBF7"),
+            locked_fill=PatternFill("solid", fgColor="F2F2F2"),
+            wrap=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        )
+
+
+def _start_sheet(
+    workbook: Workbook, styles: _TableStyles, unit: Unit, title: str, sheet_title: str, headers: list[str]
+) -> Worksheet:
+    """A new sheet named after the 附件: its title, 填报单位 and the styled header row, frozen below it."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet: Worksheet = workbook.create_sheet(title)  # the stubs type it Any (write-only or not)
+    sheet.cell(row=1, column=1, value=f"{title}  {sheet_title}").font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=len(headers) - 1, value=f"填报单位:{unit.name}")
+    for index, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=2, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = styles.header_fill
+        cell.alignment = styles.wrap
+        cell.border = styles.border
+        sheet.column_dimensions[get_column_letter(index)].width = 12
+    sheet.freeze_panes = "C3"
+    return sheet
+
+
+def _add_indicator_sheet(
+    workbook: Workbook, styles: _TableStyles, catalog: Catalog, campaign: Campaign, unit: Unit, plan: Plan
+) -> bool:
+    """Append the plan's indicator table (附件3/4) with the unit's indicators; False when it has none."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    table = plan.indicator_table
+    mine = [
+        (seq, catalog.indicator(code))
+        for seq, code in enumerate(table.indicators, start=1)
+        if unit.code in catalog.indicator(code).responsible
+    ]
+    if not mine:
+        return False
+    layout = indicator_layout(catalog, plan, campaign)
+    sheet = _start_sheet(workbook, styles, unit, table.annex, table.title, [c.header for c in layout])
+    keys = [c.key for c in layout]
+    sheet.column_dimensions[get_column_letter(keys.index("name") + 1)].width = 40
+    sheet.column_dimensions[get_column_letter(keys.index("analysis") + 1)].width = 40
+    prefilled = {"seq", "name", "target", "attribute", "responsible"}
+    for offset, (seq, indicator) in enumerate(mine):
+        row = 3 + offset
+        values: dict[str, FormValue] = {
+            "seq": seq,
+            "name": indicator.name,
+            "target": indicator.target_text,
+            "attribute": indicator.attribute,
+            "responsible": indicator.responsible_text,
+        }
+        for index, key in enumerate(keys, start=1):
+            cell = sheet.cell(row=row, column=index, value=values.get(key))
+            cell.border = styles.border
+            if key in prefilled:
+                cell.fill = styles.locked_fill
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+    _add_rating_dropdown(catalog, sheet, get_column_letter(keys.index("self_rating") + 1), 2 + len(mine))
+    return True
+
+
+def _add_rating_dropdown(catalog: Catalog, sheet: Worksheet, letter: str, last_row: int) -> None:
+    """The 综合进度评价 dropdown over the rows of column ``letter``, and the 填表说明 under the table."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    form = catalog.forms.indicator_table
+    assert form is not None, "an indicator table is written only with the indicator form"
+    dropdown = DataValidation(
+        type="list",
+        formula1='"' + ",".join(form.ratings) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="综合进度评价",
+        error="请从下拉列表中选择:" + "、".join(form.ratings),
+    )
+    dropdown.add(f"{letter}3:{letter}{last_row}")
+    sheet.add_data_validation(dropdown)
+    sheet.cell(row=last_row + 2, column=1, value=form.instructions)
+
+
+def _add_project_sheet(
+    workbook: Workbook, styles: _TableStyles, catalog: Catalog, campaign: Campaign, unit: Unit, plan: Plan
+) -> bool:
+    """Append the plan's key-project table with the unit's projects; False when it has none."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    if plan.project_table is None:
+        return False
+    projects = catalog.projects_of_unit(unit.code, [plan.code])
+    if not projects:
+        return False
+    layout = project_layout(catalog)
+    sheet = _start_sheet(
+        workbook, styles, unit, plan.project_table.annex, plan.project_table.title, [c.header for c in layout]
+    )
+    keys = [c.key for c in layout]
+    for key in ("name", "breakdown", "progress", "results"):
+        sheet.column_dimensions[get_column_letter(keys.index(key) + 1)].width = 36
+    all_projects = [p for p in catalog.projects if p.plan == plan.code]
+    for offset, project in enumerate(projects):
+        values: dict[str, FormValue] = {
+            "seq": all_projects.index(project) + 1,
+            "name": project.name,
+            "breakdown": project.content,
+            "responsible": "、".join(catalog.unit(code).name for code in project.responsible),
+        }
+        for index, key in enumerate(keys, start=1):
+            cell = sheet.cell(row=3 + offset, column=index, value=values.get(key))
+            cell.border = styles.border
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    cutoff = campaign.progress_cutoff or campaign.data_cutoff
+    sheet.cell(row=4 + len(projects), column=1, value=f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
+    return True

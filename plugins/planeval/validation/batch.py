@@ -7,6 +7,8 @@ May import: the other modules of planeval.validation, planeval.catalog, planeval
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -16,16 +18,19 @@ from planeval.validation.frames import Submission, build_frames
 from planeval.validation.rules import cross_row_checks
 from planeval.validation.suites import GxRunner, suite_parameters
 
+# A frame row as pandas hands it back: column name → cell (str, int, float, bool or a missing marker).
+FrameRow = dict[str, Any]
 
-def _plain(record: dict) -> dict:
+
+def _plain(record: Mapping[Hashable, Any]) -> FrameRow:
     """A frame row with pandas' missing markers (NaN, NA) turned into None."""
     return {
-        key: None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else value
+        str(key): None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else value
         for key, value in record.items()
     }
 
 
-def _format(template: str, record: dict) -> str:
+def _format(template: str, record: Mapping[str, object]) -> str:
     """Fill a suite message from the failing row (and catalog facts such as {ratings_text})."""
     clean = {key: "" if value is None else value for key, value in record.items()}
     try:
@@ -76,5 +81,5 @@ def validate_batch(
     return verdicts
 
 
-def _issue_order(issue: Issue) -> tuple:
+def _issue_order(issue: Issue) -> tuple[str, int, int, str, str]:
     return (issue.sheet or "", issue.row or 0, len(issue.column or ""), issue.column or "", issue.code)

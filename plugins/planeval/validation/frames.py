@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planeval.catalog import Campaign, Catalog, Indicator, normalise_text
+from planeval.catalog import Campaign, Catalog, Indicator, Plan, normalise_text
 from planeval.catalog.layouts import figures_layout, indicator_layout, period_columns, year_columns
-from planeval.intake.cells import ParsedWorkbook, TableRow, cell_text
+from planeval.intake.cells import Cell, Number, ParsedWorkbook, TableRow, cell_text
 from planeval.records import Received
 
 
@@ -37,142 +37,192 @@ def _none_if_blank(text: str) -> str | None:
     return text or None
 
 
+Record = dict[str, object]  # one frame row: column name → value
+
+
 def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Submission]) -> dict[str, pd.DataFrame]:
-    columns, rows, cells, projects, tasks, contacts = [], [], [], [], [], []
+    columns: list[Record] = []
+    rows: list[Record] = []
+    cells: list[Record] = []
+    projects: list[Record] = []
+    tasks: list[Record] = []
+    contacts: list[Record] = []
     for submission in submissions:
         received, parsed = submission.received, submission.parsed
         sid, unit = received.submission_id, received.unit_code
-        for sheet in parsed.sheets:
-            for key, header in sheet.required:
-                columns.append(
-                    {
-                        "submission_id": sid,
-                        "sheet": sheet.sheet,
-                        "row": None,
-                        "column": None,
-                        "header": header,
-                        "present": key in sheet.present,
-                    }
-                )
+        columns += _column_records(sid, parsed)
         tasks += _task_records(catalog, sid, unit, parsed)
         contacts += _contact_records(sid, parsed)
         documents = normalise_text(submission.documents)
         for row in parsed.indicator_rows:
-            plan = catalog.plan(row.plan_code)
-            layout = indicator_layout(catalog, plan, campaign)
-            data_year_key = f"y{min(campaign.data_year, plan.period[1])}"
-            indicator = catalog.indicator(row.code) if row.code else None
-            rating = _none_if_blank(row.text("self_rating"))
-            analysed = bool(row.text("analysis")) or (indicator is not None and _mentions(documents, indicator))
-            qualitative = indicator is not None and indicator.kind == "qualitative"
-            rows.append(
-                {
-                    "submission_id": sid,
-                    "sheet": row.sheet,
-                    "row": row.row,
-                    "label": row.label,
-                    "indicator_code": row.code,
-                    "unit_indicator": f"{unit}|{row.code}" if row.code else None,
-                    "self_rating": rating,
-                    "analysis_ok": rating != LAGGING or analysed,
-                    # a qualitative rating stands on its evidence: the 分析说明 must say what was built/done
-                    "evidence_ok": bool(row.text("analysis")) if qualitative else None,
-                    "analysis_column": _column_of(row, "analysis") or row.cells["name"].column,
-                    "data_year_text": _none_if_blank(row.text(data_year_key)),
-                    "forecast_text": _none_if_blank(row.text("forecast")),
-                    "forecast_column": _column_of(row, "forecast"),
-                    "forecast_year": plan.period[1],
-                    "name_column": row.cells["name"].column,
-                    "rating_column": row.cells["self_rating"].column if "self_rating" in row.cells else None,
-                    "data_year_column": row.cells[data_year_key].column if data_year_key in row.cells else None,
-                    "data_year": campaign.data_year,
-                    "data_cutoff": campaign.data_cutoff.isoformat(),
-                }
-            )
-            low, high = indicator.valid_range() if indicator else (None, None)
-            for column in [*year_columns(layout), *period_columns(layout)]:
-                cell = row.cells.get(column.key)
-                if cell is None or not cell_text(cell.raw):
-                    continue
-                on_scale = qualitative  # period cells of a scale hold a scale word too
-                value, number_text = cell.number.value, cell.number.text
-                cells.append(
-                    {
-                        "submission_id": sid,
-                        "sheet": row.sheet,
-                        "row": row.row,
-                        "column": cell.column,
-                        "header": column.header,
-                        "indicator_code": row.code,
-                        "year": column.year,
-                        "raw_text": cell_text(cell.raw),
-                        "number_text": number_text or None if on_scale else number_text,
-                        "value": value,
-                        "min_allowed": low,
-                        "max_allowed": high,
-                        "scale_ok": value is not None if on_scale else None,
-                        "scale_text": "、".join(indicator.scale) if on_scale else None,
-                    }
-                )
+            rows.append(_indicator_row_record(catalog, campaign, sid, unit, row, documents))
+            cells += _indicator_cell_records(catalog, campaign, sid, row)
         cells += _figure_cells(catalog, campaign, sid, parsed)
-        for row in parsed.project_rows:
-            projects.append(
-                {
-                    "submission_id": sid,
-                    "sheet": row.sheet,
-                    "row": row.row,
-                    "label": row.label,
-                    "project_code": row.code,
-                    "unit_project": f"{unit}|{row.code}" if row.code else None,
-                    "progress": _none_if_blank(row.text("progress")),
-                    "name_column": row.cells["name"].column,
-                    "progress_column": row.cells["progress"].column if "progress" in row.cells else None,
-                }
-            )
-    float_columns = ["value", "min_allowed", "max_allowed"]
-    cells_frame = pd.DataFrame(
-        cells,
-        columns=[
-            "submission_id",
-            "sheet",
-            "row",
-            "column",
-            "header",
-            "indicator_code",
-            "year",
-            "raw_text",
-            "number_text",
-            *float_columns,
-            "scale_ok",
-            "scale_text",
-        ],
-    )
-    cells_frame[float_columns] = cells_frame[float_columns].astype("float64")
+        projects += _project_records(sid, unit, parsed)
     return {
         "tables.columns": pd.DataFrame(columns),
         "indicator_table.rows": pd.DataFrame(rows),
-        "indicator_table.cells": cells_frame,
+        "indicator_table.cells": _cells_frame(cells),
         "project_table.rows": pd.DataFrame(projects),
         "task_table.rows": pd.DataFrame(tasks),
         "contacts.rows": pd.DataFrame(contacts),
     }
 
 
+_FLOAT_CELL_COLUMNS = ["value", "min_allowed", "max_allowed"]
+_CELL_COLUMNS = [
+    "submission_id",
+    "sheet",
+    "row",
+    "column",
+    "header",
+    "indicator_code",
+    "year",
+    "raw_text",
+    "number_text",
+    *_FLOAT_CELL_COLUMNS,
+    "scale_ok",
+    "scale_text",
+]
+
+
+def _cells_frame(cells: list[Record]) -> pd.DataFrame:
+    """The value cells, with fixed columns (an empty pass still has them) and float bounds and values."""
+    frame = pd.DataFrame(cells, columns=_CELL_COLUMNS)
+    frame[_FLOAT_CELL_COLUMNS] = frame[_FLOAT_CELL_COLUMNS].astype("float64")
+    return frame
+
+
+def _column_records(sid: str, parsed: ParsedWorkbook) -> list[Record]:
+    """One row per required column of every table found: whether the sheet has it."""
+    return [
+        {
+            "submission_id": sid,
+            "sheet": sheet.sheet,
+            "row": None,
+            "column": None,
+            "header": header,
+            "present": key in sheet.present,
+        }
+        for sheet in parsed.sheets
+        for key, header in sheet.required
+    ]
+
+
+def _row_plan(catalog: Catalog, row: TableRow) -> Plan:
+    """The plan of an indicator row (the reader sets it on every indicator row)."""
+    assert row.plan_code is not None, f"indicator row {row.sheet}!{row.row} without a plan"
+    return catalog.plan(row.plan_code)
+
+
+def _row_number(row: TableRow, cell: Cell) -> Number:
+    """The number the reader read from a numeric cell (it reads every year and period cell)."""
+    assert cell.number is not None, f"numeric cell {row.sheet}!{cell.column}{row.row} was not read"
+    return cell.number
+
+
+def _indicator_row_record(
+    catalog: Catalog, campaign: Campaign, sid: str, unit: str, row: TableRow, documents: str
+) -> Record:
+    """The indicator row as the rows suite sees it: rating, analysis, the data-year and forecast texts."""
+    plan = _row_plan(catalog, row)
+    data_year_key = f"y{min(campaign.data_year, plan.period[1])}"
+    indicator = catalog.indicator(row.code) if row.code else None
+    rating = _none_if_blank(row.text("self_rating"))
+    analysed = bool(row.text("analysis")) or (indicator is not None and _mentions(documents, indicator))
+    qualitative = indicator is not None and indicator.kind == "qualitative"
+    return {
+        "submission_id": sid,
+        "sheet": row.sheet,
+        "row": row.row,
+        "label": row.label,
+        "indicator_code": row.code,
+        "unit_indicator": f"{unit}|{row.code}" if row.code else None,
+        "self_rating": rating,
+        "analysis_ok": rating != LAGGING or analysed,
+        # a qualitative rating stands on its evidence: the 分析说明 must say what was built/done
+        "evidence_ok": bool(row.text("analysis")) if qualitative else None,
+        "analysis_column": _column_of(row, "analysis") or row.cells["name"].column,
+        "data_year_text": _none_if_blank(row.text(data_year_key)),
+        "forecast_text": _none_if_blank(row.text("forecast")),
+        "forecast_column": _column_of(row, "forecast"),
+        "forecast_year": plan.period[1],
+        "name_column": row.cells["name"].column,
+        "rating_column": row.cells["self_rating"].column if "self_rating" in row.cells else None,
+        "data_year_column": row.cells[data_year_key].column if data_year_key in row.cells else None,
+        "data_year": campaign.data_year,
+        "data_cutoff": campaign.data_cutoff.isoformat(),
+    }
+
+
+def _indicator_cell_records(catalog: Catalog, campaign: Campaign, sid: str, row: TableRow) -> list[Record]:
+    """The filled year and period cells of an indicator row, with the indicator's valid range or scale."""
+    layout = indicator_layout(catalog, _row_plan(catalog, row), campaign)
+    indicator = catalog.indicator(row.code) if row.code else None
+    qualitative = indicator is not None and indicator.kind == "qualitative"
+    low, high = indicator.valid_range() if indicator else (None, None)
+    records: list[Record] = []
+    for column in [*year_columns(layout), *period_columns(layout)]:
+        cell = row.cells.get(column.key)
+        if cell is None or not cell_text(cell.raw):
+            continue
+        on_scale = qualitative  # period cells of a scale hold a scale word too
+        number = _row_number(row, cell)
+        value, number_text = number.value, number.text
+        records.append(
+            {
+                "submission_id": sid,
+                "sheet": row.sheet,
+                "row": row.row,
+                "column": cell.column,
+                "header": column.header,
+                "indicator_code": row.code,
+                "year": column.year,
+                "raw_text": cell_text(cell.raw),
+                "number_text": number_text or None if on_scale else number_text,
+                "value": value,
+                "min_allowed": low,
+                "max_allowed": high,
+                "scale_ok": value is not None if on_scale else None,
+                "scale_text": "、".join(indicator.scale) if on_scale and indicator else None,
+            }
+        )
+    return records
+
+
+def _project_records(sid: str, unit: str, parsed: ParsedWorkbook) -> list[Record]:
+    return [
+        {
+            "submission_id": sid,
+            "sheet": row.sheet,
+            "row": row.row,
+            "label": row.label,
+            "project_code": row.code,
+            "unit_project": f"{unit}|{row.code}" if row.code else None,
+            "progress": _none_if_blank(row.text("progress")),
+            "name_column": row.cells["name"].column,
+            "progress_column": row.cells["progress"].column if "progress" in row.cells else None,
+        }
+        for row in parsed.project_rows
+    ]
+
+
 LAGGING = "滞后预期"  # the self-rating that needs an analysis (附件3/4 填表说明)
 
 
-def _figure_cells(catalog: Catalog, campaign: Campaign, sid: str, parsed: ParsedWorkbook) -> list[dict]:
+def _figure_cells(catalog: Catalog, campaign: Campaign, sid: str, parsed: ParsedWorkbook) -> list[Record]:
     """The 基础数据 cells, checked by the same cell suite: numbers, never negative (counts, amounts)."""
     if not parsed.figure_rows:
         return []
     layout = figures_layout(catalog, campaign)
-    records = []
+    records: list[Record] = []
     for row in parsed.figure_rows:
         for column in year_columns(layout):
             cell = row.cells.get(column.key)
             if cell is None or not cell_text(cell.raw):
                 continue
-            value, number_text = cell.number.value, cell.number.text
+            number = _row_number(row, cell)
+            value, number_text = number.value, number.text
             records.append(
                 {
                     "submission_id": sid,
@@ -212,9 +262,9 @@ def _lagging_status(catalog: Catalog) -> str | None:
     return form.ratings[-1] if form and form.ratings else None
 
 
-def _task_records(catalog: Catalog, sid: str, unit: str, parsed: ParsedWorkbook) -> list[dict]:
+def _task_records(catalog: Catalog, sid: str, unit: str, parsed: ParsedWorkbook) -> list[Record]:
     lagging = _lagging_status(catalog)
-    records = []
+    records: list[Record] = []
     for row in parsed.task_rows:
         status = _none_if_blank(row.text("status"))
         problems = _none_if_blank(row.text("problems"))
@@ -238,8 +288,8 @@ def _task_records(catalog: Catalog, sid: str, unit: str, parsed: ParsedWorkbook)
     return records
 
 
-def _contact_records(sid: str, parsed: ParsedWorkbook) -> list[dict]:
-    records = []
+def _contact_records(sid: str, parsed: ParsedWorkbook) -> list[Record]:
+    records: list[Record] = []
     for row in parsed.contact_rows:
         phone = normalise_phone(row.text("phone"))
         records.append(

@@ -13,61 +13,27 @@ from planeval.intake.cells import TableRow, cell_text
 from planeval.records import Issue, Verdict
 from planeval.validation.frames import Submission
 
+Values = dict[str, float | None]  # an indicator row's numbers by column key (None: blank or not a number)
+
 
 def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
     """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
-    for row in submission.parsed.figure_rows:
-        if row.code is None:
-            verdict.errors.append(
-                Issue(
-                    "unknown_measure",
-                    f"基础数据项“{row.label}”不在目录中,请勿修改下发表格中的数据项名称",
-                    row.sheet,
-                    row.row,
-                    row.cells["name"].column,
-                )
-            )
-    seen: dict[str, tuple[str, dict[str, float | None]]] = {}
+    _check_unknown_measures(submission, verdict)
+    seen: dict[str, tuple[str, Values]] = {}
     for row in submission.parsed.indicator_rows:
         if not row.code:
             continue
         indicator = catalog.indicator(row.code)
+        assert row.plan_code is not None, f"indicator row {row.sheet}!{row.row} without a plan"
         layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
-        values: dict[str, float | None] = {}
-        for column in [*year_columns(layout), *period_columns(layout)]:
-            cell = row.cells.get(column.key)
-            if cell is None:
-                continue
-            value, normalised, changed = cell.number.value, cell.number.text, cell.number.tidied
-            values[column.key] = value
-            if value is not None and changed:
-                verdict.warnings.append(
-                    Issue(
-                        "normalised_number",
-                        f"“{column.header}”填写为“{cell_text(cell.raw)}”,已按数字 {normalised} 读取",
-                        row.sheet,
-                        row.row,
-                        cell.column,
-                    )
-                )
-            if value is not None and indicator.kind == "decline" and value < 0:
-                verdict.warnings.append(
-                    Issue(
-                        "negative_decline",
-                        f"“{indicator.name}”{column.header}为 {normalised},表示较{indicator.base_year}年上升,请核实",
-                        row.sheet,
-                        row.row,
-                        cell.column,
-                    )
-                )
+        values = _read_values(row, indicator, layout, verdict)
         if indicator.kind != "qualitative":  # ranks on a scale have no average, trend or outlier
-            _check_periods(catalog, campaign, row, indicator, layout, values, verdict)
+            _check_periods(row, indicator, layout, values, verdict)
             _check_outliers(row, indicator, layout, values, verdict)
         _check_changes(row, indicator, layout, values, submission.previous, verdict)
         if row.code in seen:
             first_sheet, first_values = seen[row.code]
-            common = [k for k in values if k in first_values and values[k] is not None and first_values[k] is not None]
-            if any(abs(values[k] - first_values[k]) > 1e-9 for k in common):
+            if _differ(values, first_values):
                 verdict.errors.append(
                     Issue(
                         "inconsistent_indicator",
@@ -81,6 +47,63 @@ def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submissio
             seen[row.code] = (row.sheet, values)
 
 
+def _check_unknown_measures(submission: Submission, verdict: Verdict) -> None:
+    """A 基础数据 row whose measure the catalog does not know (a renamed item)."""
+    for row in submission.parsed.figure_rows:
+        if row.code is None:
+            verdict.errors.append(
+                Issue(
+                    "unknown_measure",
+                    f"基础数据项“{row.label}”不在目录中,请勿修改下发表格中的数据项名称",
+                    row.sheet,
+                    row.row,
+                    row.cells["name"].column,
+                )
+            )
+
+
+def _read_values(row: TableRow, indicator: Indicator, layout: list[Column], verdict: Verdict) -> Values:
+    """The row's year and period numbers; warnings for tidied numbers and for a negative decline."""
+    values: Values = {}
+    for column in [*year_columns(layout), *period_columns(layout)]:
+        cell = row.cells.get(column.key)
+        if cell is None:
+            continue
+        assert cell.number is not None, f"numeric cell {row.sheet}!{cell.column}{row.row} was not read"
+        value, normalised, changed = cell.number.value, cell.number.text, cell.number.tidied
+        values[column.key] = value
+        if value is not None and changed:
+            verdict.warnings.append(
+                Issue(
+                    "normalised_number",
+                    f"“{column.header}”填写为“{cell_text(cell.raw)}”,已按数字 {normalised} 读取",
+                    row.sheet,
+                    row.row,
+                    cell.column,
+                )
+            )
+        if value is not None and indicator.kind == "decline" and value < 0:
+            verdict.warnings.append(
+                Issue(
+                    "negative_decline",
+                    f"“{indicator.name}”{column.header}为 {normalised},表示较{indicator.base_year}年上升,请核实",
+                    row.sheet,
+                    row.row,
+                    cell.column,
+                )
+            )
+    return values
+
+
+def _differ(values: Values, first_values: Values) -> bool:
+    """Whether two readings of one indicator disagree in a column both have a number in."""
+    for key, value in values.items():
+        first = first_values.get(key)
+        if value is not None and first is not None and abs(value - first) > 1e-9:
+            return True
+    return False
+
+
 # Rounding a department may do on a computed average or sum before it counts as a different figure.
 PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL = 0.05, 0.01
 
@@ -89,11 +112,11 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _actuals(layout: list[Column], values: dict[str, float | None]) -> list[float]:
-    return [values[c.key] for c in year_columns(layout) if c.key != "forecast" and values.get(c.key) is not None]
+def _actuals(layout: list[Column], values: Values) -> list[float]:
+    return [value for c in year_columns(layout) if c.key != "forecast" and (value := values.get(c.key)) is not None]
 
 
-def _check_periods(catalog, campaign, row: TableRow, indicator: Indicator, layout, values, verdict: Verdict) -> None:
+def _check_periods(row: TableRow, indicator: Indicator, layout: list[Column], values: Values, verdict: Verdict) -> None:
     """前N年 / 五年 年均·累计 must agree with the yearly figures (docs/assessment.md: 年均 vs 累计)."""
     years = [c for c in year_columns(layout) if c.key != "forecast"]
     actuals = _actuals(layout, values)
@@ -104,14 +127,15 @@ def _check_periods(catalog, campaign, row: TableRow, indicator: Indicator, layou
         how = "最后一年较基期的降幅"
     span = f"{years[0].year}—{years[-1].year}年"
     checks = [("to_date", actuals, span)]
-    if values.get("forecast") is not None:
-        checks.append(("full_period", [*actuals, values["forecast"]], f"{years[0].year}—{years[-1].year + 1}年"))
+    forecast, last_year = values.get("forecast"), years[-1].year
+    if forecast is not None and last_year is not None:
+        checks.append(("full_period", [*actuals, forecast], f"{years[0].year}—{last_year + 1}年"))
     for key, series, label in checks:
         reported = values.get(key)
         cell = row.cells.get(key)
-        if reported is None or cell is None:
-            continue
         expected = period_figure(indicator, series)
+        if reported is None or cell is None or expected is None:
+            continue
         if abs(reported - expected) > max(PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL * abs(expected)):
             header = next(c.header for c in layout if c.key == key)
             verdict.errors.append(
@@ -126,20 +150,21 @@ def _check_periods(catalog, campaign, row: TableRow, indicator: Indicator, layou
             )
 
 
-def _check_outliers(row: TableRow, indicator: Indicator, layout, values, verdict: Verdict) -> None:
+def _check_outliers(
+    row: TableRow, indicator: Indicator, layout: list[Column], values: Values, verdict: Verdict
+) -> None:
     """DHIS2-style min-max check against the unit's other years: a warning, never a rejection.
 
     Bounds are the other years' range widened by that range (or by half the largest value when the years
     are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged.
     """
-    columns = [c for c in year_columns(layout) if values.get(c.key) is not None]
-    for column in columns:
-        others = [values[c.key] for c in columns if c is not column]
+    filled = [(c, value) for c in year_columns(layout) if (value := values.get(c.key)) is not None]
+    for column, value in filled:
+        others = [other for c, other in filled if c is not column]
         if len(others) < 2:
             return
         low, high = min(others), max(others)
         spread = (high - low) or 0.5 * max(abs(high), abs(low))
-        value = values[column.key]
         if spread and not (low - spread <= value <= high + spread):
             verdict.warnings.append(
                 Issue(
@@ -153,11 +178,18 @@ def _check_outliers(row: TableRow, indicator: Indicator, layout, values, verdict
             )
 
 
-def _check_changes(row: TableRow, indicator: Indicator, layout, values, previous, verdict: Verdict) -> None:
+def _check_changes(
+    row: TableRow,
+    indicator: Indicator,
+    layout: list[Column],
+    values: Values,
+    previous: dict[tuple[str, int], tuple[float, int]],
+    verdict: Verdict,
+) -> None:
     """A figure that differs from the unit's currently accepted version: a warning to confirm the change."""
     for column in year_columns(layout):
         value = values.get(column.key)
-        before = previous.get((indicator.code, column.year))
+        before = previous.get((indicator.code, column.year)) if column.year is not None else None
         if value is None or before is None or abs(before[0] - value) <= 1e-9:
             continue
         verdict.warnings.append(

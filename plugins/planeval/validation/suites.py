@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import pandas as pd
 
 from planeval.catalog import Catalog
 from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics
+
+if TYPE_CHECKING:  # GX is imported when a runner starts (it is slow to import)
+    from great_expectations.checkpoint.checkpoint import Checkpoint
+    from great_expectations.core import ExpectationSuiteValidationResult, ValidationDefinition
 
 SUITES = (
     "tables.columns",
@@ -23,9 +28,23 @@ SUITES = (
 )
 
 
-def load_suite_file(name: str, folder: Path = EXPECTATIONS_DIR) -> dict:
+SuiteFile = dict[str, Any]  # a suite as stored in expectations/*.json (GX's JSON, parsed)
+SuiteParameters = dict[str, list[str]]  # $PARAMETER name → the catalog values it stands for
+
+
+class ExpectationMeta(TypedDict, total=False):
+    """The ``meta`` of an expectation in our suite files: how its failing rows become Issues."""
+
+    code: str
+    message: str  # Chinese, with {column} placeholders filled from the failing row
+    severity: str  # "warning", else an error
+    cell_column: str | None  # the frame column holding the failing cell's letter
+
+
+def load_suite_file(name: str, folder: Path = EXPECTATIONS_DIR) -> SuiteFile:
     with (folder / f"{name}.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+        suite: SuiteFile = json.load(handle)
+    return suite
 
 
 class GxRunner:
@@ -44,7 +63,9 @@ class GxRunner:
 
         self._gx = gx
         self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = {"globally": False}
+        # GX reads this setting as a mapping (Validator._determine_progress_bars); the setter is annotated with
+        # its config class only
+        self.context.variables.progress_bars = {"globally": False}  # type: ignore[assignment]
         self.data_docs_dir = data_docs_dir
         if data_docs_dir is not None:
             self.context.add_data_docs_site(
@@ -59,8 +80,8 @@ class GxRunner:
                 },
             )
         datasource = self.context.data_sources.add_pandas("submissions")
-        self._definitions = {}
-        self._checkpoints = {}
+        self._definitions: dict[str, ValidationDefinition] = {}
+        self._checkpoints: dict[str, Checkpoint] = {}
         for name in SUITES:
             suite = self.context.suites.add(gx.ExpectationSuite(**load_suite_file(name, suites_folder)))
             batch = datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
@@ -69,7 +90,7 @@ class GxRunner:
             )
             self._definitions[name] = definition
             if data_docs_dir is not None:
-                from great_expectations.checkpoint import UpdateDataDocsAction
+                from great_expectations.checkpoint.actions import UpdateDataDocsAction
 
                 self._checkpoints[name] = self.context.checkpoints.add(
                     gx.Checkpoint(
@@ -80,7 +101,7 @@ class GxRunner:
                     )
                 )
 
-    def _run(self, suite: str, frame: pd.DataFrame, parameters: dict):
+    def _run(self, suite: str, frame: pd.DataFrame, parameters: SuiteParameters) -> ExpectationSuiteValidationResult:
         if suite in self._checkpoints:
             result = self._checkpoints[suite].run(
                 batch_parameters={"dataframe": frame}, expectation_parameters=parameters
@@ -90,23 +111,27 @@ class GxRunner:
             batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format="COMPLETE"
         )
 
-    def failures(self, suite: str, frame: pd.DataFrame, parameters: dict) -> list[tuple[int, dict]]:
+    def failures(
+        self, suite: str, frame: pd.DataFrame, parameters: SuiteParameters
+    ) -> list[tuple[int, ExpectationMeta]]:
         """(row index, expectation meta) for every failing row of ``frame``."""
         if frame.empty:
             return []
         result = self._run(suite, frame, parameters)
-        failed: list[tuple[int, dict]] = []
+        failed: list[tuple[int, ExpectationMeta]] = []
         for item in result.results:
             if item.exception_info and item.exception_info.get("raised_exception"):
                 raise RuntimeError(f"GX expectation failed to run in {suite}: {item.exception_info}")
             if item.success:
                 continue
-            meta = dict(item.expectation_config.meta or {})
+            config = item.expectation_config
+            assert config is not None, f"GX result without its expectation in {suite}"  # a suite run sets it
+            meta = cast(ExpectationMeta, dict(config.meta or {}))
             failed += [(int(index), meta) for index in item.result.get("unexpected_index_list") or []]
         return failed
 
 
-def suite_parameter_names(suite: dict) -> set[str]:
+def suite_parameter_names(suite: SuiteFile) -> set[str]:
     """The ``$PARAMETER`` names a suite file refers to."""
     found: set[str] = set()
 
@@ -124,7 +149,7 @@ def suite_parameter_names(suite: dict) -> set[str]:
     return found
 
 
-def suite_parameters(catalog: Catalog) -> dict:
+def suite_parameters(catalog: Catalog) -> SuiteParameters:
     """Catalog facts the suites refer to as ``$PARAMETER``."""
     return {
         "allowed_unit_indicators": sorted(
