@@ -22,12 +22,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from planeval.catalog import Campaign, Catalog
 from planeval.reporting.facts import read_report_facts
-from planeval.reporting.render import render_docx
+from planeval.reporting.render import Context, render_docx
 from planeval.reporting.sections import (
     attachment_list as attachment_list,  # re-exported: callers and tests import it from here
 )
@@ -45,9 +46,10 @@ from planeval.reporting.sections import (
 )
 from planeval.settings import TEMPLATES_DIR
 
-SUMMARY_TEMPLATE = "summary_report.docx"
+if TYPE_CHECKING:
+    from docx.document import Document
 
-Context = dict[str, object]  # what a template prints: its keys and the values (strings, lists, dicts) under them
+SUMMARY_TEMPLATE = "summary_report.docx"
 
 
 def build_report_context(
@@ -58,7 +60,7 @@ def build_report_context(
     draft: bool = True,
     generated_on: dt.date | None = None,
     charts_dir: Path | None = None,
-) -> Context:
+) -> dict[str, object]:
     """Everything the summary report template prints, drafted from the warehouse: the sections of
     reporting/sections.py, in the report's order. With ``charts_dir``, a trend chart per indicator is drawn
     there and placed in the report's 附录二."""
@@ -77,11 +79,11 @@ def build_report_context(
     )
 
 
-def merge_sections(*sections: Mapping[str, object]) -> Context:
+def merge_sections(*sections: Mapping[str, object]) -> dict[str, object]:
     """One context from the sections' keys. A key several sections give holds the same list of items in each
     (``plans``, a plan's ``rows``, ``lagging``): the items are merged one by one; any other shared key must
     have the same value in every section."""
-    merged: Context = {}
+    merged: dict[str, object] = {}
     for section in sections:
         for key, value in section.items():
             merged[key] = _merge_values(key, merged[key], value) if key in merged else value
@@ -102,7 +104,9 @@ def _merge_values(key: str, first: object, second: object) -> object:
     return first
 
 
-def render_summary_report(context: dict, output: Path, template: Path | None = None, word_limit: int | None = None):
+def render_summary_report(
+    context: Context, output: Path, template: Path | None = None, word_limit: int | None = None
+) -> tuple[Path, int]:
     """Render the municipal summary report; when its 正文 is over ``word_limit`` 字 (the notice: 5000), render
     it again with a warning at the top. Returns (path, 正文 字数)."""
     template = template or TEMPLATES_DIR / SUMMARY_TEMPLATE
@@ -130,7 +134,7 @@ INDICATOR_COLUMN_WIDTHS_MM = {
 FIRST_INDICATOR_HEADERS = ("序号", "规划指标内容")
 
 
-def fit_indicator_tables(document) -> None:
+def fit_indicator_tables(document: Document) -> None:
     """Give the 附件3/附件4 tables of a rendered report (python-docx Document) readable column widths across
     the landscape text block."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -138,7 +142,10 @@ def fit_indicator_tables(document) -> None:
     from docx.shared import Emu, Mm
 
     section = document.sections[-1]  # the annex tables close the report, on its landscape section
-    text_block = section.page_width - section.left_margin - section.right_margin
+    page_width, left_margin, right_margin = section.page_width, section.left_margin, section.right_margin
+    if page_width is None or left_margin is None or right_margin is None:  # the template sets all three
+        raise ValueError("the report template's last section sets no page width or margins")
+    text_block = page_width - left_margin - right_margin
     for table in document.tables:
         headers = [cell.text.strip() for cell in table.rows[0].cells]
         if tuple(headers[:2]) != FIRST_INDICATOR_HEADERS:
