@@ -1,7 +1,9 @@
 """The documents planeval writes: the docx engine (``render``), phrasing (``words``), the summary report
-(``summary``), the units' letters (``letters``), the key projects' documents (``projects``), xlsx files
-(``workbooks``), charts (``charts``) and punctuation (``typography``). The report's wording lives in its
-template under ``templates/`` (edit it in Word); sentences drafted from figures live in ``words``.
+(``summary``: one builder per report section in ``sections``, from the warehouse facts read by ``facts``;
+the report's 问题 section is ``sections.build_problems``), the units' letters (``letters``), the key
+projects' documents (``projects``), xlsx files (``workbooks``), charts (``charts``) and punctuation
+(``typography``). The report's wording lives in its template under ``templates/`` (edit it in Word);
+sentences drafted from figures live in ``words``.
 
 May import: planeval.catalog, planeval.warehouse, planeval.assessment, planeval.monitoring and the
 foundation modules.

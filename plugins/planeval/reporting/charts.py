@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planeval.files import replace_atomically
+
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontManager
 
 PREFERRED_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei")
 
@@ -48,7 +52,7 @@ def cjk_font() -> str:
     )
 
 
-def _save_font_list(manager) -> None:
+def _save_font_list(manager: FontManager) -> None:
     import matplotlib
     from matplotlib import font_manager
 

@@ -5,7 +5,7 @@ Contexts for all units are built from a handful of queries (not one per unit), s
 about a second; ``bench/render.py`` measures it.
 
 May import: planeval.catalog, planeval.dates, planeval.warehouse, planeval.monitoring and the modules of
-planeval.reporting below it (words, render)."""
+planeval.reporting below it (facts, words, render)."""
 
 from __future__ import annotations
 
@@ -13,18 +13,56 @@ import datetime as dt
 from collections import defaultdict
 from io import BytesIO
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import Engine
 
-from planeval.catalog import FORM_LABELS, Campaign, Catalog
+from planeval.catalog import FORM_LABELS, Campaign, Catalog, Unit
 from planeval.dates import beijing_date, chinese_date
 from planeval.monitoring.obligations import ObligationStatus
+from planeval.reporting.facts import Row
 from planeval.reporting.render import render_docx
 from planeval.reporting.words import clause
 from planeval.settings import TEMPLATES_DIR
 from planeval.warehouse.db import fetch_all
 
 LETTER_TEMPLATE = "feedback_letter.docx"
+
+
+class RatedIndicator(TypedDict):
+    name: str
+    rating: str
+    reason: str
+    note: str
+
+
+class RejectedFile(TypedDict):
+    name: str
+    received: str
+    errors: list[str]
+
+
+class OwedForm(TypedDict):
+    form_label: str
+    due: str
+    state: str
+
+
+class Letter(TypedDict):
+    """The context of one unit's feedback letter (templates/feedback_letter.docx)."""
+
+    title: str
+    unit_name: str
+    office: str
+    opening: str
+    indicators: list[RatedIndicator]
+    rejected: list[RejectedFile]
+    rejected_heading: str
+    missing: list[OwedForm]
+    missing_heading: str
+    closing: str
+    draft: bool
+    date: str
 
 
 def letter_contexts(
@@ -35,41 +73,52 @@ def letter_contexts(
     as_of: dt.date,
     *,
     draft: bool = True,
-) -> dict[str, dict]:
+) -> dict[str, Letter]:
     """The feedback letter of every unit that owes something in the campaign, keyed by unit code."""
     results = fetch_all(engine, "select_indicator_results", campaign_code=campaign.code)
     submissions = fetch_all(engine, "select_submissions", campaign_code=campaign.code)
     by_id = {row["submission_id"]: row for row in submissions}
     rejected_ids = [s.last_rejected_id for s in statuses if s.status == "rejected_only" and s.last_rejected_id]
-    errors: dict[str, list[dict]] = defaultdict(list)
+    errors: dict[str, list[Row]] = defaultdict(list)
     if rejected_ids:
         for row in fetch_all(engine, "select_rejection_errors", submission_ids=rejected_ids):
             errors[row["submission_id"]].append(row)
     by_unit: dict[str, list[ObligationStatus]] = defaultdict(list)
     for status in statuses:
         by_unit[status.unit_code].append(status)
-    indicator_rows: dict[str, list[dict]] = defaultdict(list)
+    indicator_rows: dict[str, list[Row]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for result in results:
-        for unit in catalog.indicator(result["indicator_code"]).responsible:
-            if (unit, result["indicator_code"]) not in seen:
-                seen.add((unit, result["indicator_code"]))
-                indicator_rows[unit].append(result)
+        for responsible in catalog.indicator(result["indicator_code"]).responsible:
+            if (responsible, result["indicator_code"]) not in seen:
+                seen.add((responsible, result["indicator_code"]))
+                indicator_rows[responsible].append(result)
 
-    contexts = {}
+    contexts: dict[str, Letter] = {}
     for unit in catalog.units:
         owed = by_unit.get(unit.code, [])
         if not owed:
             continue
-        contexts[unit.code] = _letter(catalog, campaign, unit.code, owed, indicator_rows[unit.code], by_id, errors)
-        contexts[unit.code] |= {"draft": draft, "date": chinese_date(as_of)}
+        rows = indicator_rows[unit.code]
+        contexts[unit.code] = _letter(catalog, campaign, unit, owed, rows, by_id, errors, draft=draft, as_of=as_of)
     return contexts
 
 
-def _letter(catalog, campaign, unit_code, owed, results, by_id, errors) -> dict:
-    unit = catalog.unit(unit_code)
+def _letter(
+    catalog: Catalog,
+    campaign: Campaign,
+    unit: Unit,
+    owed: list[ObligationStatus],
+    results: list[Row],
+    by_id: dict[str, Row],
+    errors: dict[str, list[Row]],
+    *,
+    draft: bool,
+    as_of: dt.date,
+) -> Letter:
+    unit_code = unit.code
     received = sum(s.uploads for s in owed)
-    indicators = []
+    indicators: list[RatedIndicator] = []
     for result in results:
         indicator = catalog.indicator(result["indicator_code"])
         rating = result["computed_rating"]
@@ -90,19 +139,8 @@ def _letter(catalog, campaign, unit_code, owed, results, by_id, errors) -> dict:
                 "note": note,
             }
         )
-    rejected = []
-    for status in owed:
-        if status.status != "rejected_only" or not status.last_rejected_id:
-            continue
-        submission = by_id[status.last_rejected_id]
-        rejected.append(
-            {
-                "name": submission["original_name"],
-                "received": chinese_date(beijing_date(submission["received_at"])),
-                "errors": [_located(error) for error in errors.get(status.last_rejected_id, [])],
-            }
-        )
-    missing = [
+    rejected = _rejected_files(owed, by_id, errors)
+    missing: list[OwedForm] = [
         {
             "form_label": FORM_LABELS.get(s.form, s.form),
             "due": chinese_date(s.due),
@@ -131,7 +169,28 @@ def _letter(catalog, campaign, unit_code, owed, results, by_id, errors) -> dict:
             if complete
             else "请按上述意见修改或补报,将材料放入本单位报送文件夹,系统收到后将自动生成回执。"
         ),
+        "draft": draft,
+        "date": chinese_date(as_of),
     }
+
+
+def _rejected_files(
+    owed: list[ObligationStatus], by_id: dict[str, Row], errors: dict[str, list[Row]]
+) -> list[RejectedFile]:
+    """The latest rejected upload of each form the unit has only had rejected, with the cells at fault."""
+    rejected: list[RejectedFile] = []
+    for status in owed:
+        if status.status != "rejected_only" or not status.last_rejected_id:
+            continue
+        submission = by_id[status.last_rejected_id]
+        rejected.append(
+            {
+                "name": submission["original_name"],
+                "received": chinese_date(beijing_date(submission["received_at"])),
+                "errors": [_located(error) for error in errors.get(status.last_rejected_id, [])],
+            }
+        )
+    return rejected
 
 
 def _next_number(number: str, used: bool) -> str:
@@ -139,7 +198,7 @@ def _next_number(number: str, used: bool) -> str:
     return order[order.index(number) + 1] if used else number
 
 
-def _located(error: dict) -> str:
+def _located(error: Row) -> str:
     place = ""
     if error["sheet"]:
         cell = f"{error['column_letter'] or ''}{error['row_number'] or ''}"
@@ -147,7 +206,7 @@ def _located(error: dict) -> str:
     return f"{place}{clause(error['message'])}。"
 
 
-def write_letters(contexts: dict[str, dict], catalog: Catalog, folder: Path) -> list[Path]:
+def write_letters(contexts: dict[str, Letter], catalog: Catalog, folder: Path) -> list[Path]:
     """One .docx per unit under ``folder`` (the template is read once)."""
     template = BytesIO((TEMPLATES_DIR / LETTER_TEMPLATE).read_bytes())
     written = []

@@ -20,7 +20,7 @@ REMINDER_TEMPLATE = "reminder.docx"
 
 
 def write_reminder(
-    settings: Settings, catalog: Catalog, campaign: Campaign, unit_code: str, day: dt.date, items: list[dict]
+    settings: Settings, catalog: Catalog, campaign: Campaign, unit_code: str, day: dt.date, items: list[dict[str, str]]
 ) -> Path:
     reminder = reminder_context(catalog, campaign, unit_code, settings.inbox(unit_code), day, items)
     name = f"催报通知_{catalog.unit(unit_code).name}_{day.isoformat()}.docx"

@@ -6,6 +6,7 @@ it (words, render)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import Engine
 
@@ -25,18 +26,66 @@ PROJECT_SHEET_TEMPLATE = "project_sheet.docx"
 BLANK = "______"  # a field the notice asks for that no submission holds: the office fills it in
 
 
-def project_contexts(engine: Engine, catalog: Catalog, campaign: Campaign, *, draft: bool = True) -> tuple[dict, dict]:
+class ProjectRow(TypedDict):
+    seq: int
+    name: str
+    content: str
+    progress: str
+    results: str
+    responsible: str
+
+
+class ProjectTable(TypedDict):
+    annex: str
+    title: str
+    rows: list[ProjectRow]
+
+
+class ProjectTables(TypedDict):
+    """The context of 附件5/附件6: one table per plan with key projects."""
+
+    draft: bool
+    cutoff: str
+    tables: list[ProjectTable]
+
+
+class ProjectSheet(TypedDict):
+    plan_title: str
+    name: str
+    content: str
+    planned_investment: str
+    invested: str
+    started: str
+    progress: str
+    due: str
+    responsible: str
+    problems: str
+    results: str
+
+
+class ProjectSheets(TypedDict):
+    """The context of 附件2: one page per key project."""
+
+    draft: bool
+    cutoff: str
+    projects: list[ProjectSheet]
+
+
+def project_contexts(
+    engine: Engine, catalog: Catalog, campaign: Campaign, *, draft: bool = True
+) -> tuple[ProjectTables, ProjectSheets]:
     """(附件5/6 tables context, 附件2 sheets context) from the catalog and project_result."""
     results = {
         row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
     }
     cutoff = campaign.progress_cutoff or campaign.data_cutoff
-    tables, sheets = [], []
+    tables: list[ProjectTable] = []
+    sheets: list[ProjectSheet] = []
     for plan in catalog.campaign_plans(campaign):
         if plan.project_table is None:
             continue
         projects = [p for p in catalog.projects if p.plan == plan.code]
-        rows = []
+        rows: list[ProjectRow] = []
         for seq, project in enumerate(projects, start=1):
             result = results.get(project.code) or {}
             responsible = "、".join(catalog.unit(code).name for code in project.responsible)
@@ -67,11 +116,16 @@ def project_contexts(engine: Engine, catalog: Catalog, campaign: Campaign, *, dr
                 }
             )
         tables.append({"annex": plan.project_table.annex, "title": plan.project_table.title, "rows": rows})
-    common = {"draft": draft, "cutoff": chinese_date(cutoff)}
-    return common | {"tables": tables}, common | {"projects": sheets}
+    printed_cutoff = chinese_date(cutoff)
+    return (
+        {"draft": draft, "cutoff": printed_cutoff, "tables": tables},
+        {"draft": draft, "cutoff": printed_cutoff, "projects": sheets},
+    )
 
 
-def write_project_documents(engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool):
+def write_project_documents(
+    engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool
+) -> list[Path]:
     """附件5/6 (one document) and the campaign's 附件2 (one page per key project); none without projects."""
     from docxtpl import Listing
 
@@ -83,12 +137,12 @@ def write_project_documents(engine: Engine, catalog: Catalog, campaign: Campaign
     return [
         render_docx(
             TEMPLATES_DIR / PROJECT_TABLES_TEMPLATE,
-            tables | {"page_break": Listing("\f")},
+            {**tables, "page_break": Listing("\f")},
             folder / f"{annexes}_重点工程实施进度情况表{suffix}.docx",
         ),
         render_docx(
             TEMPLATES_DIR / PROJECT_SHEET_TEMPLATE,
-            sheets | {"annex": campaign.project_sheet_annex, "page_break": Listing("\f")},
+            {**sheets, "annex": campaign.project_sheet_annex, "page_break": Listing("\f")},
             folder / f"{campaign.project_sheet_annex}_重点工程项目单片材料{suffix}.docx",
         ),
     ]

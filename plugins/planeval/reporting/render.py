@@ -6,13 +6,21 @@ May import: planeval.files, planeval.reporting.typography."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from planeval.files import replace_atomically
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from jinja2 import Template
+    from jinja2.nodes import Template as TemplateNode
+    from jinja2.sandbox import SandboxedEnvironment
+
+Context = Mapping[str, object]  # what a template prints: its keys and the values (strings, lists, dicts) under them
 
 
 @dataclass(frozen=True)
@@ -23,7 +31,7 @@ class Picture:
     width_mm: float
 
 
-def _with_images(document, value):
+def _with_images(document: object, value: object) -> object:
     """The context with every Picture replaced by an InlineImage of ``document``."""
     from docx.shared import Mm
     from docxtpl import InlineImage
@@ -38,7 +46,7 @@ def _with_images(document, value):
 
 
 def render_docx(
-    template: Path | BinaryIO, context: dict, output: Path, finish: Callable[[object], None] | None = None
+    template: Path | BinaryIO, context: Context, output: Path, finish: Callable[[Document], None] | None = None
 ) -> Path:
     """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
     department's ``&``, ``<`` or ``{{`` comes out literally; punctuation beside Chinese text becomes
@@ -49,8 +57,7 @@ def render_docx(
     from planeval.reporting.typography import apply_chinese_punctuation
 
     document = DocxTemplate(template if hasattr(template, "read") else str(template))
-    context = _with_images(document, context)
-    document.render(context, jinja_env=_jinja_environment(), autoescape=True)
+    document.render(_with_images(document, context), jinja_env=_jinja_environment(), autoescape=True)
     apply_chinese_punctuation(document.docx)
     if finish is not None:
         finish(document.docx)
@@ -58,15 +65,20 @@ def render_docx(
 
 
 @cache
-def _jinja_environment():
+def _jinja_environment() -> SandboxedEnvironment:
     """One sandboxed, autoescaping environment per process that keeps compiled templates: docxtpl compiles
     each XML part from source on every render, and 45 letters share one template (bench/render.py)."""
     from jinja2.sandbox import SandboxedEnvironment
 
     class CompilingOnce(SandboxedEnvironment):
-        compiled: ClassVar[dict[str, object]] = {}
+        compiled: ClassVar[dict[str, Template]] = {}
 
-        def from_string(self, source, globals=None, template_class=None):
+        def from_string(
+            self,
+            source: str | TemplateNode,
+            globals: MutableMapping[str, Any] | None = None,  # jinja2's own annotation
+            template_class: type[Template] | None = None,
+        ) -> Template:
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return super().from_string(source, globals, template_class)
             if source not in self.compiled:

@@ -9,6 +9,11 @@ numbers, times and Latin text keep theirs (“1,000”, “15:30”, “alert(1)
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.opc.rel import _Relationship
 
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 # CJK ideographs, CJK and full-width punctuation, Chinese quotes and book-title marks
@@ -44,7 +49,7 @@ def chinese_punctuation(text: str) -> str:
     return "".join(out)
 
 
-def apply_chinese_punctuation(document) -> None:
+def apply_chinese_punctuation(document: Document) -> None:
     """Apply :func:`chinese_punctuation` to every text run of a python-docx ``Document``: body, tables,
     headers and footers (field codes are ``w:instrText`` and are left alone)."""
     from docx.oxml.ns import qn
@@ -57,5 +62,5 @@ def apply_chinese_punctuation(document) -> None:
                 element.text = chinese_punctuation(element.text)
 
 
-def _is_header_or_footer(relationship) -> bool:
+def _is_header_or_footer(relationship: _Relationship) -> bool:
     return relationship.reltype.endswith(("/header", "/footer"))

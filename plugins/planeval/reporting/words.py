@@ -14,12 +14,13 @@ def plain_number(value: float | None) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def indicator_sentence(indicator: Indicator, result: dict, first_year: int, data_year: int) -> str:
-    """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%,已提前实现规划目标”."""
-    rating = result["computed_rating"]
+def indicator_sentence(
+    indicator: Indicator, rating: str | None, current: float | None, first_year: int, data_year: int
+) -> str:
+    """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%,已提前实现规划目标”: ``current`` is the
+    figure the (computed) ``rating`` is based on."""
     if rating is None:
         return f"{indicator.name}:暂无已受理的数据。"
-    current = result["current"]
     subject = indicator.name.replace("(%)", "").removesuffix("下降").removesuffix("累计")
     if indicator.kind == "decline":
         if current is not None and current < 0:

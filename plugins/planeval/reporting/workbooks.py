@@ -1,13 +1,15 @@
 """The xlsx files planeval writes for people: the filled 附件3/附件4 sent upward, the work-point summary, the
 报送情况统计 of a monitor run and the 联系人汇总.
 
-May import: planeval.catalog, planeval.dates, planeval.files, planeval.warehouse, planeval.monitoring."""
+May import: planeval.catalog, planeval.dates, planeval.files, planeval.warehouse, planeval.monitoring and
+planeval.reporting.facts."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -16,7 +18,12 @@ from planeval.catalog.layouts import indicator_layout
 from planeval.dates import BEIJING
 from planeval.files import replace_atomically
 from planeval.monitoring.obligations import STATUS_LABELS, STATUSES, ObligationStatus, completeness_rows
+from planeval.reporting.facts import Row
 from planeval.warehouse.db import fetch_all
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 TASK_SUMMARY_HEADERS = [
     "序号",
@@ -35,7 +42,7 @@ TASK_SUMMARY_HEADERS = [
 def task_progress_rows(engine: Engine, catalog: Catalog, campaign: Campaign) -> list[list[str]]:
     """One line per work point × unit that reported on it (latest accepted version), and one line per point
     with the assigned units that have not reported, so the office sees every point's coverage."""
-    reported: dict[str, list[dict]] = defaultdict(list)
+    reported: dict[str, list[Row]] = defaultdict(list)
     for row in fetch_all(engine, "select_latest_tasks", campaign_code=campaign.code):
         reported[row["task_code"]].append(row)
     lines = []
@@ -60,9 +67,10 @@ def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, out
     """工作要点完成情况汇总.xlsx: every work point with each unit's reported progress."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = _first_sheet(workbook)
     sheet.title = "工作要点完成情况"
     sheet.append([f"{catalog.city}{campaign.name}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -70,7 +78,7 @@ def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, out
     for line in task_progress_rows(engine, catalog, campaign):
         sheet.append(line)
     for index, width in enumerate((8, 40, 24, 24, 16, 8, 12, 40, 30, 30), start=1):
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -85,6 +93,7 @@ def write_annex_tables(
     printed-cell mart, titled as in the notice — what the office sends upward."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
 
     cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for row in fetch_all(engine, "select_mart_indicator_cells", campaign_code=campaign.code):
@@ -95,7 +104,7 @@ def write_annex_tables(
     for plan in catalog.campaign_plans(campaign):
         layout = [c for c in indicator_layout(catalog, plan, campaign) if c.key != "analysis"]  # ours, not official
         workbook = Workbook()
-        sheet = workbook.active
+        sheet = _first_sheet(workbook)
         sheet.title = plan.indicator_table.annex
         sheet.append([plan.indicator_table.annex])
         sheet.append([plan.indicator_table.title])
@@ -116,15 +125,16 @@ def write_annex_tables(
                 "responsible": indicator.responsible_text,
             }
             sheet.append([fixed.get(c.key, printed.get(c.key, "")) for c in layout])
-        for row in sheet.iter_rows(min_row=3):
-            for cell in row:
+        for sheet_row in sheet.iter_rows(min_row=3):
+            for cell in sheet_row:
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         for index, column in enumerate(layout, start=1):
-            letter = sheet.cell(row=3, column=index).column_letter
-            sheet.column_dimensions[letter].width = {"name": 36, "responsible": 20, "self_rating": 12}.get(
-                column.key, 10
-            )
+            sheet.column_dimensions[get_column_letter(index)].width = {
+                "name": 36,
+                "responsible": 20,
+                "self_rating": 12,
+            }.get(column.key, 10)
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         name = f"{plan.indicator_table.annex}_{plan.indicator_table.title}{'(征求意见稿)' if draft else ''}.xlsx"
@@ -140,7 +150,7 @@ def write_summary_xlsx(
     campaign: Campaign,
     as_of: dt.date,
     statuses: list[ObligationStatus],
-    contacts: list[dict] | None = None,
+    contacts: list[Row] | None = None,
 ) -> Path:
     """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet and,
     when the campaign collects them, the 联系人 (附件7) received so far."""
@@ -148,7 +158,7 @@ def write_summary_xlsx(
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    summary = workbook.active
+    summary = _first_sheet(workbook)
     summary.title = "汇总"
     summary.append([f"{catalog.city}{campaign.name} 报送情况统计(截至{as_of.isoformat()})"])
     summary["A1"].font = Font(bold=True, size=14)
@@ -200,19 +210,29 @@ def write_summary_xlsx(
 CONTACT_HEADERS = ["单位", "类别", "姓名", "职务", "联系方式", "备注"]
 
 
-def _contacts_sheet(sheet, contacts: list[dict]):
+def _first_sheet(workbook: Workbook) -> Worksheet:
+    """The worksheet a new Workbook opens with (openpyxl types ``active`` as any kind of sheet, or none)."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = workbook.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError(f"a new workbook opens with a worksheet, not {sheet!r}")
+    return sheet
+
+
+def _contacts_sheet(sheet: Worksheet, contacts: list[Row]) -> Worksheet:
     sheet.append(CONTACT_HEADERS)
     for row in contacts:
         sheet.append([row["unit_name"], row["category"], row["person"], row["position"], row["phone"], row["note"]])
     return sheet
 
 
-def write_contacts_xlsx(path: Path, contacts: list[dict]) -> Path:
+def write_contacts_xlsx(path: Path, contacts: list[Row]) -> Path:
     """联系人汇总: the 附件7 contacts of every unit, one row per category."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = _contacts_sheet(workbook.active, contacts)
+    sheet = _contacts_sheet(_first_sheet(workbook), contacts)
     sheet.title = "联系人汇总"
     for column in "ABCDEF":
         sheet.column_dimensions[column].width = 22

@@ -1,0 +1,487 @@
+"""The summary report's context, one builder per section of the report (the framework of 附件1):
+
+    build_heading            title block: title, 征求意见稿, office, the length warning
+    build_overview           一(一) 主要目标指标进展: each plan's summary and one sentence per indicator
+    build_tasks              一(二) 主要任务进展: each plan's key projects
+    build_measures           一(三) 主要举措进展: the intake of the units' submissions
+    build_problems           二 存在的主要问题: lagging indicators, conflicting sources, self-ratings that
+                             differ, indicators without data, units that have not reported
+    build_suggestions        三 预测及对策建议: each plan's forecast lines, a suggestion per lagging indicator
+    build_closing            附件说明 and the date under the office's name
+    build_lagging_appendix   附录一 滞后预期指标分析
+    build_trend_charts       附录二 主要指标趋势图
+    build_indicator_tables   附件3/附件4 the indicator tables
+
+To change the report's 问题 section, edit build_problems here (wording in templates/summary_report.docx and
+reporting/words.py). Each builder returns only the keys its section prints; reporting/summary.py's
+build_report_context merges them. Keys two sections share are lists of the same items, merged item by item:
+``plans`` (overview, tasks, suggestions, tables), a plan's ``rows`` (overview, tables) and ``lagging``
+(problems, suggestions, 附录一); every part of such a list is built from the same selection, in the same order.
+
+May import: planeval.catalog, planeval.dates and the reporting modules below it (facts, words, render, charts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypedDict
+
+from planeval.catalog import RATINGS, Campaign, Catalog
+from planeval.catalog.layouts import Column
+from planeval.dates import chinese_date
+from planeval.reporting.facts import IndicatorFacts, ReportFacts
+from planeval.reporting.render import Picture
+from planeval.reporting.words import (
+    clause,
+    forecast_lines,
+    gap_sentence,
+    indicator_sentence,
+    plain_number,
+    trend_sentence,
+)
+
+
+class Heading(TypedDict):
+    city: str
+    office: str
+    short_office: str
+    campaign_name: str
+    title: str
+    draft: bool
+    data_year: int
+    length_warning: str | None
+
+
+def build_heading(catalog: Catalog, campaign: Campaign, *, draft: bool) -> Heading:
+    """The title block; ``length_warning`` is set by render_summary_report when the body is over the limit."""
+    return {
+        "city": catalog.city,
+        "office": catalog.office,
+        "short_office": catalog.short_office,
+        "campaign_name": campaign.name,
+        "title": f"{catalog.city}{campaign.name}报告",
+        "draft": draft,
+        "data_year": campaign.data_year,
+        "length_warning": None,
+    }
+
+
+class IndicatorSentence(TypedDict):
+    seq: int
+    sentence: str
+
+
+class PlanOverview(TypedDict):
+    summary: str
+    rows: list[IndicatorSentence]
+
+
+class Overview(TypedDict):
+    data_cutoff: str
+    plans: list[PlanOverview]
+
+
+def build_overview(facts: ReportFacts) -> Overview:
+    """一(一): per plan, how many indicators it has and how they are rated; a drafted sentence per indicator."""
+    campaign = facts.campaign
+    plans: list[PlanOverview] = []
+    for plan in facts.plans:
+        counts = Counter(item.rating for item in plan.indicators)
+        binding = sum(item.indicator.attribute == "约束性" for item in plan.indicators)
+        name, total = plan.plan.short_name, len(plan.indicators)
+        summary = (
+            f"{name}共{total}项主要指标(约束性{binding}项、预期性{total - binding}项),"
+            f"截至{chinese_date(campaign.data_cutoff)},"
+            + "、".join(f"{rating}{counts.get(rating, 0)}项" for rating in RATINGS)
+            + (f",暂无数据{counts.get(None, 0)}项" if counts.get(None) else "")
+            + "。"
+        )
+        rows: list[IndicatorSentence] = [
+            {
+                "seq": item.result["seq"],
+                "sentence": indicator_sentence(
+                    item.indicator, item.rating, item.current, plan.plan.period[0], campaign.data_year
+                ),
+            }
+            for item in plan.indicators
+        ]
+        plans.append({"summary": summary, "rows": rows})
+    return {"data_cutoff": chinese_date(campaign.data_cutoff), "plans": plans}
+
+
+class ProjectProgress(TypedDict):
+    name: str
+    responsible: str
+    progress: str
+    results: str
+
+
+class PlanTasks(TypedDict):
+    short_name: str
+    projects: list[ProjectProgress]
+
+
+class Tasks(TypedDict):
+    plans: list[PlanTasks]
+
+
+def build_tasks(facts: ReportFacts) -> Tasks:
+    """一(二): per plan, each key project's progress and results as its units reported them."""
+    catalog = facts.catalog
+    plans: list[PlanTasks] = []
+    for plan in facts.plans:
+        projects: list[ProjectProgress] = []
+        for project in catalog.projects:
+            if project.plan != plan.plan.code:
+                continue
+            reported = facts.projects.get(project.code) or {}
+            projects.append(
+                {
+                    "name": project.name,
+                    "responsible": "、".join(catalog.unit(u).name for u in project.responsible),
+                    "progress": clause(reported.get("progress")) or "责任单位尚未报送进展情况",
+                    "results": clause(reported.get("results")) or "—",
+                }
+            )
+        plans.append({"short_name": plan.plan.short_name, "projects": projects})
+    return {"plans": plans}
+
+
+class Measures(TypedDict):
+    intake: str
+
+
+def build_measures(facts: ReportFacts) -> Measures:
+    """一(三): how many submissions came in and were accepted, which kinds of unit have reported."""
+    catalog, submissions = facts.catalog, facts.submissions
+    reported = _reported_units(facts)
+    missing = _missing_units(facts)
+    departments = [u for u in catalog.units if u.kind == "department" and u.code in reported]
+    towns = [u for u in catalog.units if u.kind == "town" and u.code in reported]
+    rejected = sum(s["status"] == "rejected" for s in submissions)
+    duplicates = sum(s["status"] == "duplicate" for s in submissions)
+    accepted = len(submissions) - rejected - duplicates
+    return {
+        "intake": (
+            f"本次评估共收到{len(submissions)}份报送材料,已受理{accepted}份、退回{rejected}份"
+            + (f"、重复提交{duplicates}份" if duplicates else "")
+            + f";已有{len(departments)}个{catalog.kind_label('department')}、{len(towns)}个"
+            f"{catalog.kind_label('town')}报送了通过校验的材料"
+            + (f",尚有{len(missing)}个单位未报送。" if missing else ",应报单位已全部报送。")
+        )
+    }
+
+
+class LaggingProblem(TypedDict):
+    name: str
+    plan: str
+    responsible: str
+    gap: str
+
+
+class Conflict(TypedDict):
+    name: str
+    detail: str
+
+
+class Disagreement(TypedDict):
+    name: str
+    responsible: str
+    self_rating: str
+    self_reason: str
+    computed: str
+    computed_reason: str | None
+
+
+class Problems(TypedDict):
+    lagging: list[LaggingProblem]
+    conflicts: list[Conflict]
+    disagreements: list[Disagreement]
+    no_data: list[str]
+    missing_units: list[str]
+
+
+def build_problems(facts: ReportFacts) -> Problems:
+    """二 存在的主要问题: the lagging indicators and how far behind each is, the indicators whose sources
+    disagree, the self-ratings that differ from planeval's, the indicators without data, the units that have
+    not reported. Each indicator is named once, under the first plan that has it."""
+    data_year = facts.campaign.data_year
+    return {
+        "lagging": [
+            {
+                "name": item.indicator.name,
+                "plan": item.plan.short_name,
+                "responsible": item.responsible,
+                "gap": gap_sentence(item.indicator, item.current, item.expected, data_year),
+            }
+            for item in _lagging(facts)
+        ],
+        "conflicts": [
+            {"name": item.indicator.name, "detail": item.result["conflict"]}
+            for item in _first_of_each(facts, lambda item: bool(item.result["conflict"]))
+        ],
+        "disagreements": [
+            {
+                "name": item.indicator.name,
+                "responsible": item.responsible,
+                "self_rating": item.result["self_rating"],
+                "self_reason": clause(item.result["analysis"]) or "未填写分析说明",
+                "computed": item.result["computed_rating"],
+                "computed_reason": item.result["computed_reason"],
+            }
+            for item in _first_of_each(facts, lambda item: item.disagrees)
+        ],
+        "no_data": [item.indicator.name for item in _first_of_each(facts, lambda item: item.rating is None)],
+        "missing_units": _missing_units(facts),
+    }
+
+
+class PlanForecast(TypedDict):
+    forecast: list[str]
+
+
+class LaggingSuggestion(TypedDict):
+    name: str
+    suggestion: str
+
+
+class Suggestions(TypedDict):
+    plans: list[PlanForecast]
+    lagging: list[LaggingSuggestion]
+
+
+def build_suggestions(facts: ReportFacts) -> Suggestions:
+    """三 预测及对策建议: per plan, which indicators the units' end-of-plan forecasts meet (and where the trend
+    says otherwise); a suggestion per lagging indicator (also printed in 附录一)."""
+    plans: list[PlanForecast] = []
+    for plan in facts.plans:
+        on_track: list[str] = []
+        off_track: list[str] = []
+        trend_differs: list[str] = []
+        for item in plan.indicators:
+            indicator, predicted = item.indicator, item.predicted
+            meets = predicted is not None and indicator.target.is_met(predicted)
+            if predicted is not None:
+                (on_track if meets else off_track).append(indicator.name)
+            trend_meets = item.result["trend_meets_target"]
+            if item.trend is not None and trend_meets is not None and bool(trend_meets) != meets:
+                trend_differs.append(
+                    f"{indicator.name}(单位预测{indicator.with_unit(item.figures.forecast)},"
+                    f"趋势外推{indicator.with_unit(item.trend)})"
+                )
+        name, end = plan.plan.short_name, plan.plan.period[1]
+        plans.append({"forecast": forecast_lines(name, end, on_track, off_track, trend_differs)})
+    return {
+        "plans": plans,
+        "lagging": [{"name": item.indicator.name, "suggestion": _suggestion(item)} for item in _lagging(facts)],
+    }
+
+
+def _suggestion(item: IndicatorFacts) -> str:
+    indicator = item.indicator
+    return (
+        f"针对{indicator.name}进度滞后的情况,建议{item.responsible}"
+        + (f"对照序时进度要求({indicator.with_unit(item.expected)})" if item.expected is not None else "")
+        + f"查找原因、制定措施,确保规划期末完成目标({indicator.target_words})。"
+    )
+
+
+class Closing(TypedDict):
+    attachments: list[str]
+    generated_on: str
+
+
+def build_closing(catalog: Catalog, campaign: Campaign, generated_on: dt.date) -> Closing:
+    """附件说明 and the date under the office's name."""
+    return {"attachments": attachment_list(catalog, campaign), "generated_on": chinese_date(generated_on)}
+
+
+def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
+    """附件说明 lines for the document set, numbered as the attachments themselves are labelled: “3.<title>”
+    for 附件3 (GB/T 9704: the number in the list is the attachment's); a catalog that labels its tables
+    otherwise (附表1) gets “附表1 <title>”."""
+    plans = catalog.campaign_plans(campaign)
+    labelled = {
+        table.annex: table.title for plan in plans for table in (plan.indicator_table, plan.project_table) if table
+    }
+    if any(p.plan in {plan.code for plan in plans} for p in catalog.projects):
+        labelled.setdefault(campaign.project_sheet_annex, f"{catalog.city}“十四五”重点工程项目单片材料")
+
+    def order(label: str) -> tuple[str, int]:
+        prefix = label.rstrip("0123456789")
+        return prefix, int(label[len(prefix) :] or 0)
+
+    lines = []
+    for label in sorted(labelled, key=order):
+        prefix, number = order(label)
+        lines.append(
+            f"{number}.{labelled[label]}" if prefix == "附件" and number else f"{label}\u3000{labelled[label]}"
+        )
+    return lines
+
+
+class LaggingAnalysis(TypedDict):
+    name: str
+    target: str
+    current: str
+    expected: str
+    reason: str | None
+    analysis: str
+    trend: str
+
+
+class LaggingAppendix(TypedDict):
+    lagging: list[LaggingAnalysis]
+
+
+def build_lagging_appendix(facts: ReportFacts) -> LaggingAppendix:
+    """附录一: each lagging indicator's target, figures, forecast beside the trend and its unit's analysis."""
+    lagging: list[LaggingAnalysis] = []
+    for item in _lagging(facts):
+        indicator = item.indicator
+        lagging.append(
+            {
+                "name": indicator.name,
+                "target": indicator.target_words,
+                "current": indicator.with_unit(item.current),
+                "expected": indicator.with_unit(item.expected),
+                "reason": item.result["computed_reason"],
+                "analysis": item.result["analysis"] or "(责任单位未提供分析说明)",
+                "trend": trend_sentence(indicator, item.plan.period[1], item.figures.forecast, item.trend),
+            }
+        )
+    return {"lagging": lagging}
+
+
+class TrendChart(TypedDict):
+    name: str
+    image: Picture
+
+
+class TrendCharts(TypedDict):
+    charts: list[TrendChart]
+
+
+def build_trend_charts(facts: ReportFacts, charts_dir: Path | None) -> TrendCharts:
+    """附录二: a trend chart per indicator with yearly figures, drawn in ``charts_dir``; none without it."""
+    if charts_dir is None:
+        return {"charts": []}
+    with_figures = _first_of_each(facts, lambda item: bool(item.figures.actuals), key=lambda item: item.indicator.code)
+    return {"charts": [{"name": item.indicator.name, "image": _chart(item, charts_dir)} for item in with_figures]}
+
+
+def _chart(item: IndicatorFacts, folder: Path) -> Picture:
+    from planeval.reporting.charts import TrendSeries, draw_trend_chart
+
+    indicator, plan, figures = item.indicator, item.plan, item.figures
+    end = plan.period[1]
+    series = TrendSeries(
+        title=indicator.name,
+        unit=indicator.unit,
+        base_year=indicator.base_year or plan.base_year,
+        base_value=0.0 if indicator.kind == "decline" else None,
+        actuals=figures.actuals,
+        forecast=(end, figures.forecast) if figures.forecast is not None else None,
+        trend=(end, item.trend) if item.trend is not None else None,
+        target=indicator.target.value if indicator.kind not in ("qualitative",) else None,
+        target_label=indicator.target.text,
+    )
+    return Picture(draw_trend_chart(series, folder / f"{indicator.code}.png"), width_mm=140)
+
+
+class TableRow(TypedDict):
+    seq: int
+    name: str
+    target: str
+    attribute: str
+    years: list[str]
+    to_date: str
+    full_period: str
+    rating: str
+    responsible: str
+
+
+class AnnexTable(TypedDict):
+    name: str
+    annex: str
+    annex_label: str
+    title: str
+    headers: list[str]
+    year_headers: list[str]
+    to_date_header: str
+    rows: list[TableRow]
+
+
+class IndicatorTables(TypedDict):
+    plans: list[AnnexTable]
+
+
+def build_indicator_tables(facts: ReportFacts) -> IndicatorTables:
+    """附件3/附件4: per plan, its indicator table with the yearly values, 年均/累计 and the ratings."""
+    tables: list[AnnexTable] = []
+    for plan in facts.plans:
+        table, layout = plan.plan.indicator_table, plan.layout
+        tables.append(
+            {
+                "name": plan.plan.name,
+                "annex": table.annex,
+                "annex_label": table.annex,
+                "title": table.title,
+                "headers": [c.header for c in layout if c.key not in ("analysis",)],
+                "year_headers": [c.header for c in plan.year_columns],
+                "to_date_header": next((c.header for c in layout if c.key == "to_date"), ""),
+                "rows": [_table_row(item, plan.year_columns) for item in plan.indicators],
+            }
+        )
+    return {"plans": tables}
+
+
+def _table_row(item: IndicatorFacts, year_columns: list[Column]) -> TableRow:
+    indicator, rating = item.indicator, item.rating
+    rating_cell = rating or "暂无数据"
+    if item.disagrees:
+        rating_cell = f"{rating}(自评:{item.self_rating})"
+    return {
+        "seq": item.result["seq"],
+        "name": indicator.name,
+        "target": indicator.target.text,
+        "attribute": indicator.attribute,
+        "years": [
+            plain_number(item.series.get((c.year, c.key == "forecast"))) for c in year_columns if c.year is not None
+        ],
+        "to_date": plain_number(item.result["to_date_value"]),
+        "full_period": plain_number(item.result["full_period_value"]),
+        "rating": rating_cell,
+        "responsible": item.responsible,
+    }
+
+
+def _first_of_each(
+    facts: ReportFacts,
+    keep: Callable[[IndicatorFacts], bool],
+    key: Callable[[IndicatorFacts], str] = lambda item: item.indicator.name,
+) -> list[IndicatorFacts]:
+    """The indicators ``keep`` selects, plan by plan, each once (by name): the first plan's."""
+    chosen: dict[str, IndicatorFacts] = {}
+    for item in facts.indicators():
+        if keep(item):
+            chosen.setdefault(key(item), item)
+    return list(chosen.values())
+
+
+def _lagging(facts: ReportFacts) -> list[IndicatorFacts]:
+    """The indicators rated 滞后预期: the items of ``lagging`` in 二, 三 and 附录一, in this order."""
+    return _first_of_each(facts, lambda item: item.rating == "滞后预期")
+
+
+def _reported_units(facts: ReportFacts) -> set[str]:
+    return {s["unit_code"] for s in facts.submissions if s["status"] == "accepted"}
+
+
+def _missing_units(facts: ReportFacts) -> list[str]:
+    """The units expected to report this campaign that have no accepted submission, by name."""
+    reported = _reported_units(facts)
+    expected = [u for u in facts.catalog.units if facts.catalog.expected_forms(facts.campaign, u)]
+    return [u.name for u in expected if u.code not in reported]
