@@ -33,9 +33,11 @@ test:
 	@$(MAKE) --no-print-directory $(STAMP)
 	GX_ANALYTICS_ENABLED=false $(VENV)/bin/pytest
 
+## Lint, formatting and the type checker (mypy, strict on the whole package: pyproject.toml [tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -51,17 +51,18 @@ def collect_submissions():
         return collect.discover()
 
     @task(map_index_template="{{ inbox_file['unit_name'] }} · {{ inbox_file['path'].split('/')[-1] }}")
-    def archive_file(inbox_file: dict) -> dict:
+    def archive_file(inbox_file: dict, run_id: str | None = None) -> dict:
         from planeval.stages import collect
 
-        return collect.archive(inbox_file)
+        return collect.archive(inbox_file, run_id or collect.new_pass_id())
 
     @task(pool=WAREHOUSE_POOL)
-    def validate_submissions(received: list[dict], selection: dict) -> list[dict]:
+    def validate_submissions(received: list[dict], selection: dict, run_id: str | None = None) -> list[dict]:
         from planeval.records import CampaignSelection
         from planeval.stages import collect
 
-        return collect.validate_and_record(list(received), CampaignSelection.from_xcom(selection))
+        chosen = CampaignSelection.from_xcom(selection)
+        return collect.validate_and_record(list(received), chosen, run_id or collect.new_pass_id())
 
     @task(outlets=[ACCEPTED_SUBMISSIONS])
     def announce_accepted(summary: list[dict], outlet_events=None) -> dict:

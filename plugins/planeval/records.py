@@ -6,8 +6,9 @@ Imports nothing of planeval: every stage may import it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -62,13 +63,45 @@ class CampaignSelection:
         )
 
 
+class EntryKind(StrEnum):
+    """What an inbox entry is, seen without following it: only a plain file with one name is ever read."""
+
+    FILE = "file"
+    SYMLINK = "symlink"  # never followed: it could point at /etc/passwd or at another unit's archive
+    HARDLINK = "hardlink"  # a second name of a file that lives elsewhere
+    FIFO = "fifo"
+    DEVICE = "device"
+    SOCKET = "socket"
+    UNREADABLE = "unreadable"  # a plain file planeval may not open (permissions): kept where it is
+
+
+class ClaimState(StrEnum):
+    """Write-ahead intake: where a taken inbox file stands (warehouse table intake_claim, docs/intake.md)."""
+
+    CLAIMED = "claimed"  # the claim row exists; the archive copy may be partial
+    ARCHIVED = "archived"  # the archive copy is complete, fsynced and read-only
+    RECORDED = "recorded"  # its submission row and receipt are committed
+    RELEASED = "released"  # the inbox copy is gone: history
+
+
 @dataclass(frozen=True)
 class InboxFile:
     unit_code: str
-    path: str
+    path: str  # printable, for people (safetext.printable); the exact bytes are in path_hex
     uploaded_at: str  # the file's modification time (ISO 8601, UTC): the order the unit uploaded in
     size_bytes: int = -1  # size and mtime seen when the file was found settled (-1: not checked)
     mtime_ns: int = -1
+    path_hex: str = ""  # the path's exact bytes (hex): names that are not UTF-8 reach the file
+    kind: str = EntryKind.FILE
+
+    def fs_path(self) -> str:
+        """The path as the operating system knows it (bytes that are not UTF-8 kept)."""
+        return os.fsdecode(bytes.fromhex(self.path_hex)) if self.path_hex else self.path
+
+    @classmethod
+    def from_xcom(cls, data: Mapping[str, Any]) -> InboxFile:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -78,12 +111,13 @@ class Received:
     submission_id: str
     unit_code: str
     form: str
-    original_name: str
+    original_name: str  # the name as shown (safetext.safe_file_name); the exact bytes are in intake_claim
     archive_path: str
     sha256: str
     size_bytes: int
     uploaded_at: str  # ISO 8601, UTC: decides which version is the latest
     received_at: str  # ISO 8601, UTC: when planeval took it
+    entry_kind: str = EntryKind.FILE
 
 
 @dataclass

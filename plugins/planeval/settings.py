@@ -22,6 +22,8 @@ class Settings:
     catalog_dir: Path
     db_url: str
     settle_seconds: float = 2.0  # a file must keep its size and mtime this long before it is taken
+    max_file_bytes: int = 50 * 1024 * 1024  # larger uploads are archived and refused unread
+    claim_lease_seconds: float = 3600.0  # a claim on an inbox file held this long by a silent pass is taken over
 
     @property
     def drop_dir(self) -> Path:
@@ -47,13 +49,25 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Read PLANEVAL_HOME, PLANEVAL_CATALOG, PLANEVAL_DB_URL and PLANEVAL_SETTLE_SECONDS
-    (defaults: ./var, catalog/haian, SQLite in the home, 2 seconds)."""
+    """Read PLANEVAL_HOME, PLANEVAL_CATALOG, PLANEVAL_DB_URL, PLANEVAL_SETTLE_SECONDS, PLANEVAL_MAX_FILE_MB and
+    PLANEVAL_CLAIM_LEASE_SECONDS (defaults: ./var, catalog/haian, SQLite in the home, 2 s, 50 MB, 1 hour)."""
     home = Path(os.environ.get("PLANEVAL_HOME", "var")).resolve()
     catalog_dir = Path(os.environ.get("PLANEVAL_CATALOG", str(DEFAULT_CATALOG))).resolve()
     db_url = os.environ.get("PLANEVAL_DB_URL") or f"sqlite:///{home / 'warehouse.db'}"
-    settle_seconds = float(os.environ.get("PLANEVAL_SETTLE_SECONDS", "2"))
-    return Settings(home=home, catalog_dir=catalog_dir, db_url=db_url, settle_seconds=settle_seconds)
+    return Settings(
+        home=home,
+        catalog_dir=catalog_dir,
+        db_url=db_url,
+        settle_seconds=float(os.environ.get("PLANEVAL_SETTLE_SECONDS", "2")),
+        max_file_bytes=int(float(os.environ.get("PLANEVAL_MAX_FILE_MB", "50")) * 1024 * 1024),
+        claim_lease_seconds=float(os.environ.get("PLANEVAL_CLAIM_LEASE_SECONDS", "3600")),
+    )
+
+
+def fault_point() -> str | None:
+    """PLANEVAL_FAULT_AT: the named checkpoint of a collection pass at which the fault tests kill the process
+    (``planeval.faults.checkpoint``); unset in production."""
+    return os.environ.get("PLANEVAL_FAULT_AT") or None
 
 
 @dataclass(frozen=True)

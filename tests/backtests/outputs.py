@@ -147,7 +147,13 @@ class Normaliser:
 
 # Columns whose value is volatile as a whole. size_bytes: an xlsx written by openpyxl stores its write time,
 # and the compressed size moves by a byte or two with it.
-VOLATILE_COLUMNS = {"size_bytes": "<bytes>"}
+VOLATILE_COLUMNS = {
+    "size_bytes": "<bytes>",
+    # intake_claim: which process of which pass took a file, and the file's modification time
+    "mtime_ns": "<mtime>",
+    "pass_id": "<pass>",
+    "holder": "<host:pid>",
+}
 
 
 def number(value: float) -> str:

@@ -1,6 +1,6 @@
 """Monitoring a campaign: on time, late, rejected-only and missing units in SQL, in the summary workbook,
 in the reminders, in the Airflow grid of monitor_submissions, and the admins' e-mail through a real
-(local) SMTP server. Files are received with a chosen clock (``archive_file(now=…)``), everything else
+(local) SMTP server. Files are received with a chosen clock (``collect.archive(now=…)``), everything else
 is the production path: real files, GX, the warehouse and Airflow itself."""
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from render_check import ascii_marks
 from sqlalchemy import create_engine, text
 
 from planeval.catalog import load_catalog
-from planeval.intake.archive import archive_file
 from planeval.intake.inbox import discover_inbox_files
 from planeval.settings import DEFAULT_CATALOG, get_settings
 from planeval.stages import collect, context, monitor, setup
 from planeval.ui import airflow_runner
 
 CAMPAIGN = "monitor_test"
+PASS = "monitor-test-pass"
 DUE = dt.date(2025, 6, 16)
 AS_OF = "2025-06-20"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -59,7 +59,7 @@ def _received_at(settings, unit: str, source: Path, when: dt.datetime) -> dict:
     """Drop a file and take it in as if the pass ran at ``when`` (Beijing time)."""
     shutil.copyfile(source, settings.inbox(unit) / source.name)
     (found,) = discover_inbox_files(settings, [unit], settle_seconds=0)
-    return asdict(archive_file(settings, found, now=when.astimezone(dt.UTC)))
+    return collect.archive(asdict(found), PASS, now=when.astimezone(dt.UTC))
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def mixed_campaign(home, test_catalog, tmp_path) -> dict:
         _received_at(settings, "fire_rescue", late, dt.datetime(2025, 6, 18, 23, 58, tzinfo=BEIJING)),
         _received_at(settings, "transport", rejected, dt.datetime(2025, 6, 12, 15, 0, tzinfo=BEIJING)),
     ]
-    summary = collect.validate_and_record(received, context.select(CAMPAIGN))
+    summary = collect.validate_and_record(received, context.select(CAMPAIGN), PASS)
     statuses = {s["unit_code"]: s["status"] for s in summary}
     assert statuses == {"emergency": "accepted", "fire_rescue": "accepted", "transport": "rejected"}
     expected_units = {u.code for u in catalog.units if "indicator_table" in catalog.expected_forms(campaign, u)}

@@ -14,7 +14,7 @@ import pytest
 from helpers import filled_form, header_column, row_of
 from sqlalchemy import create_engine, text
 
-from planeval.intake.archive import FileNotSettled, archive_file
+from planeval.intake.archive import FileNotSettled, fingerprint
 from planeval.intake.inbox import discover_inbox_files
 from planeval.settings import get_settings
 from planeval.stages import collect, setup, year_end
@@ -57,7 +57,8 @@ def test_a_file_still_being_written_is_left_until_it_settles(inboxes, catalog, c
     writer.join()
     (ready,) = discover_inbox_files(settings, ["emergency"], settle_seconds=0.3)
     assert ready.size_bytes == source.stat().st_size
-    summary = collect.validate_and_record([collect.archive(vars(ready) | {"unit_name": "市应急管理局"})])
+    received = collect.archive(vars(ready) | {"unit_name": "市应急管理局"}, "pass-1")
+    summary = collect.validate_and_record([received], pass_id="pass-1")
     assert [s["status"] for s in summary] == ["accepted"]
     assert not target.exists()
 
@@ -71,9 +72,9 @@ def test_a_file_that_changes_after_discovery_is_not_archived(inboxes, catalog, c
     with target.open("ab") as handle:  # the copy was still going on
         handle.write(b"more bytes")
     with pytest.raises(FileNotSettled):
-        archive_file(settings, found)
+        fingerprint(found)
+    assert collect.archive(vars(found), "pass-1")["skipped"]
     assert target.exists() and not list((settings.archive_dir).rglob("*.xlsx"))
-    assert collect.archive(vars(found))["skipped"]
 
 
 def test_lock_temp_and_partial_files_are_never_taken(inboxes):

@@ -15,7 +15,6 @@ import pytest
 from openpyxl import load_workbook
 
 from planeval.catalog import load_catalog
-from planeval.intake.archive import archive_file
 from planeval.intake.inbox import discover_inbox_files
 from planeval.settings import REPO_ROOT, get_settings
 from planeval.stages import collect, context, monitor, setup, year_end
@@ -52,8 +51,8 @@ def _collect_at(unit: str, source, when: dt.datetime) -> dict:
     settings = get_settings()
     shutil.copyfile(source, settings.inbox(unit) / source.name)
     (found,) = discover_inbox_files(settings, [unit], settle_seconds=0)
-    received = asdict(archive_file(settings, found, now=when.astimezone(dt.UTC)))
-    (result,) = collect.validate_and_record([received], context.select(HALF_YEAR))
+    received = collect.archive(asdict(found), "pass-1", now=when.astimezone(dt.UTC))
+    (result,) = collect.validate_and_record([received], context.select(HALF_YEAR), "pass-1")
     return result
 
 

@@ -13,7 +13,7 @@ from planeval.settings import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "plugins" / "planeval"
 LAYERS = [
-    {"settings", "records", "files", "dates", "safetext"},
+    {"settings", "records", "files", "dates", "safetext", "faults"},
     {"catalog"},
     {"intake"},
     {"warehouse"},

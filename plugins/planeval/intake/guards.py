@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planeval.records import Issue
+from planeval.records import EntryKind, Issue, Received
 
 # Guards against files no clerk meant to send: they are rejected before any parser touches them.
 MAX_ROWS = 50_000  # an indicator table has dozens of rows; a sheet with more is not a submission
@@ -84,3 +84,28 @@ def check_height(name: str, height: int) -> None:
                 name,
             )
         )
+
+
+_ENTRY_REFUSALS = {
+    EntryKind.SYMLINK: "文件是符号链接(快捷方式),不是文件本身;为安全起见不予读取,请直接上传表格文件",
+    EntryKind.HARDLINK: "文件是硬链接(另一处文件的第二个名称);为安全起见不予读取,请上传文件的副本",
+    EntryKind.FIFO: "不是普通文件(命名管道),不予读取,请上传表格文件",
+    EntryKind.DEVICE: "不是普通文件(设备文件),不予读取,请上传表格文件",
+    EntryKind.SOCKET: "不是普通文件(套接字),不予读取,请上传表格文件",
+    EntryKind.UNREADABLE: "文件没有读取权限,无法读取;请修改文件权限后重新上传(原文件保留在收件箱中)",
+}
+
+
+def refusal(received: Received, max_bytes: int) -> Issue | None:
+    """Why an archived entry is refused before any reader opens it (not a plain file; larger than the
+    limit), or None."""
+    kind = EntryKind(received.entry_kind)
+    if kind != EntryKind.FILE:
+        return Issue(f"not_a_file_{kind.value}", _ENTRY_REFUSALS[kind])
+    if received.size_bytes > max_bytes:
+        return Issue(
+            "too_large",
+            f"文件大小 {received.size_bytes / 1024 / 1024:.1f} MB,超过 {max_bytes / 1024 / 1024:.0f} MB 的上限,"
+            "不予读取;请只报送下发的表格",
+        )
+    return None

@@ -1,17 +1,19 @@
 """Finding files in the units' inboxes: only settled files (unchanged between two looks), never an editor's
 lock file or a partial download.
 
-May import: planeval.records, planeval.settings."""
+May import: planeval.records, planeval.safetext, planeval.settings."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
+import stat
 import time
 from collections.abc import Callable
 
-from planeval.records import InboxFile
+from planeval.records import EntryKind, InboxFile
+from planeval.safetext import printable
 from planeval.settings import Settings
 
 # Files an editor or a copy in progress leaves behind; never taken as a submission.
@@ -22,25 +24,51 @@ def is_transient(name: str) -> bool:
     return bool(_TRANSIENT.search(name))
 
 
+def entry_kind(info: os.stat_result) -> EntryKind | None:
+    """What an entry is, from its own (not followed) status; None for a folder, which is not a submission."""
+    mode = info.st_mode
+    if stat.S_ISLNK(mode):
+        return EntryKind.SYMLINK
+    if stat.S_ISREG(mode):
+        return EntryKind.HARDLINK if info.st_nlink > 1 else EntryKind.FILE
+    if stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return EntryKind.FIFO
+    if stat.S_ISSOCK(mode):
+        return EntryKind.SOCKET
+    return EntryKind.DEVICE
+
+
 def _look(settings: Settings, unit_codes: list[str]) -> dict[str, InboxFile]:
-    """One look at the inboxes: every non-transient file with its size and modification time."""
+    """One look at the inboxes: every non-transient entry with its kind, size and modification time, as
+    ``lstat`` sees it (a link is never followed)."""
     seen: dict[str, InboxFile] = {}
     for unit_code in unit_codes:
         inbox = settings.inbox(unit_code)
-        if not inbox.is_dir():
+        if inbox.is_symlink() or not inbox.is_dir():
             continue
         for entry in os.scandir(inbox):
             if is_transient(entry.name):
                 continue
             try:
-                if not entry.is_file():
-                    continue
-                info = entry.stat()
+                info = entry.stat(follow_symlinks=False)
             except OSError:  # vanished between listing and stat: a rename in progress
                 continue
+            kind = entry_kind(info)
+            if kind is None:
+                continue
+            if kind == EntryKind.FILE and not os.access(entry.path, os.R_OK):
+                kind = EntryKind.UNREADABLE
             modified = dt.datetime.fromtimestamp(info.st_mtime_ns / 1e9, dt.UTC)
             seen[entry.path] = InboxFile(
-                unit_code, entry.path, modified.isoformat(timespec="microseconds"), info.st_size, info.st_mtime_ns
+                unit_code,
+                printable(entry.path),
+                modified.isoformat(timespec="microseconds"),
+                info.st_size,
+                info.st_mtime_ns,
+                path_hex=os.fsencode(entry.path).hex(),
+                kind=kind,
             )
     return seen
 

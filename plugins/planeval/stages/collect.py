@@ -6,8 +6,11 @@ May import: every stage package below it and planeval.stages.context.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from dataclasses import asdict, fields, replace
+import os
+import uuid
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +18,31 @@ from sqlalchemy import Engine
 
 from planeval.catalog import Campaign, Catalog
 from planeval.dates import today_in
-from planeval.intake.archive import FileNotSettled, archive_file
+from planeval.faults import checkpoint
+from planeval.intake.archive import (
+    FileNotSettled,
+    Fingerprint,
+    archive_target,
+    fingerprint,
+    form_of,
+    release_inbox_copy,
+    write_archive_copy,
+)
 from planeval.intake.cells import ParsedWorkbook
 from planeval.intake.documents import document_text
+from planeval.intake.guards import refusal
 from planeval.intake.inbox import discover_inbox_files
 from planeval.intake.receipts import write_receipt
 from planeval.intake.submission import detected_form, read_submission
 from planeval.monitoring.obligations import open_campaigns
-from planeval.records import CampaignSelection, InboxFile, Issue, Received, Verdict
+from planeval.records import CampaignSelection, ClaimState, EntryKind, InboxFile, Issue, Received, Verdict
+from planeval.safetext import name_bytes_hex, printable, safe_file_name
 from planeval.settings import Settings, get_settings
 from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
 from planeval.validation.batch import validate_batch
 from planeval.validation.frames import Submission
 from planeval.validation.suites import GxRunner
-from planeval.warehouse import queries
+from planeval.warehouse import claims, queries
 from planeval.warehouse.db import make_engine
 from planeval.warehouse.migrate import ensure_schema
 from planeval.warehouse.staging import stage_submission
@@ -37,28 +51,114 @@ log = logging.getLogger(__name__)
 
 
 def discover() -> list[dict[str, Any]]:
-    """Files waiting in the inboxes, with the unit's name for people reading the Airflow grid."""
+    """Entries waiting in the inboxes (plain files and whatever else is there, seen without following links),
+    with the unit's name for people reading the Airflow grid."""
     settings, catalog = settings_and_catalog()
     files = discover_inbox_files(settings, [u.code for u in catalog.units])
     return [asdict(f) | {"unit_name": catalog.unit(f.unit_code).name} for f in files]
 
 
-def archive(inbox_file: dict[str, Any]) -> dict[str, Any]:
-    """Archive one inbox file; returns the Received record as a dict[str, Any] (for XCom).
+def new_pass_id() -> str:
+    """A collection pass outside Airflow (an Airflow pass is its run id)."""
+    return f"cli-{uuid.uuid4().hex}"
 
-    A file that cannot be archived (vanished, unreadable) stays where it is and comes back as
-    ``{"error": …}`` so that one bad file never fails the pass for the others.
+
+def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Take one inbox entry into the archive under a claim, write-ahead: the claim row first, then the archive
+    copy (fsynced, read-only), then the claim marked archived; the inbox copy stays until its row and receipt
+    are committed (``validate_and_record``). Returns the Received record as a dict (for XCom).
+
+    An entry taken before by a pass that crashed is finished, never duplicated; one another pass is working on
+    is left to it; one that changed or vanished since discovery stays for the next pass (``{"skipped": …}``).
     """
-    known = {f.name for f in fields(InboxFile)}
+    settings = get_settings()
+    item = InboxFile.from_xcom(inbox_file)
     try:
-        received = archive_file(get_settings(), InboxFile(**{k: v for k, v in inbox_file.items() if k in known}))
+        taken = fingerprint(item)
+        engine = make_engine(settings.db_url)
+        ensure_schema(engine)
+        claim = _claim(settings, engine, item, taken, pass_id, now)
+        if claim is None:
+            return {"skipped": "另一收取进程正在处理该文件", "path": item.path}
+        if claim.state == ClaimState.RECORDED:  # recorded by a pass that stopped before removing the inbox copy
+            _release(engine, claim, item)
+            return {"released": claim.submission_id, "path": item.path}
+        if claim.state == ClaimState.CLAIMED:
+            write_archive_copy(item, taken, Path(claim.archive_path))
+            checkpoint("copied")
+            with engine.begin() as connection:
+                claims.set_state(connection, claim.submission_id, pass_id, ClaimState.ARCHIVED)
+            checkpoint("archived")
     except FileNotSettled as exc:
-        log.info("%s; it stays in the inbox for the next pass", exc)
-        return {"skipped": str(exc), "path": inbox_file["path"]}
-    except OSError as exc:
-        log.exception("could not archive %s; it stays in the inbox", inbox_file["path"])
-        return {"error": f"{type(exc).__name__}: {exc}", "path": inbox_file["path"]}
-    return asdict(received)
+        log.info("%s; it stays in the inbox for the next pass", printable(str(exc)))
+        return {"skipped": printable(str(exc)), "path": item.path}
+    return asdict(claim.received(form_of(claim.safe_name)))
+
+
+def _claim(
+    settings: Settings, engine: Engine, item: InboxFile, taken: Fingerprint, pass_id: str, now: dt.datetime | None
+) -> claims.Claim | None:
+    """The claim this pass works under: an open one on the same entry (if this pass owns it or may take it
+    over), else a new one. None when another live pass owns it."""
+    name = os.path.basename(item.fs_path())
+    identity: dict[str, Any] = {
+        "unit_code": item.unit_code,
+        "name_hex": name_bytes_hex(name),
+        "size_bytes": taken.size_bytes,
+        "mtime_ns": taken.mtime_ns,
+        "sha256": taken.sha256,
+    }
+    for _ in range(2):  # a lost insert race: read the winner's claim
+        claim = claims.find_open(engine, identity)
+        if claim is not None:
+            if claim.state == ClaimState.ARCHIVED or claims.take(engine, claim, pass_id, settings.claim_lease_seconds):
+                return claims.get(engine, [claim.submission_id])[claim.submission_id]
+            return None
+        received = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+        safe_name = safe_file_name(name)
+        claim = claims.Claim(
+            submission_id=f"{item.unit_code}-{received:%Y%m%dT%H%M%S%fZ}-{taken.sha256[:8]}",
+            inbox_path=item.path,
+            safe_name=safe_name,
+            entry_kind=taken.kind.value,
+            archive_path=str(archive_target(settings, item.unit_code, received, taken.sha256, safe_name)),
+            uploaded_at=item.uploaded_at,
+            received_at=received.isoformat(timespec="microseconds"),
+            state=ClaimState.CLAIMED.value,
+            pass_id=pass_id,
+            holder=claims.holder(),
+            claimed_at=received.isoformat(timespec="microseconds"),
+            unit_code=item.unit_code,
+            name_hex=name_bytes_hex(name),
+            size_bytes=taken.size_bytes,
+            mtime_ns=taken.mtime_ns,
+            sha256=taken.sha256,
+        )
+        if claims.insert(engine, claim):
+            checkpoint("claimed")
+            return claim
+    return None
+
+
+def _release(engine: Engine, claim: claims.Claim, item: InboxFile | None = None) -> None:
+    """After the row and receipt are committed: the inbox copy goes (if it is still the file taken), and the
+    claim becomes history."""
+    settings = get_settings()
+    item = item or InboxFile(
+        claim.unit_code,
+        claim.inbox_path,
+        claim.uploaded_at,
+        claim.size_bytes,
+        claim.mtime_ns,
+        path_hex=os.fsencode(settings.inbox(claim.unit_code)).hex() + "2f" + claim.name_hex,
+        kind=claim.entry_kind,
+    )
+    if item.kind == EntryKind.UNREADABLE:
+        return  # never copied: it stays where the unit put it, recorded, and is not taken again
+    release_inbox_copy(item)
+    checkpoint("released")
+    with engine.begin() as connection:
+        claims.set_state(connection, claim.submission_id, claim.pass_id, ClaimState.RELEASED)
 
 
 def _unit_context(
@@ -95,22 +195,26 @@ def select_collecting(campaign_code: str | None = None) -> CampaignSelection:
 
 
 def validate_and_record(
-    received_records: list[dict[str, Any]], selection: CampaignSelection | None = None
+    received_records: list[dict[str, Any]], selection: CampaignSelection | None = None, pass_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Validate a batch of archived files together, stage each as a new version and write receipts.
+    """Validate a batch of archived files together, stage each as a new version, write receipts and then
+    remove the inbox copies: rows, claims and receipts are committed together before any inbox copy goes.
+    Files a crashed pass archived but never recorded are finished here too.
 
     Byte-identical re-uploads (same unit, same SHA-256) are recorded as 重复提交 and not validated or
     loaded again (a re-upload of a rejected file is validated again). A file that cannot be parsed is
     rejected with its reason; it never stops the others.
     """
-    received = [Received(**record) for record in received_records if "submission_id" in record]
-    if not received:
-        return []
     settings, catalog, campaign = open_selection(selection or select_collecting())
-    received.sort(key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
-    received, parsed, verdicts = _parse_batch(engine, catalog, campaign, received)
+    pass_id = pass_id or new_pass_id()
+    received = _owned(settings, engine, [Received(**r) for r in received_records if "submission_id" in r], pass_id)
+    if not received:
+        return []
+    checkpoint("taken")
+    received.sort(key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
+    received, parsed, verdicts = _parse_batch(settings, engine, catalog, campaign, received)
     documents, previous = _unit_context(engine, campaign, received, verdicts)
     tables = [
         Submission(item, workbook, documents.get(item.unit_code, ""), previous.get(item.unit_code, {}))
@@ -122,25 +226,50 @@ def validate_and_record(
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings
     with engine.begin() as connection:
-        versions = {
-            item.submission_id: stage_submission(
-                connection, campaign, catalog, item, verdicts[item.submission_id], parsed[item.submission_id]
-            )
-            for item in received
-        }
-    return _write_receipts(settings, catalog, campaign, received, verdicts, versions)
+        versions = {}
+        for item in received:
+            verdict, workbook = verdicts[item.submission_id], parsed[item.submission_id]
+            versions[item.submission_id] = stage_submission(connection, campaign, catalog, item, verdict, workbook)
+            claims.set_state(connection, item.submission_id, pass_id, ClaimState.RECORDED)
+        summary = _write_receipts(settings, catalog, campaign, received, verdicts, versions)
+        checkpoint("receipts")
+    checkpoint("committed")
+    for claim in claims.get(engine, [item.submission_id for item in received]).values():
+        _release(engine, claim)
+    return summary
+
+
+def _owned(settings: Settings, engine: Engine, received: list[Received], pass_id: str) -> list[Received]:
+    """The archived files this pass validates: those it archived, and those a pass that is gone left archived
+    but unrecorded — each owned by this pass (a claim taken by compare-and-swap), so no file is recorded twice."""
+    by_id = {item.submission_id: item for item in received}
+    current = claims.get(engine, list(by_id))
+    for claim in claims.in_state(engine, ClaimState.ARCHIVED):
+        current.setdefault(claim.submission_id, claim)
+    owned = []
+    for submission_id, claim in current.items():
+        if claim.state == ClaimState.ARCHIVED and claims.take(engine, claim, pass_id, settings.claim_lease_seconds):
+            owned.append(by_id.get(submission_id) or claim.received(form_of(claim.safe_name)))
+    return owned
 
 
 def _parse_batch(
-    engine: Engine, catalog: Catalog, campaign: Campaign, received: list[Received]
+    settings: Settings, engine: Engine, catalog: Catalog, campaign: Campaign, received: list[Received]
 ) -> tuple[list[Received], dict[str, ParsedWorkbook | None], dict[str, Verdict]]:
-    """Read every file of the batch (its form detected), except byte-identical re-uploads of an accepted file
-    or of one earlier in this pass, which become 重复提交 verdicts naming the original."""
+    """Read every file of the batch (its form detected), except entries refused unread (not a plain file, too
+    large) and byte-identical re-uploads of an accepted file or of one earlier in this pass, which become
+    重复提交 verdicts naming the original."""
     earlier = queries.earlier_uploads(engine, campaign.code, [item.unit_code for item in received])
     parsed: dict[str, ParsedWorkbook | None] = {}
     verdicts: dict[str, Verdict] = {}
     detected: list[Received] = []
     for item in received:
+        refused = refusal(item, settings.max_file_bytes)
+        if refused is not None:
+            detected.append(item)
+            parsed[item.submission_id] = None
+            verdicts[item.submission_id] = Verdict(item.submission_id, errors=[refused])
+            continue
         original = earlier.get((item.unit_code, item.sha256))
         # Same bytes as a rejected upload are validated again: what was missing (an analysis document)
         # may have arrived since. Same bytes as an accepted one (or one of this pass) are not loaded twice.
@@ -202,4 +331,6 @@ def _write_receipts(
 def run_collect(campaign_code: str | None = None) -> list[dict[str, Any]]:
     """One collection pass outside Airflow: the same functions the DAG's tasks call, in order."""
     selection = select_collecting(campaign_code)
-    return validate_and_record([archive(inbox_file) for inbox_file in discover()], selection)
+    pass_id = new_pass_id()
+    received = [archive(inbox_file, pass_id) for inbox_file in discover()]
+    return validate_and_record(received, selection, pass_id)

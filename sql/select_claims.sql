@@ -1,0 +1,1 @@
+SELECT * FROM intake_claim WHERE submission_id IN :submission_ids
