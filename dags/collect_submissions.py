@@ -16,7 +16,7 @@ import datetime as dt
 
 from airflow.sdk import Param, dag, task
 
-from planeval.settings import WAREHOUSE_POOL
+from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.assets import ACCEPTED_SUBMISSIONS
 
 
@@ -24,6 +24,7 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
     schedule=dt.timedelta(minutes=15),
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    default_args=RETRIES,
     max_active_runs=1,
     tags=["planeval", "收取"],
     doc_md=__doc__,

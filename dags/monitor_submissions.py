@@ -25,7 +25,7 @@ import datetime as dt
 
 from airflow.sdk import Param, dag, task, task_group
 
-from planeval.settings import WAREHOUSE_POOL
+from planeval.settings import RETRIES, WAREHOUSE_POOL
 
 
 def _notify_admins(context) -> None:
@@ -38,6 +38,7 @@ def _notify_admins(context) -> None:
     schedule="@daily",
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    default_args=RETRIES,
     max_active_runs=1,
     tags=["planeval", "监测"],
     doc_md=__doc__,

@@ -12,7 +12,7 @@ import datetime as dt
 
 from airflow.sdk import dag, task
 
-from planeval.settings import WAREHOUSE_POOL
+from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.assets import ACCEPTED_SUBMISSIONS
 
 
@@ -20,6 +20,7 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
     schedule=[ACCEPTED_SUBMISSIONS],
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    default_args=RETRIES,
     max_active_runs=1,
     tags=["planeval", "汇总"],
     doc_md=__doc__,

@@ -19,7 +19,7 @@ import datetime as dt
 from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import Param, dag, task
 
-from planeval.settings import WAREHOUSE_POOL
+from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
 
 
@@ -27,6 +27,7 @@ from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
     schedule=None,
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    default_args=RETRIES,
     tags=["planeval", "评估"],
     doc_md=__doc__,
     params={
@@ -80,11 +81,19 @@ def year_end_assessment():
 
     @task
     def render_draft(selection: dict, aggregated: dict) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from planeval.records import CampaignSelection
         from planeval.stages import year_end
+        from planeval.warehouse.db import WarehouseUnavailable
 
         chosen = CampaignSelection.from_xcom(selection)
-        paths = year_end.render_reports(chosen)
+        try:
+            paths = year_end.render_reports(chosen)
+        except WarehouseUnavailable:
+            raise  # retried
+        except Exception as exc:  # a missing font, an occupied folder: no retry mends it, fail at once
+            raise AirflowFailException(year_end.failure_text(exc)) from exc
         return {"campaign": chosen.campaign, "paths": paths, "summary": year_end.approval_summary(chosen, aggregated)}
 
     selection = select_campaign()
@@ -99,16 +108,25 @@ def year_end_assessment():
             "“驳回”请在“意见”中写明修改要求。"
         ),
         options=[APPROVE, REJECT],
+        retries=0,
         params={COMMENT: Param("", type="string", title="审核意见", description="驳回时必填:需要修改的内容")},
     )
 
     @task
     def write_final_report(selection: dict, ti=None) -> list[str]:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from planeval.records import CampaignSelection
         from planeval.stages import year_end
+        from planeval.warehouse.db import WarehouseUnavailable
 
         decision = ti.xcom_pull(task_ids=APPROVAL_TASK)
-        return year_end.finish_after_approval(CampaignSelection.from_xcom(selection), decision)
+        try:
+            return year_end.finish_after_approval(CampaignSelection.from_xcom(selection), decision)
+        except WarehouseUnavailable:
+            raise  # retried
+        except Exception as exc:  # 驳回, or what no retry mends: fail at once with the reviewer's 意见
+            raise AirflowFailException(str(exc)) from exc
 
     draft >> approval
     write_final_report(selection) << approval

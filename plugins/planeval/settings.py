@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,14 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 DEFAULT_CATALOG = REPO_ROOT / "catalog" / "haian"
 # The Airflow pool every task that writes the warehouse takes a slot of: one on SQLite (a single writer).
 WAREHOUSE_POOL = "planeval_warehouse"
+# Every task that touches the warehouse or the drop folders: a database outage or a lock is retried with
+# back-off (15 s, 30 s, 60 s, 120 s); errors no retry can mend fail at once (AirflowFailException).
+RETRIES: dict[str, object] = {
+    "retries": 4,
+    "retry_delay": dt.timedelta(seconds=15),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": dt.timedelta(minutes=10),
+}
 
 
 @dataclass(frozen=True)

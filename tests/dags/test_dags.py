@@ -27,6 +27,7 @@ for dag_id, dag in bag.dags.items():
         "pools": sorted({t.pool for t in dag.tasks}),
         "doc": bool(dag.doc_md),
         "outlets": sorted(a.name for t in dag.tasks for a in t.outlets),
+        "not_retried": sorted(t.task_id for t in dag.tasks if not t.retries),
     }
 print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "heavy": heavy, "dags": dags}))
 """
@@ -98,6 +99,13 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "write_final_report",
     ]
     assert all(d["doc"] for d in dags.values())
+    # a database outage or lock is retried with back-off everywhere; the office's answer is never re-asked
+    assert {dag_id: d["not_retried"] for dag_id, d in dags.items()} == {
+        "collect_submissions": [],
+        "monitor_submissions": [],
+        "refresh_indicator_tables": [],
+        "year_end_assessment": ["office_approval"],
+    }
 
 
 def test_plugins_folder_hides_the_package_from_the_plugin_manager():

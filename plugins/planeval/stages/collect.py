@@ -43,7 +43,7 @@ from planeval.validation.batch import validate_batch
 from planeval.validation.frames import Submission
 from planeval.validation.suites import GxRunner
 from planeval.warehouse import claims, queries
-from planeval.warehouse.db import make_engine
+from planeval.warehouse.db import make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 from planeval.warehouse.staging import stage_submission
 
@@ -63,6 +63,7 @@ def new_pass_id() -> str:
     return f"cli-{uuid.uuid4().hex}"
 
 
+@translate_faults
 def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
     """Take one inbox entry into the archive under a claim, write-ahead: the claim row first, then the archive
     copy (fsynced, read-only), then the claim marked archived; the inbox copy stays until its row and receipt
@@ -194,6 +195,7 @@ def select_collecting(campaign_code: str | None = None) -> CampaignSelection:
     return selection_of(opened[0], catalog) if opened else latest
 
 
+@translate_faults
 def validate_and_record(
     received_records: list[dict[str, Any]], selection: CampaignSelection | None = None, pass_id: str | None = None
 ) -> list[dict[str, Any]]:

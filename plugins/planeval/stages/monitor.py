@@ -16,7 +16,7 @@ from planeval.records import CampaignSelection
 from planeval.reporting.notices import write_reminder
 from planeval.reporting.workbooks import write_contacts_xlsx, write_summary_xlsx
 from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
-from planeval.warehouse.db import fetch_all, make_engine
+from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 
 
@@ -32,6 +32,7 @@ def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[Camp
     return (selection_of(opened[0], catalog) if opened else None), day
 
 
+@translate_faults
 def monitor_campaign(campaign_code: str | None = None, as_of: str | None = None) -> dict[str, Any]:
     """Classify every obligation of the campaign open on ``as_of`` (default: today) and store it.
 
@@ -54,6 +55,7 @@ def monitor_campaign(campaign_code: str | None = None, as_of: str | None = None)
     }
 
 
+@translate_faults
 def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     """The completeness and timeliness workbook of a monitor run, under reports/<campaign>/monitor/."""
     settings, catalog, campaign = open_selection(selection)
@@ -64,6 +66,7 @@ def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts))
 
 
+@translate_faults
 def write_reminders(selection: CampaignSelection, as_of: str) -> list[str]:
     """A 催报通知 for every unit still missing a form (or with rejected uploads only); a copy goes into the
     unit's drop folder (``notices/``) so the department finds it where it uploads."""
@@ -99,6 +102,7 @@ def write_contacts_list(selection: CampaignSelection | None = None) -> str:
     return str(write_contacts_xlsx(path, list_contacts(selection)))
 
 
+@translate_faults
 def overdue_units(selection: CampaignSelection, as_of: str) -> list[str]:
     """Names of the units past a due date with a form still missing or rejected-only."""
     settings, catalog, campaign = open_selection(selection)

@@ -9,10 +9,11 @@ from typing import Any
 
 from planeval.intake.unit_forms import write_unit_forms
 from planeval.stages.context import open_selection, select, settings_and_catalog
-from planeval.warehouse.db import fetch_all, make_engine
+from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 
 
+@translate_faults
 def init_units(campaign_code: str | None = None) -> list[dict[str, Any]]:
     """Create every unit's drop folders and the pre-filled forms it owes (idempotent: existing forms are kept)."""
     settings, catalog, campaign = open_selection(select(campaign_code))

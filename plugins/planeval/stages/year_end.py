@@ -24,12 +24,13 @@ from planeval.reporting.summary import build_report_context, render_summary_repo
 from planeval.reporting.workbooks import write_annex_tables, write_task_summary
 from planeval.stages.approval import ReportRejected, decision_of
 from planeval.stages.context import open_selection, select
-from planeval.warehouse.db import make_engine
+from planeval.warehouse.db import make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 
 log = logging.getLogger(__name__)
 
 
+@translate_faults
 def refresh_results(selection: CampaignSelection | None = None) -> dict[str, Any]:
     """Rebuild the municipal indicator and project tables from the latest accepted submissions."""
     settings, catalog, campaign = open_selection(selection)
@@ -38,6 +39,7 @@ def refresh_results(selection: CampaignSelection | None = None) -> dict[str, Any
     return {"campaign": campaign.code} | aggregate(engine, catalog, campaign)
 
 
+@translate_faults
 def render_reports(
     selection: CampaignSelection | None = None, draft: bool = True, generated_on: str | None = None
 ) -> list[str]:
@@ -79,6 +81,13 @@ def _render_assessment(
     written += write_annex_tables(engine, catalog, campaign, folder, draft=draft)
     written += write_project_documents(engine, catalog, campaign, folder, draft=draft)
     return written
+
+
+def failure_text(error: BaseException) -> str:
+    """What a failed task says: planeval's own errors are written for the office (the message alone); any
+    other keeps its type (``NotADirectoryError: [Errno 20] …``)."""
+    own = type(error).__module__.startswith("planeval.")
+    return str(error) if own else f"{type(error).__name__}: {error}"
 
 
 def approval_summary(selection: CampaignSelection, aggregated: dict[str, Any]) -> str:

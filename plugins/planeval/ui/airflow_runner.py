@@ -249,7 +249,10 @@ def _exception_text(line: str) -> str:
     any other keeps its type (``NotADirectoryError: [Errno 20] …``)."""
     kind, sep, message = line.partition(": ")
     if sep and re.fullmatch(r"[\w.]+", kind):
-        return message if kind.startswith("planeval.") else f"{kind.rsplit('.', 1)[-1]}: {message}"
+        # planeval's own errors, and those a task re-raises as AirflowFailException (not retried), are the
+        # office's message already
+        own = kind.startswith("planeval.") or kind.endswith("AirflowFailException")
+        return message if own else f"{kind.rsplit('.', 1)[-1]}: {message}"
     return line
 
 

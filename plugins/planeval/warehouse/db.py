@@ -4,14 +4,16 @@ May import: planeval.settings."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, TextClause, bindparam, create_engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from planeval.settings import SQL_DIR
@@ -28,6 +30,32 @@ def sql(name: str) -> TextClause:
     if expanding:
         clause = clause.bindparams(*(bindparam(p, expanding=True) for p in expanding))
     return clause
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse cannot be reached or stays locked: the task fails with this message (Chinese) and Airflow
+    retries it; nothing is lost (write-ahead intake keeps every file in its inbox until it is recorded)."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translate_faults(function: Callable[P, R]) -> Callable[P, R]:
+    """A stage entry point whose database faults (unreachable, locked, connection lost) surface as
+    WarehouseUnavailable with a message an office can act on, instead of a driver traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+            raise WarehouseUnavailable(
+                f"数据仓库暂时无法连接或被锁定({reason});任务将自动重试,收件箱中的文件不会丢失"
+            ) from exc
+
+    return wrapper
 
 
 def make_engine(url: str) -> Engine:
