@@ -11,7 +11,7 @@ import signal
 
 from planeval.settings import fault_point
 
-# In the order a file passes them (docs/intake.md says what a kill at each leaves behind).
+# In the order a file passes them (docs/intake-and-monitoring.md says what a kill at each leaves behind).
 CHECKPOINTS = (
     "claimed",  # the claim row is committed; no archive copy yet
     "copying",  # half of the archive copy is written

@@ -76,7 +76,7 @@ class EntryKind(StrEnum):
 
 
 class ClaimState(StrEnum):
-    """Write-ahead intake: where a taken inbox file stands (warehouse table intake_claim, docs/intake.md)."""
+    """Write-ahead intake: where a taken inbox file stands (table intake_claim; docs/intake-and-monitoring.md)."""
 
     CLAIMED = "claimed"  # the claim row exists; the archive copy may be partial
     ARCHIVED = "archived"  # the archive copy is complete, fsynced and read-only

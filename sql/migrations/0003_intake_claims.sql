@@ -1,5 +1,5 @@
 -- Issue 14: write-ahead intake. One row per inbox file taken, written before its archive copy, so that a crash
--- at any point leaves the file either still in the inbox or archived and recorded (docs/intake.md):
+-- at any point leaves the file either still in the inbox or archived and recorded (docs/intake-and-monitoring.md):
 --   claimed   the row exists; the archive copy may be partial (the owner rewrites it, nobody else)
 --   archived  the archive copy is complete, fsynced and read-only; validation may take it
 --   recorded  its submission row, issues and receipt are committed; the inbox copy may go

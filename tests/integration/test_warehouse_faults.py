@@ -19,7 +19,7 @@ def test_an_unreachable_database_fails_clearly_and_keeps_every_file(home, catalo
     shutil.copyfile(source, inbox / source.name)
     monkeypatch.setenv("PLANEVAL_DB_URL", "postgresql+psycopg://postgres@127.0.0.1:9/planeval?connect_timeout=2")
     (found,) = collect.discover()
-    with pytest.raises(WarehouseUnavailable, match="数据仓库暂时无法连接或被锁定.*文件不会丢失"):
+    with pytest.raises(WarehouseUnavailable, match=r"数据仓库暂时无法连接或被锁定.*文件不会丢失"):
         collect.archive(found, "pass-down")
     assert (inbox / source.name).read_bytes() == source.read_bytes()
     assert not any(path.is_file() for path in get_settings().archive_dir.rglob("*"))  # nothing without its row

@@ -211,6 +211,9 @@ def validate_and_record(
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
     pass_id = pass_id or new_pass_id()
+    for claim in claims.in_state(engine, ClaimState.RECORDED):  # a pass stopped before its inbox copies went
+        if claims.abandoned(claim, settings.claim_lease_seconds):
+            _release(engine, claim)
     received = _owned(settings, engine, [Received(**r) for r in received_records if "submission_id" in r], pass_id)
     if not received:
         return []
