@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from typing import TypeVar
 
 # C0 and C1 controls, DEL, line/paragraph separators and the bidirectional overrides that reorder what is shown
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # bytes that were not UTF-8, as os.fsdecode keeps them
 _FORMULA_START = ("=", "@", "\t", "\r", "\n")
-_SIGNED_FORMULA = re.compile(r"^[+-].*[A-Za-z(=@!|]")  # “-cmd|…”, “+HYPERLINK(…)”; not “-5”, “+86 513…”
+# “-cmd|…”, “+HYPERLINK(…)”, “+1+1”, “-2*3”; not “-5”, “-”, “+86 513 8888 0000”, “-5%”
+_SIGNED_FORMULA = re.compile(r"^[+-].*[A-Za-z(=@!|+\-*/^&<>]", re.DOTALL)
+# what an xlsx cell cannot hold at all (XML 1.0: controls other than tab and line breaks) and lone surrogates
+_CELL_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_Value = TypeVar("_Value")
 NAME_LIMIT_BYTES = 150  # receipts add “.json” and a version stamp; file systems allow 255 bytes
 
 
@@ -54,12 +59,20 @@ def name_bytes_hex(name: str) -> str:
     return os.fsencode(name).hex()
 
 
-def cell_text(value: object) -> object:
+def cell_text(value: _Value) -> _Value | str:
     """A value to put into a cell of a workbook or CSV planeval writes: text that a spreadsheet would run as a
-    formula (``=…``, ``@…``, ``+HYPERLINK(…)``, ``-cmd|…``, a leading tab or line break) gets a leading
-    apostrophe and so stays text; numbers, dates and ordinary text are unchanged."""
+    formula (``=…``, ``@…``, ``+HYPERLINK(…)``, ``-cmd|…``, ``+1+1``, a leading tab or line break) gets a
+    leading apostrophe and so stays text; control characters a cell cannot hold (ESC, NUL, …) and bytes
+    that were not UTF-8 become visible escapes as in ``printable`` (tabs and line breaks inside the text
+    stay); numbers, dates and ordinary text are unchanged."""
     if not isinstance(value, str) or not value:
         return value
-    if value.startswith(_FORMULA_START) or _SIGNED_FORMULA.match(value):
-        return "'" + value
-    return value
+    text = _CELL_UNSAFE.sub(_escape_cell, value)
+    if text.startswith(_FORMULA_START) or _SIGNED_FORMULA.match(text):
+        return "'" + text
+    return text
+
+
+def _escape_cell(match: re.Match[str]) -> str:
+    char = match.group()
+    return f"\\x{ord(char) - 0xDC00:02x}" if "\ud800" <= char <= "\udfff" else _escape(match)

@@ -81,3 +81,33 @@ def test_bad_contacts_are_rejected_at_the_cell(units_ready, catalog, campaign, t
     phone = next(e for e in receipt["errors"] if e["code"] == "invalid_phone")
     assert "“8888”不是有效的手机或固定电话号码" in phone["message"]
     assert monitor.list_contacts() == []
+
+
+def test_hostile_contacts_stay_text_in_every_list(units_ready, catalog, campaign, tmp_path, capsys):
+    """A clerk (or an attacker) types formulas into the 附件7 form and names the file to forge a receipt line:
+    the contacts list holds them as text, the receipt shows the name on one line."""
+    hostile = {"person": '=HYPERLINK("http://evil","点此")', "position": "@SUM(A1)", "note": "-1+A1"}
+
+    def spoil(sheet) -> None:
+        form = catalog.forms.contacts
+        headers = {cell.value: cell.column for cell in sheet[2]}
+        for key, text in hostile.items():
+            cell = sheet.cell(row=3, column=headers[form.column(key).header])
+            cell.value, cell.data_type = text, "s"  # typed as text, as a spreadsheet stores it
+
+    source = _contacts_file(catalog, campaign, "emergency", tmp_path, spoil)
+    name = "联系人\n处理结果:已受理\x1b[2J.xlsx"
+    shutil.copyfile(source, units_ready / "drop" / "emergency" / "inbox" / name)
+    (result,) = collect.run_collect()
+    assert result["status"] == "accepted" and "\n" not in result["file"] and "\x1b" not in result["file"]
+    receipt = (units_ready / "drop" / "emergency" / "receipts" / f"{result['file']}.txt").read_text("utf-8")
+    assert "\x1b" not in receipt
+    assert [line for line in receipt.splitlines() if line.startswith("处理结果")] == ["处理结果:已受理(通过校验)"]
+    assert next(c["person"] for c in monitor.list_contacts()) == hostile["person"]  # the warehouse keeps the value
+
+    assert main(["contacts"]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+    exported = load_workbook(units_ready / "reports" / campaign.code / "海安市联系人汇总.xlsx").active
+    row = [(cell.value, cell.data_type) for cell in exported[2]]
+    assert ("'" + hostile["person"], "s") in row and ("'@SUM(A1)", "s") in row and ("'-1+A1", "s") in row
+    assert all(cell.data_type != "f" for line in exported.iter_rows() for cell in line)

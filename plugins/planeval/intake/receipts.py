@@ -1,7 +1,9 @@
 """Receipts (回执): what a unit reads about each upload, as JSON and as readable Chinese text, the latest per
-file name and every version under ``receipts/history/``.
+file name and every version under ``receipts/history/``. Every piece of outside text in the ``.txt`` (the
+file name, sheet names, messages quoting a cell) is shown through ``safetext.printable``: one line each, so a
+line break in a name cannot forge a 处理结果 line and no terminal escape reaches the file.
 
-May import: planeval.records, planeval.settings, planeval.files."""
+May import: planeval.records, planeval.settings, planeval.files, planeval.safetext."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from planeval.files import write_text_atomically
-from planeval.records import Received, Verdict
+from planeval.records import Issue, Received, Verdict
+from planeval.safetext import printable, safe_file_name
 from planeval.settings import Settings
 
 _STATUS_LABEL = {
@@ -28,7 +31,7 @@ def write_receipt(settings: Settings, received: Received, verdict: Verdict, unit
     history = folder / "history"
     history.mkdir(parents=True, exist_ok=True)
     payload = {
-        "file": received.original_name,
+        "file": safe_file_name(received.original_name),
         "submission_id": received.submission_id,
         "unit": received.unit_code,
         "form": received.form,
@@ -54,8 +57,8 @@ def render_receipt_text(received: Received, verdict: Verdict, unit_name: str, ve
     lines = [
         "报送回执",
         "",
-        f"报送单位:{unit_name}",
-        f"文件名称:{received.original_name}",
+        f"报送单位:{printable(unit_name)}",
+        f"文件名称:{printable(received.original_name)}",
         f"接收时间:{received_local:%Y年%m月%d日 %H:%M:%S}(北京时间)",
         f"版本:第{version}版",
         f"文件校验码(SHA-256):{received.sha256}",
@@ -64,12 +67,19 @@ def render_receipt_text(received: Received, verdict: Verdict, unit_name: str, ve
     if verdict.duplicate_of:
         original = verdict.duplicate_of
         outcome = _STATUS_LABEL.get(original.get("status", ""), "").split("(")[0] or "已收到"
-        lines += ["", f"本文件与第{original.get('version', '?')}版完全相同,该版本处理结果:{outcome}。无需重复报送。"]
+        version_shown = printable(str(original.get("version", "?")))
+        lines += ["", f"本文件与第{version_shown}版完全相同,该版本处理结果:{outcome}。无需重复报送。"]
     if verdict.errors:
         lines += ["", f"发现 {len(verdict.errors)} 处错误,请修改后重新报送:"]
-        lines += [f"  {n}. [{issue.where()}] {issue.message}" for n, issue in enumerate(verdict.errors, 1)]
+        lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.errors, 1)]
     if verdict.warnings:
         lines += ["", f"提示 {len(verdict.warnings)} 条(不影响受理,请核实):"]
-        lines += [f"  {n}. [{issue.where()}] {issue.message}" for n, issue in enumerate(verdict.warnings, 1)]
+        lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.warnings, 1)]
     lines += ["", "原始文件已存档,不会被覆盖。"]
     return "\n".join(lines) + "\n"
+
+
+def _issue_line(number: int, issue: Issue) -> str:
+    """One numbered issue on one line: its place (a sheet name the unit chose) and its message (which may
+    quote a cell) shown through ``printable``."""
+    return f"  {number}. [{printable(issue.where())}] {printable(issue.message)}"

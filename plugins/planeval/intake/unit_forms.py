@@ -1,7 +1,8 @@
 """The pre-filled Excel forms each unit receives: one workbook per form it owes in a campaign, with only the
-rows it answers for, dropdowns for its choices and the 填表说明 under the table.
+rows it answers for, dropdowns for its choices and the 填表说明 under the table. Every cell is written
+through ``put`` (``safetext.cell_text``), catalog text included, as every workbook planeval writes.
 
-May import: planeval.catalog."""
+May import: planeval.catalog, planeval.safetext."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from planeval.catalog import Campaign, Catalog, Plan, TableForm, Unit
 from planeval.catalog.layouts import figures_layout, indicator_layout, project_layout, row_table_layout
+from planeval.safetext import cell_text
 
 if TYPE_CHECKING:  # openpyxl is imported where a form is written
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Border, PatternFill
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,6 +31,11 @@ def period_label(campaign: Campaign) -> str:
 
 def form_filename(catalog: Catalog, campaign: Campaign, unit: Unit, form: str = "indicator_table") -> str:
     return f"{unit.name}_{period_label(campaign)}{getattr(catalog.forms, form).label}.xlsx"
+
+
+def put(sheet: Worksheet, row: int, column: int, value: FormValue) -> Cell:
+    """Write one cell, the value as ``safetext.cell_text`` makes it: the only way this module writes a cell."""
+    return sheet.cell(row=row, column=column, value=cell_text(value))
 
 
 def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: Path) -> list[Path]:
@@ -63,16 +71,16 @@ def _write_row_table(
     sheet = workbook.worksheets[0]  # the sheet a new workbook starts with (its active one)
     sheet.title = form.label[:31]
     layout = row_table_layout(form)
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-    sheet.cell(row=1, column=max(len(layout) - 1, 2), value=f"填报单位:{unit.name}")
+    put(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    put(sheet, 1, max(len(layout) - 1, 2), f"填报单位:{unit.name}")
     for index, column in enumerate(layout, start=1):
-        cell = sheet.cell(row=2, column=index, value=column.header)
+        cell = put(sheet, 2, index, column.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = 28 if column.key != "seq" else 8
     for offset, values in enumerate(rows):
         for index, column in enumerate(layout, start=1):
-            cell = sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
+            cell = put(sheet, 3 + offset, index, values.get(column.key))
             cell.alignment = Alignment(wrap_text=True, vertical="center")
     keys = [c.key for c in layout]
     if choices and "status" in keys and rows:
@@ -81,7 +89,7 @@ def _write_row_table(
         dropdown.add(f"{letter}3:{letter}{2 + len(rows)}")
         sheet.add_data_validation(dropdown)
     if form.instructions:
-        sheet.cell(row=4 + len(rows), column=1, value=form.instructions)
+        put(sheet, 4 + len(rows), 1, form.instructions)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
@@ -142,23 +150,22 @@ def _add_figures_sheet(workbook: Workbook, catalog: Catalog, campaign: Campaign,
         return False
     layout = figures_layout(catalog, campaign)
     sheet: Worksheet = workbook.create_sheet(form.label[:31])
-    sheet.cell(row=1, column=1, value=f"{catalog.city}{period_label(campaign)}{form.label}").font = Font(
-        bold=True, size=14
-    )
-    sheet.cell(row=1, column=max(len(layout) - 1, 2), value=f"填报单位:{unit.name}")
+    put(sheet, 1, 1, f"{catalog.city}{period_label(campaign)}{form.label}").font = Font(bold=True, size=14)
+    put(sheet, 1, max(len(layout) - 1, 2), f"填报单位:{unit.name}")
     for index, column in enumerate(layout, start=1):
-        cell = sheet.cell(row=2, column=index, value=column.header)
+        cell = put(sheet, 2, index, column.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = 36 if column.key in ("name", "note") else 12
     for offset, measure in enumerate(measures):
         values: dict[str, FormValue] = {"seq": offset + 1, "name": measure.name, "unit": measure.unit}
         for index, column in enumerate(layout, start=1):
-            sheet.cell(row=3 + offset, column=index, value=values.get(column.key))
-    sheet.cell(
-        row=4 + len(measures),
-        column=1,
-        value="填表说明:填写本单位(本区域)的基础数据原始数值(起数、人数、金额等),不填百分比;"
+            put(sheet, 3 + offset, index, values.get(column.key))
+    put(
+        sheet,
+        4 + len(measures),
+        1,
+        "填表说明:填写本单位(本区域)的基础数据原始数值(起数、人数、金额等),不填百分比;"
         "已在指标表中填写比率或降幅的,基础数据可供核对。",
     )
     return True
@@ -218,10 +225,10 @@ def _start_sheet(
     from openpyxl.utils import get_column_letter
 
     sheet: Worksheet = workbook.create_sheet(title)  # the stubs type it Any (write-only or not)
-    sheet.cell(row=1, column=1, value=f"{title}  {sheet_title}").font = Font(bold=True, size=14)
-    sheet.cell(row=1, column=len(headers) - 1, value=f"填报单位:{unit.name}")
+    put(sheet, 1, 1, f"{title}  {sheet_title}").font = Font(bold=True, size=14)
+    put(sheet, 1, len(headers) - 1, f"填报单位:{unit.name}")
     for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=index, value=header)
+        cell = put(sheet, 2, index, header)
         cell.font = Font(bold=True)
         cell.fill = styles.header_fill
         cell.alignment = styles.wrap
@@ -262,7 +269,7 @@ def _add_indicator_sheet(
             "responsible": indicator.responsible_text,
         }
         for index, key in enumerate(keys, start=1):
-            cell = sheet.cell(row=row, column=index, value=values.get(key))
+            cell = put(sheet, row, index, values.get(key))
             cell.border = styles.border
             if key in prefilled:
                 cell.fill = styles.locked_fill
@@ -287,7 +294,7 @@ def _add_rating_dropdown(catalog: Catalog, sheet: Worksheet, letter: str, last_r
     )
     dropdown.add(f"{letter}3:{letter}{last_row}")
     sheet.add_data_validation(dropdown)
-    sheet.cell(row=last_row + 2, column=1, value=form.instructions)
+    put(sheet, last_row + 2, 1, form.instructions)
 
 
 def _add_project_sheet(
@@ -318,9 +325,9 @@ def _add_project_sheet(
             "responsible": "、".join(catalog.unit(code).name for code in project.responsible),
         }
         for index, key in enumerate(keys, start=1):
-            cell = sheet.cell(row=3 + offset, column=index, value=values.get(key))
+            cell = put(sheet, 3 + offset, index, values.get(key))
             cell.border = styles.border
             cell.alignment = Alignment(wrap_text=True, vertical="center")
     cutoff = campaign.progress_cutoff or campaign.data_cutoff
-    sheet.cell(row=4 + len(projects), column=1, value=f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
+    put(sheet, 4 + len(projects), 1, f"填表说明:请填写截至{cutoff}的进展情况和主要成果。")
     return True

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planeval.safetext import printable
 from planeval.settings import get_alert_settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,6 @@ def overdue_notifiers(message: str) -> list[Callable[[Mapping[str, Any]], None]]
 def notify_admins(context: Mapping[str, Any]) -> None:
     """on_failure_callback: pass the task's failure message to every configured notifier."""
     message = str(context.get("exception") or "报送监测发现逾期未报单位")
-    log.warning("overdue alert: %s", message)
+    log.warning("overdue alert: %s", printable(message))
     for notifier in overdue_notifiers(message):
         notifier(context)

@@ -1,13 +1,17 @@
 """The xlsx files planeval writes for people: the filled 附件3/附件4 sent upward, the work-point summary, the
 报送情况统计 of a monitor run and the 联系人汇总.
 
-May import: planeval.catalog, planeval.dates, planeval.files, planeval.warehouse, planeval.monitoring and
-planeval.reporting.facts."""
+Every row reaches a sheet through ``put_row``, which passes each value through ``safetext.cell_text``: a unit
+name, a contact's phone or a reported sentence that looks like a formula stays text.
+
+May import: planeval.catalog, planeval.dates, planeval.files, planeval.safetext, planeval.warehouse,
+planeval.monitoring and planeval.reporting.facts."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +23,7 @@ from planeval.dates import BEIJING
 from planeval.files import replace_atomically
 from planeval.monitoring.obligations import STATUS_LABELS, STATUSES, ObligationStatus, completeness_rows
 from planeval.reporting.facts import Row
+from planeval.safetext import cell_text
 from planeval.warehouse.db import fetch_all
 
 if TYPE_CHECKING:
@@ -72,11 +77,11 @@ def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, out
     workbook = Workbook()
     sheet = _first_sheet(workbook)
     sheet.title = "工作要点完成情况"
-    sheet.append([f"{catalog.city}{campaign.name}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
+    put_row(sheet, [f"{catalog.city}{campaign.name}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(TASK_SUMMARY_HEADERS)
+    put_row(sheet, TASK_SUMMARY_HEADERS)
     for line in task_progress_rows(engine, catalog, campaign):
-        sheet.append(line)
+        put_row(sheet, line)
     for index, width in enumerate((8, 40, 24, 24, 16, 8, 12, 40, 30, 30), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=3):
@@ -106,13 +111,13 @@ def write_annex_tables(
         workbook = Workbook()
         sheet = _first_sheet(workbook)
         sheet.title = plan.indicator_table.annex
-        sheet.append([plan.indicator_table.annex])
-        sheet.append([plan.indicator_table.title])
+        put_row(sheet, [plan.indicator_table.annex])
+        put_row(sheet, [plan.indicator_table.title])
         sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(layout))
         sheet["A1"].font = Font(name="黑体", size=14)
         sheet["A2"].font = Font(name="方正小标宋简体", size=16)
         sheet["A2"].alignment = Alignment(horizontal="center")
-        sheet.append([c.header for c in layout])
+        put_row(sheet, [c.header for c in layout])
         for seq, code in enumerate(plan.indicator_table.indicators, start=1):
             indicator = catalog.indicator(code)
             printed = cells.get((plan.code, code), {})
@@ -124,7 +129,7 @@ def write_annex_tables(
                 "self_rating": printed.get("rating") or "暂无数据",
                 "responsible": indicator.responsible_text,
             }
-            sheet.append([fixed.get(c.key, printed.get(c.key, "")) for c in layout])
+            put_row(sheet, [fixed.get(c.key, printed.get(c.key, "")) for c in layout])
         for sheet_row in sheet.iter_rows(min_row=3):
             for cell in sheet_row:
                 cell.border = border
@@ -160,12 +165,13 @@ def write_summary_xlsx(
     workbook = Workbook()
     summary = _first_sheet(workbook)
     summary.title = "汇总"
-    summary.append([f"{catalog.city}{campaign.name} 报送情况统计(截至{as_of.isoformat()})"])
+    put_row(summary, [f"{catalog.city}{campaign.name} 报送情况统计(截至{as_of.isoformat()})"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["表单", "单位类型", "应报", "已报", "按时", "逾期", "仅有退回版本", "未报", "报送率", "及时率"])
+    put_row(summary, ["表单", "单位类型", "应报", "已报", "按时", "逾期", "仅有退回版本", "未报", "报送率", "及时率"])
     for row in completeness_rows(statuses):
         expected = row["expected"] or 1
-        summary.append(
+        put_row(
+            summary,
             [
                 FORM_LABELS.get(row["form"], row["form"]),
                 row["unit_kind"],
@@ -177,15 +183,16 @@ def write_summary_xlsx(
                 row["missing"],
                 f"{row['received'] / expected:.0%}",
                 f"{row['on_time'] / expected:.0%}",
-            ]
+            ],
         )
     detail = workbook.create_sheet("明细")
-    detail.append(
-        ["单位代码", "单位名称", "单位类型", "表单", "截止日期", "状态", "是否逾期", "上传次数", "首次受理时间"]
+    put_row(
+        detail, ["单位代码", "单位名称", "单位类型", "表单", "截止日期", "状态", "是否逾期", "上传次数", "首次受理时间"]
     )
     for item in sorted(statuses, key=lambda s: (STATUSES.index(s.status) * -1, s.unit_code, s.form)):
         accepted = item.first_accepted_at
-        detail.append(
+        put_row(
+            detail,
             [
                 item.unit_code,
                 catalog.unit(item.unit_code).name,
@@ -196,7 +203,7 @@ def write_summary_xlsx(
                 "是" if item.overdue and item.status in ("missing", "rejected_only") else "",
                 item.uploads,
                 dt.datetime.fromisoformat(accepted).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if accepted else "",
-            ]
+            ],
         )
     sheets = [summary, detail]
     if contacts is not None:
@@ -210,6 +217,12 @@ def write_summary_xlsx(
 CONTACT_HEADERS = ["单位", "类别", "姓名", "职务", "联系方式", "备注"]
 
 
+def put_row(sheet: Worksheet, values: Iterable[object]) -> None:
+    """Append one row to ``sheet``, each value as ``safetext.cell_text`` makes it: the only way this module
+    writes a cell, so text from a submission never becomes a live formula."""
+    sheet.append([cell_text(value) for value in values])
+
+
 def _first_sheet(workbook: Workbook) -> Worksheet:
     """The worksheet a new Workbook opens with (openpyxl types ``active`` as any kind of sheet, or none)."""
     from openpyxl.worksheet.worksheet import Worksheet
@@ -221,9 +234,9 @@ def _first_sheet(workbook: Workbook) -> Worksheet:
 
 
 def _contacts_sheet(sheet: Worksheet, contacts: list[Row]) -> Worksheet:
-    sheet.append(CONTACT_HEADERS)
+    put_row(sheet, CONTACT_HEADERS)
     for row in contacts:
-        sheet.append([row["unit_name"], row["category"], row["person"], row["position"], row["phone"], row["note"]])
+        put_row(sheet, [row["unit_name"], row["category"], row["person"], row["position"], row["phone"], row["note"]])
     return sheet
 
 

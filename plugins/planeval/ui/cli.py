@@ -8,6 +8,7 @@ import json
 import sys
 
 from planeval.records import ObligationState, SubmissionStatus
+from planeval.safetext import printable
 from planeval.settings import api_password, disable_gx_analytics
 
 
@@ -68,7 +69,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                     row["campaign_code"],
                     row["form"],
                     f"v{row['version']}",
-                    row["original_name"],
+                    printable(row["original_name"]),
                     row["received_at"][:19],
                     _HISTORY_STATUS.get(row["status"], row["status"]),
                     str(row["error_count"]),
@@ -91,7 +92,7 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     print(f"已收到 {len({r['unit_code'] for r in rows})} 个单位的联系人(附件7):")
     for row in rows:
         fields = (row["unit_name"], row["category"], row["person"], row["position"], row["phone"])
-        print("  " + " | ".join(value or "" for value in fields))
+        print("  " + " | ".join(printable(str(value or "")) for value in fields))  # as the units typed them
     print(f"汇总表:{monitor.write_contacts_list(selection)}")
     return 0
 
@@ -128,7 +129,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     )
     for item in summary:
         if item["status"] == SubmissionStatus.REJECTED:
-            print(f"  退回 {item['unit_code']}/{item['file']}:{item['errors']} 处错误(见回执)")
+            print(f"  退回 {item['unit_code']}/{printable(item['file'])}:{item['errors']} 处错误(见回执)")
     return 0
 
 
