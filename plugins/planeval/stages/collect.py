@@ -179,7 +179,7 @@ def _unit_context(
             try:
                 texts.append(document_text(Path(path)))
             except Exception:  # an unreadable document is reported on its own receipt
-                log.warning("could not read %s for analyses", path)
+                log.warning("could not read %s for analyses", printable(path))
         documents[unit] = "\n".join(texts)
     return documents, queries.current_values(engine, campaign.code, units)
 
@@ -286,7 +286,7 @@ def _parse_batch(
         try:
             workbook, issues = read_submission(catalog, campaign, item)
         except Exception as exc:  # a reader bug must not lose the file or block the batch
-            log.exception("parsing %s failed", item.archive_path)
+            log.exception("parsing %s failed", printable(item.archive_path))
             workbook, issues = None, [Issue("unreadable_file", f"文件无法解析:{exc}")]
         item = replace(item, form=detected_form(item, workbook))
         detected.append(item)
