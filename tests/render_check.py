@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdftoppm")
+TOOLS = ("soffice", "pdftotext", "pdfinfo", "pdftoppm", "pdfimages")
 OFFICIAL_FONTS = Path(__file__).resolve().parents[1] / "docker" / "fonts.conf"
 
 

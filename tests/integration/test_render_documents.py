@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from render_check import ascii_marks, require_render_tools, squeeze, to_pdf
@@ -114,10 +115,10 @@ def test_the_report_reads_as_an_official_text(documents):
     # full-width marks beside Chinese text, the Arabic numbers and the decimals as typed
     assert "下降16.6%（目标下降超过15%），已提前实现规划目标。" in raw
     assert "（一）主要目标指标进展" in raw and "责任单位：" in raw
-    # 附件说明 after the body, in the notice's numbering; the report's own appendices are 附录, not 附件
+    # 附件说明 after the body, numbered from 1 (GB/T 9704 §7.3.6); the report's own appendices are 附录, not 附件
     text = squeeze(documents["pdf"]["report"].text)
-    assert "附件:2.海安市“十四五”重点工程项目单片材料3.海安市“十四五”安全生产规划主要指标完成情况统计表" in text
-    assert "6.应急管理体系和能力建设规划重点工程实施进度情况表海安市安全生产委员会办公室" in text
+    assert "附件:1.海安市“十四五”重点工程项目单片材料2.海安市“十四五”安全生产规划主要指标完成情况统计表" in text
+    assert "5.应急管理体系和能力建设规划重点工程实施进度情况表海安市安全生产委员会办公室" in text
     assert re.search(r"海安市安全生产委员会办公室\d{4}年[1-9]\d?月[1-9]\d?日", text)  # no leading zeros
     assert "附件1" not in text and "附件2主要指标趋势图" not in text
 
@@ -165,7 +166,7 @@ def test_annex_tables_give_the_indicator_names_room(documents):
     report = Document(str(documents["paths"]["report"]))
     for table in report.tables:
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-        assert len(grid) == 13 and grid[1] == int(Mm(37).twips) and grid[1] > 2 * grid[4]
+        assert len(grid) == 13 and grid[1] >= int(Mm(30).twips) and grid[1] > 2 * grid[4]
         assert sum(grid) <= int(Mm(297 - 37 - 35).twips) + 13  # within the landscape text block
     sizes = _page_sizes(documents["pdf"]["report"].path)
     annex_pages = [i for i, page in enumerate(documents["pdf"]["report"].text.split("\f")) if "规划指标内容" in page]
@@ -178,6 +179,10 @@ def test_letters_say_what_is_wrong_and_what_is_missing(documents):
     assert "市气象局:" in rejected and "《市气象局_错误报送.xlsx》" in rejected
     assert re.search(r"\[附件4!H\d+\]", rejected)  # the spoiled cell, located
     assert "约两成" in rejected
+    notice = (
+        "根据《关于开展“十四五”安全生产、应急管理体系和能力建设规划总结评估工作的通知》(市安委办,2025年5月13日)要求"
+    )
+    assert notice in rejected  # the notice cited with its title in 书名号
     missing = squeeze(pdf["missing"].text)
     assert "1.联系人回执(截止日期:2025年5月15日):尚未报送。" in missing and pdf["missing"].pages == 1
     clean = squeeze(re.sub(r"—\s*\d+\s*—", "", pdf["clean"].text))  # a sentence may run over a page number
@@ -198,7 +203,116 @@ def test_key_project_documents(documents):
     assert "附件6" not in pages[starts[0]] and starts[1] > starts[0]  # each table starts a page of its own
     assert sheets.pages == 8  # one page per key project
     assert squeeze(sheets.text).count("重点工程项目单片材料") == 8
-    assert "计划总投资______" in squeeze(sheets.text)  # what no submission holds is left for the office
+    # what no submission holds is said so, never left as a blank line
+    assert "______" not in sheets.text and "计划总投资(未报送)" in squeeze(sheets.text)
+    assert "______" not in "".join(p.text for p in Document(str(documents["paths"]["sheets"])).paragraphs)
+
+
+MARKINGS = re.compile(r"征求意见稿|—\s*\d+\s*—|\s")  # the page header and the page number
+
+
+def _pages(pdf) -> list[str]:
+    pages = pdf.text.split("\f")
+    return pages[:-1] if not pages[-1].strip() else pages  # pdftotext ends the last page with a form feed
+
+
+def _pages_with_pictures(pdf) -> set[int]:
+    listing = subprocess.run(["pdfimages", "-list", str(pdf.path)], capture_output=True, text=True, check=True)
+    return {int(line.split()[0]) for line in listing.stdout.splitlines()[2:] if line.strip()}
+
+
+def test_no_page_is_blank(documents):
+    for key, pdf in documents["pdf"].items():
+        pages = _pages(pdf)
+        assert len(pages) == pdf.pages, key
+        pictures = _pages_with_pictures(pdf)  # 附录二's charts: a page of pictures is not blank
+        blank = [
+            number
+            for number, page in enumerate(pages, start=1)
+            if not MARKINGS.sub("", page) and number not in pictures
+        ]
+        assert not blank, f"{key}: pages {blank} hold only the header and the page number"
+
+
+def test_the_signature_shares_its_page_with_the_body(documents):
+    """署名 and 成文日期 are never alone on a page: the page that holds them holds a sentence of the body."""
+    for key in ("report", "final", "rejected", "missing", "clean"):
+        pages = [squeeze(page) for page in _pages(documents["pdf"][key])]
+        signed = [page for page in pages if re.search(r"海安市安全生产委员会办公室\d{4}年[1-9]\d?月[1-9]\d?日", page)]
+        assert len(signed) == 1, key
+        body = signed[0].split("附件:")[0].split("海安市安全生产委员会办公室")[0]
+        assert MARKINGS.sub("", body).endswith("。"), f"{key}: no body text above the signature: {signed[0]!r}"
+
+
+def test_long_tables_repeat_their_header_and_keep_figures_whole(documents):
+    report = _pages(documents["pdf"]["report"])
+    first = next(i for i, page in enumerate(report) if "附件3" in squeeze(page))
+    annex_pages = report[first:]
+    assert len(annex_pages) >= 3  # 附件3 and 附件4 run over several pages
+    for page in annex_pages:  # each page of a table opens with its header row
+        lines = [line for line in page.splitlines() if line.strip() and "征求意见稿" not in line]
+        assert "规划指标内容" in squeeze(page)
+        assert lines[0].lstrip().startswith(("附件", "序")), lines[0]
+    text = "\n".join(annex_pages)
+    for figure in ("1512.5", "0.1375", "96.75", "2.075"):  # never broken inside a cell (“0.137/5”)
+        assert re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", text), figure
+    for serial in range(10, 18):  # serial numbers on one line (“1/0”)
+        assert re.search(rf"^\s*{serial}\s", text, re.MULTILINE), serial
+    projects = _pages(documents["pdf"]["projects"])
+    assert all("任务名称" in page for page in projects)
+    for key in ("report", "projects"):
+        for table in Document(str(documents["paths"][key])).tables:
+            rows = table._tbl.tr_lst
+            assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+            assert all(row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+
+
+def test_documents_use_official_fonts_and_heading_styles(documents):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for key, path in documents["paths"].items():
+        document = Document(str(path))
+        styles = document.styles.element
+        defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+        normal = document.styles["Normal"].element.rPr.rFonts
+        for fonts in (defaults, normal):
+            assert fonts.get(qn("w:ascii")) == "Times New Roman" and fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+            assert fonts.get(qn("w:asciiTheme")) is None and "Calibri" not in str(fonts.attrib.values()), key
+        for level, east_asia in enumerate(("黑体", "楷体_GB2312", "仿宋_GB2312")):
+            style = document.styles[f"Heading {level + 1}"]
+            assert style.type == WD_STYLE_TYPE.PARAGRAPH
+            assert style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == str(level)
+            assert style.element.rPr.rFonts.get(qn("w:eastAsia")) == east_asia and style.font.size.pt == 16
+        title = document.styles["Title"]
+        assert title.element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体" and title.font.size.pt == 22
+    report = Document(str(documents["paths"]["report"]))
+    by_style = {p.text: p.style.name for p in report.paragraphs if p.text.strip()}
+    assert by_style["一、规划实施总体进展情况"] == "Heading 1"
+    assert by_style["（一）主要目标指标进展"] == "Heading 2"
+    assert by_style["1. 单位国内生产总值生产安全事故死亡率下降（%）"] == "Heading 3"  # 附录一's first indicator
+    assert report.paragraphs[1].style.name == "Title"
+    letter = Document(str(documents["paths"]["clean"]))
+    assert [p.text for p in letter.paragraphs if p.style.name == "Heading 1"] == ["一、指标评估结果"]
+    assert [p.style.name for p in letter.paragraphs[-2:]] == ["Signature", "Date"]
+    assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in letter.paragraphs[-2:])
+    sheets = Document(str(documents["paths"]["sheets"]))
+    assert [p.style.name for p in sheets.paragraphs[:3]] == ["Annex Label", "Annex Title", "Heading 2"]
+
+
+def test_letters_use_full_width_colons_and_titles_that_keep_names_whole(documents):
+    after_chinese = re.compile(r"[\u4e00-\u9fff）》”]:")
+    letters = sorted((documents["folder"] / "反馈函").glob("*.docx"))
+    assert len(letters) >= 45
+    for path in letters:
+        text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+        assert not after_chinese.search(text), path.name
+    for key in ("rejected", "missing", "clean"):
+        assert not after_chinese.search(documents["pdf"][key].text), key
+        title = documents["pdf"][key].text.split("内部资料 注意保密")[1].split("反馈函")[0]
+        assert [line.strip() for line in title.strip().splitlines()] == [
+            "关于“十四五”安全生产、应急管理体系和",
+            "能力建设规划总结评估报送情况的反馈函"[:-3],
+        ]
 
 
 def test_upward_xlsx_follows_the_official_columns(documents):

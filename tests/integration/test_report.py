@@ -47,7 +47,7 @@ def test_report_follows_the_framework_of_annex_1(rendered):
     ):
         assert heading in text
     assert "(征求意见稿)" in text and "内部资料 注意保密" in text
-    assert "海安市“十四五”安全生产、应急管理体系和能力建设规划总结评估报告" in text
+    assert "海安市“十四五”安全生产、\n应急管理体系和能力建设规划总结评估报告" in text
     assert "生产安全事故起数2024年较2020年下降16.6%(目标下降超过15%),已提前实现规划目标。" in text
     assert "新增专职消防人员2021—2024年累计325人(目标≥400人),进度符合预期。" in text
     assert "安全生产规划共9项主要指标(约束性4项、预期性5项)" in text

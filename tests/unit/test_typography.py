@@ -9,7 +9,13 @@ from docx import Document
 
 from planeval.dates import chinese_date
 from planeval.reporting.summary import attachment_list
-from planeval.reporting.typography import apply_chinese_punctuation, chinese_punctuation
+from planeval.reporting.typography import (
+    TITLE_CHARS,
+    apply_chinese_punctuation,
+    chinese_punctuation,
+    em_width,
+    title_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -80,11 +86,39 @@ def test_sentences_state_the_target_in_words(catalog, code, phrase):
     assert catalog.indicator(code).target_words == phrase
 
 
-def test_the_report_lists_the_document_set_in_the_notices_numbering(catalog, campaign):
+def test_the_attachment_note_numbers_the_document_set_from_one(catalog, campaign):
+    """GB/T 9704 §7.3.6: 附件说明 numbers the attachments 1, 2, 3…, in the order of the notice's labels."""
     assert attachment_list(catalog, campaign) == [
-        "2.海安市“十四五”重点工程项目单片材料",
-        "3.海安市“十四五”安全生产规划主要指标完成情况统计表",
-        "4.海安市“十四五”应急管理体系和能力建设主要指标完成情况统计表",
-        "5.安全生产规划重点工程实施进度情况表",
-        "6.应急管理体系和能力建设规划重点工程实施进度情况表",
+        "1.海安市“十四五”重点工程项目单片材料",
+        "2.海安市“十四五”安全生产规划主要指标完成情况统计表",
+        "3.海安市“十四五”应急管理体系和能力建设主要指标完成情况统计表",
+        "4.安全生产规划重点工程实施进度情况表",
+        "5.应急管理体系和能力建设规划重点工程实施进度情况表",
     ]
+
+
+@pytest.mark.parametrize(
+    ("parts", "lines"),
+    [
+        (
+            ("关于“十四五”安全生产、应急管理体系和能力建设规划总结评估", "报送情况的反馈函"),
+            ["关于“十四五”安全生产、应急管理体系和", "能力建设规划总结评估报送情况的反馈函"],
+        ),
+        (
+            ("海安市", "“十四五”安全生产、应急管理体系和能力建设规划总结评估", "报告"),
+            ["海安市“十四五”安全生产、", "应急管理体系和能力建设规划总结评估报告"],
+        ),
+        (("催报通知",), ["催报通知"]),
+    ],
+)
+def test_titles_break_between_words_on_as_few_lines_as_fit(parts, lines):
+    assert title_lines(*parts) == lines
+    assert all(em_width(line) <= TITLE_CHARS for line in lines)
+
+
+def test_a_notice_is_cited_with_its_title_in_book_title_marks(campaign):
+    assert campaign.cited_notice == (
+        "《关于开展“十四五”安全生产、应急管理体系和能力建设规划总结评估工作的通知》(市安委办,2025年5月13日)"
+    )
+    cited = campaign.model_copy(update={"notice": "《关于开展评估工作的通知》"})
+    assert cited.cited_notice == "《关于开展评估工作的通知》"  # already marked: as it is

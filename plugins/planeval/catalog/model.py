@@ -327,6 +327,16 @@ class Campaign(FrozenModel):
     def data_year(self) -> int:
         return self.data_cutoff.year
 
+    @property
+    def cited_notice(self) -> str:
+        """The notice as a sentence cites it: its title in 书名号, the issuer and date after it, e.g.
+        “《关于开展…工作的通知》(市安委办,2025年5月13日)”; a notice already in 《》 as it is."""
+        notice = self.notice.strip()
+        if not notice or notice.startswith("《"):
+            return notice
+        title, bracket, rest = notice.partition("(") if "(" in notice else notice.partition("（")
+        return f"《{title.strip()}》{bracket}{rest}"
+
     def due(self, form: str) -> dt.date | None:
         return next((d.due for d in self.deadlines if d.form == form), None)
 

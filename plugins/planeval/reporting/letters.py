@@ -5,7 +5,7 @@ Contexts for all units are built from a handful of queries (not one per unit), s
 about a second; ``bench/render.py`` measures it.
 
 May import: planeval.catalog, planeval.dates, planeval.warehouse, planeval.monitoring and the modules of
-planeval.reporting below it (facts, words, render)."""
+planeval.reporting below it (facts, words, render, typography)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from planeval.dates import beijing_date, chinese_date
 from planeval.monitoring.obligations import ObligationStatus
 from planeval.reporting.facts import Row
 from planeval.reporting.render import render_docx
+from planeval.reporting.typography import title_lines
 from planeval.reporting.words import clause
 from planeval.settings import TEMPLATES_DIR
 from planeval.warehouse.db import fetch_all
@@ -52,6 +53,7 @@ class Letter(TypedDict):
     """The context of one unit's feedback letter (templates/feedback_letter.docx)."""
 
     title: str
+    title_lines: list[str]  # the title as it is set, broken between words (typography.title_lines)
     unit_name: str
     office: str
     opening: str
@@ -128,9 +130,9 @@ def _letter(
             continue
         note = ""
         if self_rating and self_rating != rating:
-            note = f"贵单位自评为“{self_rating}”,与测算结果不一致,请核实并在定稿前说明理由。"
+            note = f"贵单位自评为“{self_rating}”，与测算结果不一致，请核实并在定稿前说明理由。"
         if result["conflict"] and unit_code in (result["source_units"] or "").split(","):
-            note += f"数据待核实:{clause(result['conflict'])}。"
+            note += f"数据待核实：{clause(result['conflict'])}。"
         indicators.append(
             {
                 "name": indicator.name,
@@ -153,11 +155,12 @@ def _letter(
     complete = not rejected and not missing
     return {
         "title": f"关于{campaign.name}报送情况的反馈函",
+        "title_lines": title_lines(f"关于{campaign.name}", "报送情况的反馈函"),
         "unit_name": unit.name,
         "office": catalog.office,
         "opening": (
-            f"根据{campaign.notice or campaign.name}要求,我办对贵单位报送的材料进行了汇总校验和测算。"
-            f"截至目前共收到贵单位报送文件{received}份,现将有关情况反馈如下。"
+            f"根据{campaign.cited_notice or campaign.name}要求，我办对贵单位报送的材料进行了汇总校验和测算。"
+            f"截至目前共收到贵单位报送文件{received}份，现将有关情况反馈如下。"
         ),
         "indicators": indicators,
         "rejected": rejected,
@@ -165,9 +168,9 @@ def _letter(
         "missing": missing,
         "missing_heading": f"{_next_number(number, bool(rejected))}、尚需报送的材料",
         "closing": (
-            "贵单位应报材料已全部报送并通过校验,感谢对评估工作的支持。"
+            "贵单位应报材料已全部报送并通过校验，感谢对评估工作的支持。"
             if complete
-            else "请按上述意见修改或补报,将材料放入本单位报送文件夹,系统收到后将自动生成回执。"
+            else "请按上述意见修改或补报，将材料放入本单位报送文件夹，系统收到后将自动生成回执。"
         ),
         "draft": draft,
         "date": chinese_date(as_of),

@@ -23,7 +23,7 @@ PROJECT_TABLES_TEMPLATE = "project_tables.docx"
 PROJECT_SHEET_TEMPLATE = "project_sheet.docx"
 
 
-BLANK = "______"  # a field the notice asks for that no submission holds: the office fills it in
+NOT_REPORTED = "（未报送）"  # a field the notice asks for that no submission holds, said so rather than left blank
 
 
 class ProjectRow(TypedDict):
@@ -104,15 +104,15 @@ def project_contexts(
                 {
                     "plan_title": f"{catalog.city}{plan.name.removeprefix(catalog.city)}",
                     "name": project.name,
-                    "content": project.content or BLANK,
-                    "planned_investment": BLANK,
-                    "invested": BLANK,
-                    "started": BLANK,
+                    "content": project.content or NOT_REPORTED,
+                    "planned_investment": NOT_REPORTED,
+                    "invested": NOT_REPORTED,
+                    "started": NOT_REPORTED,
                     "progress": progress,
-                    "due": chinese_date(project.due) if project.due else BLANK,
+                    "due": chinese_date(project.due) if project.due else NOT_REPORTED,
                     "responsible": responsible,
-                    "problems": BLANK,
-                    "results": clause(result.get("results")) or BLANK,
+                    "problems": NOT_REPORTED,
+                    "results": clause(result.get("results")) or NOT_REPORTED,
                 }
             )
         tables.append({"annex": plan.project_table.annex, "title": plan.project_table.title, "rows": rows})

@@ -1,6 +1,7 @@
 """The one docx engine every document uses: a docxtpl template rendered in a sandboxed, autoescaping Jinja
 environment (a department's ``&``, ``<`` or ``{{`` comes out literally), images placed, punctuation made
-full-width, written atomically.
+full-width, the GB/T 9704 layout applied (signature kept with the body, table headers repeated, no blank
+page), written atomically.
 
 May import: planeval.files, planeval.reporting.typography."""
 
@@ -51,16 +52,17 @@ def render_docx(
     """Render a docxtpl template; every value is autoescaped in a sandboxed Jinja environment, so a
     department's ``&``, ``<`` or ``{{`` comes out literally; punctuation beside Chinese text becomes
     full-width (planeval.reporting.typography). ``finish`` gets the rendered python-docx Document before it is
-    written (atomically)."""
+    laid out (typography.apply_official_layout) and written (atomically)."""
     from docxtpl import DocxTemplate
 
-    from planeval.reporting.typography import apply_chinese_punctuation
+    from planeval.reporting.typography import apply_chinese_punctuation, apply_official_layout
 
     document = DocxTemplate(template if hasattr(template, "read") else str(template))
     document.render(_with_images(document, context), jinja_env=_jinja_environment(), autoescape=True)
     apply_chinese_punctuation(document.docx)
     if finish is not None:
         finish(document.docx)
+    apply_official_layout(document.docx)
     return replace_atomically(output, lambda temporary: document.save(str(temporary)))
 
 

@@ -18,7 +18,8 @@ build_report_context merges them. Keys two sections share are lists of the same 
 ``plans`` (overview, tasks, suggestions, tables), a plan's ``rows`` (overview, tables) and ``lagging``
 (problems, suggestions, 附录一); every part of such a list is built from the same selection, in the same order.
 
-May import: planeval.catalog, planeval.dates and the reporting modules below it (facts, words, render, charts)."""
+May import: planeval.catalog, planeval.dates and the reporting modules below it (facts, words, render, charts,
+typography)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from planeval.catalog.layouts import Column
 from planeval.dates import chinese_date
 from planeval.reporting.facts import IndicatorFacts, ReportFacts
 from planeval.reporting.render import Picture
+from planeval.reporting.typography import title_lines
 from planeval.reporting.words import (
     clause,
     forecast_lines,
@@ -49,6 +51,7 @@ class Heading(TypedDict):
     short_office: str
     campaign_name: str
     title: str
+    title_lines: list[str]  # the title as it is set, broken between words (typography.title_lines)
     draft: bool
     data_year: int
     length_warning: str | None
@@ -62,6 +65,7 @@ def build_heading(catalog: Catalog, campaign: Campaign, *, draft: bool) -> Headi
         "short_office": catalog.short_office,
         "campaign_name": campaign.name,
         "title": f"{catalog.city}{campaign.name}报告",
+        "title_lines": title_lines(catalog.city, campaign.name, "报告"),
         "draft": draft,
         "data_year": campaign.data_year,
         "length_warning": None,
@@ -299,9 +303,9 @@ def build_closing(catalog: Catalog, campaign: Campaign, generated_on: dt.date) -
 
 
 def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
-    """附件说明 lines for the document set, numbered as the attachments themselves are labelled: “3.<title>”
-    for 附件3 (GB/T 9704: the number in the list is the attachment's); a catalog that labels its tables
-    otherwise (附表1) gets “附表1 <title>”."""
+    """附件说明 lines for the document set in the order of the notice's labels, numbered 1, 2, 3… as GB/T 9704
+    §7.3.6 asks (“1.<title>”, the 附件2 sheets first); a catalog that labels its tables otherwise (附表1)
+    gets “附表1 <title>”, its tables' own names."""
     plans = catalog.campaign_plans(campaign)
     labelled = {
         table.annex: table.title for plan in plans for table in (plan.indicator_table, plan.project_table) if table
@@ -313,12 +317,13 @@ def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
         prefix = label.rstrip("0123456789")
         return prefix, int(label[len(prefix) :] or 0)
 
-    lines = []
+    lines: list[str] = []
     for label in sorted(labelled, key=order):
         prefix, number = order(label)
-        lines.append(
-            f"{number}.{labelled[label]}" if prefix == "附件" and number else f"{label}\u3000{labelled[label]}"
-        )
+        if prefix == "附件" and number:
+            lines.append(f"{sum(line[0].isdigit() for line in lines) + 1}.{labelled[label]}")
+        else:
+            lines.append(f"{label}\u3000{labelled[label]}")
     return lines
 
 
