@@ -46,7 +46,8 @@ def contact_variants(forms, tmp_path_factory) -> list[Path]:
         unit = ("emergency", "water", "town_03")[index % 3]
         workbook = load_workbook(forms[f"{unit}_contacts"])
         workbook.active["E3"] = f"第{index}份"  # 备注
-        target = folder / f"{unit}_{index:02d}.xlsx"
+        target = folder / unit / f"联系人_{index:02d}.xlsx"
+        target.parent.mkdir(exist_ok=True)
         workbook.save(target)
         made.append(target)
     return made

@@ -252,3 +252,9 @@ def forked_pass(timeout: float = 120, **extra: str) -> int:
         return -9999
     assert process.exitcode is not None
     return process.exitcode
+
+
+def start_forked_pass(**extra: str) -> multiprocessing.process.BaseProcess:
+    process = multiprocessing.get_context("fork").Process(target=_child_pass, args=(extra,))
+    process.start()
+    return process
