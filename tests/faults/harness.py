@@ -32,7 +32,8 @@ class Entry:
     """One input entry placed in an inbox: its unit and exact name bytes; ``content`` for a plain file (its
     archive copy must equal it); ``expect`` says what a pass must do with it:
     ``take``   archived, recorded and receipted (refused or not), the inbox copy gone;
-    ``refuse`` like take, and the submission rejected (a link, a pipe, an unreadable file…);
+    ``refuse`` like take, and the submission rejected (a link, a pipe, an unreadable file…) — or a duplicate of
+               a rejected one earlier in the same pass;
     ``stay``   never taken: it stays in the inbox untouched (transient names, folders)."""
 
     unit: str
@@ -79,7 +80,10 @@ def _has(db_url: str, table: str) -> bool:
 
 
 def archive_files(home: Path) -> list[Path]:
-    root = home / "archive"
+    return files_under(home / "archive")
+
+
+def files_under(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
@@ -139,7 +143,7 @@ def check_invariant(home: Path, db_url: str, entries: list[Entry], complete: boo
             problems.append(f"{label}: no receipt (history/) names {claim['submission_id']}")
         if complete and claim["submission_id"] not in latest and not _superseded_receipt(submissions, submission):
             problems.append(f"{label}: no receipt in receipts/ names {claim['submission_id']}")
-        if entry.expect == "refuse" and submission["status"] != "rejected":
+        if entry.expect == "refuse" and submission["status"] not in ("rejected", "duplicate"):
             problems.append(f"{label}: must be refused, got status {submission['status']}")
     # every archive copy belongs to a row — or, before recovery, to an open claim
     rows = {s["archive_path"] for s in submissions.values()}
@@ -154,10 +158,10 @@ def check_invariant(home: Path, db_url: str, entries: list[Entry], complete: boo
         if left_open:
             problems.append(f"claims left open after a complete pass: {left_open}")
         problems += _strays(home, entries)
-    for entry in entries:
+    for entry in entries:  # what a link pointed at never lands in the archive of the unit that sent the link
         for secret in entry.forbidden:
-            for path in archived:
-                if secret in Path(path).read_bytes():
+            for path in files_under(home / "archive" / entry.unit):
+                if secret in path.read_bytes():
                     problems.append(f"{entry.unit}/{entry.name!r}: a link target's bytes were archived in {path}")
     return problems
 
