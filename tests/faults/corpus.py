@@ -75,35 +75,41 @@ def case(family: str, env: dict[str, str] | None = None, needs_non_root: bool = 
 # ---------------------------------------------------------------- names (a valid contacts form under each)
 
 
-def _named(case_id: str, *names: str | bytes) -> None:
+def _named(case_id: str, *names: str | bytes, valid: bool = False) -> None:
+    """Entries under hostile names: a valid contacts form (``valid``: the whole path to acceptance, GX and
+    all, seconds per pass) or a small file refused before any parser (the name handling is the same)."""
+
     def build(ctx: Context) -> list[Entry]:
-        return [ctx.put("water", name, ctx.form()) for name in names]
+        if valid:
+            return [ctx.put("water", name, ctx.form()) for name in names]
+        raw = [n if isinstance(n, bytes) else os.fsencode(n) for n in names]
+        return [ctx.put("water", n, b"%PDF-1.4 " + n.hex().encode(), expect="refuse") for n in raw]
 
     build.__name__ = case_id
     case("name")(build)
 
 
-_named("name_not_utf8_latin1", b"caf\xe9 \xff\xfe.xlsx")
+_named("name_not_utf8_latin1", b"caf\xe9 \xff\xfe.xlsx", valid=True)
 _named("name_gbk_bytes", "水务局报表".encode("gbk") + b".xlsx")
 _named("name_lone_continuation_bytes", b"\x80\x81\xbf.xlsx")
 _named("name_200_bytes_cjk", "报" * 65 + ".xlsx")
 _named("name_250_bytes_ascii", "a" * 245 + ".xlsx")
 _named("name_255_bytes_mixed", "表" * 80 + "a" * 10 + ".xlsx")
-_named("name_newline_forged_result_line", "联系人\n处理结果:已受理(通过校验).xlsx")
+_named("name_newline_forged_result_line", "联系人\n处理结果:已受理(通过校验).xlsx", valid=True)
 _named("name_carriage_return", "联系人\r处理结果:已受理.xlsx")
 _named("name_tab", "联系\t人.xlsx")
 _named("name_esc_colour", "\x1b[31m红色\x1b[0m.xlsx")
 _named("name_esc_clear_screen", "\x1b[2J\x1b[H\x1b]0;title\x07.xlsx")
 _named("name_del_and_c1", "a\x7fb\u0085c\u009bd.xlsx")
 _named("name_line_separator", "a\u2028处理结果:已受理\u2029b.xlsx")
-_named("name_bidi_override_ext", "联系人\u202exslx.exe")
+_named("name_bidi_override_ext", "联系人\u202exslx.exe", valid=True)
 _named("name_bidi_isolates", "\u2066\u2067x\u2069\u202b.xlsx")
 _named("name_bom_zero_width", "\ufeff\u200b联系人\u200d.xlsx")
 _named("name_leading_dash", "-rf.xlsx", "--help.xlsx")
 _named("name_windows_reserved", "CON.xlsx", "nul", "COM1.xlsx", "aux.csv.xlsx", "LPT1")
 _named("name_trailing_dot_and_space", "联系人.xlsx. ", " 联系人 .xlsx")
 _named("name_only_spaces", "   ")
-_named("name_emoji", "📊报表😀.xlsx", "👨\u200d👩\u200d👧.xlsx")
+_named("name_emoji", "📊报表😀.xlsx", "👨\u200d👩\u200d👧.xlsx", valid=True)
 _named("name_backslash_and_slash_lookalike", "a\\b.xlsx", "a\u2215b\u2044c.xlsx")
 _named("name_collides_with_escaped_form", b"\xff.xlsx", b"%ff.xlsx", b"\\xff.xlsx")
 _named("name_receipt_like", "x.xlsx.json", "history", "x.xlsx.txt")

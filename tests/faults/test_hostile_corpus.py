@@ -44,6 +44,9 @@ def test_hostile_case(case, corpus_home, forms, tmp_path, monkeypatch):
     links = db_rows(db_url, "SELECT c.safe_name, s.status FROM intake_claim c JOIN submission s "
                             "ON s.submission_id = c.submission_id WHERE c.entry_kind <> 'file'")
     assert [row for row in links if row["status"] != "rejected"] == [], "a link or special entry was accepted"
+    if case.family != "entry":
+        return
+    # what is not a plain file is recorded once, never taken again (a link left behind, an unreadable file)
     before = db_rows(db_url, "SELECT submission_id FROM submission ORDER BY submission_id")
     assert forked_pass(timeout=150) == 0
     assert db_rows(db_url, "SELECT submission_id FROM submission ORDER BY submission_id") == before

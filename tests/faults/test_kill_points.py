@@ -51,7 +51,9 @@ def test_kill_at_checkpoint_sqlite(units_ready, forms, checkpoint, recovery, mon
 
 @pytest.mark.parametrize("checkpoint", CHECKPOINTS)
 def test_kill_at_checkpoint_postgresql(pg_url, units_ready, forms, checkpoint):
-    _kill_then_recover(units_ready, pg_url, forms, checkpoint, "dead-pid-same-host", cli=True)
+    # the CLI process for a checkpoint of each phase (taking, validating); forks of this process for the rest
+    cli = checkpoint in ("copying", "receipts")
+    _kill_then_recover(units_ready, pg_url, forms, checkpoint, "dead-pid-same-host", cli=cli)
 
 
 def test_reupload_after_a_kill_at_released_is_recorded_again(units_ready, forms, monkeypatch):
