@@ -48,12 +48,12 @@ def test_three_passes_at_once_postgresql(pg_url, units_ready, contact_variants, 
     entries = _drop_all(units_ready, contact_variants, forms)
     passes = [start_cli_pass() for _ in range(2)]  # two CLI processes and a fork of this one, at once
     fork = start_forked_pass()
-    results = [(p.wait(timeout=300), p.stderr.read().decode()[-1500:]) for p in passes]
+    results = [(p.wait(timeout=300), p.stderr.read().decode()[-3000:]) for p in passes]
     fork.join(300)
     for process in passes:
         process.stdout.close()
         process.stderr.close()
-    assert [code for code, _ in results] + [fork.exitcode] == [0, 0, 0], results
+    assert [code for code, _ in results] + [fork.exitcode] == [0, 0, 0], "\n".join(err for _, err in results)
     assert check_invariant(units_ready, pg_url, entries, complete=False) == []
     assert forked_pass() == 0
     _check(units_ready, pg_url, entries)
