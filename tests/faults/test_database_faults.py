@@ -62,8 +62,9 @@ def test_sqlite_locked_by_another_writer_the_pass_waits_then_succeeds(units_read
     ensure_schema(engine)  # the warehouse exists (WAL) before the other writer locks it
     engine.dispose()
     hold = 5.0
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(units_ready / "warehouse.db"), str(hold)],
-                              stdout=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(units_ready / "warehouse.db"), str(hold)], stdout=subprocess.PIPE
+    )
     try:
         assert holder.stdout.readline().strip() == b"locked"
         started = time.monotonic()

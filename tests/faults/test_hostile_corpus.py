@@ -41,8 +41,11 @@ def test_hostile_case(case, corpus_home, forms, tmp_path, monkeypatch):
     assert code == 0, f"the pass did not complete: exit code {code} (negative: killed by signal {-code})"
     assert check_invariant(home, db_url, entries, complete=True) == []
     assert receipt_text_problems(home) == []
-    links = db_rows(db_url, "SELECT c.safe_name, s.status FROM intake_claim c JOIN submission s "
-                            "ON s.submission_id = c.submission_id WHERE c.entry_kind <> 'file'")
+    links = db_rows(
+        db_url,
+        "SELECT c.safe_name, s.status FROM intake_claim c JOIN submission s "
+        "ON s.submission_id = c.submission_id WHERE c.entry_kind <> 'file'",
+    )
     assert [row for row in links if row["status"] != "rejected"] == [], "a link or special entry was accepted"
     if case.family != "entry":
         return
@@ -64,11 +67,12 @@ def test_a_crashing_file_never_blocks_the_others(corpus_home, forms, tmp_path, m
     home, db_url = corpus_home
     case = next(c for c in CASES if c.id == "content_value_at_xfd1048576")
     hostile = _build(case, home, forms, tmp_path, monkeypatch)
-    good = Context(home, forms, tmp_path, forked_pass).put("emergency", "应急局联系人.xlsx",
-                                                          forms["emergency_contacts"].read_bytes())
+    good = Context(home, forms, tmp_path, forked_pass).put(
+        "emergency", "应急局联系人.xlsx", forms["emergency_contacts"].read_bytes()
+    )
     codes = [forked_pass(timeout=150), forked_pass(timeout=150)]
     assert check_invariant(home, db_url, [good], complete=True) == [], f"exit codes of the two passes: {codes}"
-    assert check_invariant(home, db_url, hostile + [good], complete=True) == []
+    assert check_invariant(home, db_url, [*hostile, good], complete=True) == []
 
 
 @pytest.mark.xfail(strict=False, reason="formula escaping pending")
