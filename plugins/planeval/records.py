@@ -93,6 +93,7 @@ class InboxFile:
     mtime_ns: int = -1
     path_hex: str = ""  # the path's exact bytes (hex): names that are not UTF-8 reach the file
     kind: str = EntryKind.FILE
+    ctime_ns: int = -1  # set by the file system when the entry appears: an identical copy put back later differs
 
     def fs_path(self) -> str:
         """The path as the operating system knows it (bytes that are not UTF-8 kept)."""

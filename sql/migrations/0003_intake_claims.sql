@@ -4,7 +4,9 @@
 --   archived  the archive copy is complete, fsynced and read-only; validation may take it
 --   recorded  its submission row, issues and receipt are committed; the inbox copy may go
 --   released  the inbox copy is gone (or was replaced by the unit): the claim is history
--- One open claim per inbox file (unit, name bytes, size, mtime, content): two passes never take a file twice.
+-- One claim per inbox entry, ever (unit, name bytes, size, mtime, ctime, content): two passes never take a file
+-- twice. The ctime (set by the file system when the file is created, not by a copy that keeps the mtime) tells
+-- the file taken from an identical copy the unit puts back later, which is a new upload.
 CREATE TABLE IF NOT EXISTS intake_claim (
     submission_id   TEXT PRIMARY KEY,
     unit_code       TEXT NOT NULL,
@@ -15,6 +17,7 @@ CREATE TABLE IF NOT EXISTS intake_claim (
     sha256          TEXT NOT NULL,               -- of the content (of the link text for a refused link)
     size_bytes      BIGINT NOT NULL,
     mtime_ns        BIGINT NOT NULL,
+    ctime_ns        BIGINT NOT NULL,
     archive_path    TEXT NOT NULL,
     uploaded_at     TEXT NOT NULL,
     received_at     TEXT NOT NULL,
@@ -24,6 +27,6 @@ CREATE TABLE IF NOT EXISTS intake_claim (
     claimed_at      TEXT NOT NULL,               -- ISO 8601 UTC, renewed whenever a pass takes it
     updated_at      TEXT NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS ux_intake_claim_open
-    ON intake_claim (unit_code, name_hex, size_bytes, mtime_ns, sha256) WHERE state <> 'released';
+CREATE UNIQUE INDEX IF NOT EXISTS ux_intake_claim_entry
+    ON intake_claim (unit_code, name_hex, size_bytes, mtime_ns, ctime_ns, sha256);
 CREATE INDEX IF NOT EXISTS ix_intake_claim_state ON intake_claim (state, claimed_at);

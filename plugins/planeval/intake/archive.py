@@ -49,6 +49,7 @@ class Fingerprint:
     sha256: str
     size_bytes: int
     mtime_ns: int
+    ctime_ns: int
     detail: str = ""  # what a refused entry was (a link's target, printable)
 
 
@@ -61,7 +62,12 @@ def form_of(name: str) -> str:
 
 
 def _same_entry(info: os.stat_result, inbox_file: InboxFile) -> bool:
-    return inbox_file.size_bytes < 0 or (info.st_size, info.st_mtime_ns) == (inbox_file.size_bytes, inbox_file.mtime_ns)
+    """Still the entry that was found: same size and modification time and, where known, the same ctime (an
+    identical copy put back with the same mtime is another file)."""
+    if inbox_file.size_bytes < 0:
+        return True
+    same_ctime = inbox_file.ctime_ns < 0 or info.st_ctime_ns == inbox_file.ctime_ns
+    return (info.st_size, info.st_mtime_ns) == (inbox_file.size_bytes, inbox_file.mtime_ns) and same_ctime
 
 
 def _open_plain_file(path: str, expected: os.stat_result) -> int:
@@ -88,12 +94,14 @@ def fingerprint(inbox_file: InboxFile) -> Fingerprint:
     if kind == EntryKind.SYMLINK:
         target = os.readlink(path)
         digest = sha256_of(b"symlink\0" + os.fsencode(target))
-        return Fingerprint(kind, digest, info.st_size, info.st_mtime_ns, f"指向 {printable(target)}")
+        return Fingerprint(kind, digest, info.st_size, info.st_mtime_ns, info.st_ctime_ns, f"指向 {printable(target)}")
     if kind == EntryKind.FILE:
         try:
             descriptor = _open_plain_file(path, info)
         except PermissionError:
             kind = EntryKind.UNREADABLE
+        except FileNotFoundError as exc:  # another pass took it meanwhile
+            raise FileNotSettled(f"{inbox_file.path} is gone") from exc
         else:
             with os.fdopen(descriptor, "rb") as handle:
                 hasher = hashlib.sha256()
@@ -101,9 +109,9 @@ def fingerprint(inbox_file: InboxFile) -> Fingerprint:
                     hasher.update(chunk)
             if not _same_entry(os.lstat(path), inbox_file):
                 raise FileNotSettled(f"{inbox_file.path} changed while it was read; it is still being written")
-            return Fingerprint(kind, hasher.hexdigest(), info.st_size, info.st_mtime_ns)
+            return Fingerprint(kind, hasher.hexdigest(), info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     identity = f"{kind}\0{info.st_dev}:{info.st_ino}\0".encode() + os.fsencode(path)
-    return Fingerprint(kind, sha256_of(identity), info.st_size, info.st_mtime_ns)
+    return Fingerprint(kind, sha256_of(identity), info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def archive_target(settings: Settings, unit_code: str, received: dt.datetime, sha256: str, name: str) -> Path:
@@ -133,7 +141,10 @@ def write_archive_copy(inbox_file: InboxFile, print_: Fingerprint, target: Path)
 
 def _copy_plain_file(inbox_file: InboxFile, print_: Fingerprint, target: Path) -> None:
     path = inbox_file.fs_path()
-    descriptor = _open_plain_file(path, os.lstat(path))
+    try:
+        descriptor = _open_plain_file(path, os.lstat(path))
+    except FileNotFoundError as exc:  # the unit took it back, or another pass recorded and removed it
+        raise FileNotSettled(f"{inbox_file.path} is gone") from exc
     hasher = hashlib.sha256()
     with os.fdopen(descriptor, "rb") as source, open(target, "xb") as handle:  # "x": never overwrite
         first = True

@@ -69,6 +69,7 @@ def _look(settings: Settings, unit_codes: list[str]) -> dict[str, InboxFile]:
                 info.st_mtime_ns,
                 path_hex=os.fsencode(entry.path).hex(),
                 kind=kind,
+                ctime_ns=info.st_ctime_ns,
             )
     return seen
 

@@ -70,19 +70,21 @@ def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = 
     are committed (``validate_and_record``). Returns the Received record as a dict (for XCom).
 
     An entry taken before by a pass that crashed is finished, never duplicated; one another pass is working on
-    is left to it; one that changed or vanished since discovery stays for the next pass (``{"skipped": …}``).
+    (or has already recorded) is left to it; one that changed or vanished since discovery stays for the next
+    pass (``{"skipped": …}``) and leaves no claim behind.
     """
     settings = get_settings()
     item = InboxFile.from_xcom(inbox_file)
+    claim: claims.Claim | None = None
     try:
         taken = fingerprint(item)
         engine = make_engine(settings.db_url)
         ensure_schema(engine)
         claim = _claim(settings, engine, item, taken, pass_id, now)
         if claim is None:
-            return {"skipped": "另一收取进程正在处理该文件", "path": item.path}
+            return {"skipped": "另一收取进程已处理或正在处理该文件", "path": item.path}
         if claim.state == ClaimState.RECORDED:  # recorded by a pass that stopped before removing the inbox copy
-            _release(engine, claim, item)
+            _release(engine, claim)
             return {"released": claim.submission_id, "path": item.path}
         if claim.state == ClaimState.CLAIMED:
             write_archive_copy(item, taken, Path(claim.archive_path))
@@ -92,6 +94,8 @@ def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = 
             checkpoint("archived")
     except FileNotSettled as exc:
         log.info("%s; it stays in the inbox for the next pass", printable(str(exc)))
+        if claim is not None and claim.state == ClaimState.CLAIMED:
+            claims.drop(engine, claim.submission_id, pass_id)
         return {"skipped": printable(str(exc)), "path": item.path}
     return asdict(claim.received(form_of(claim.safe_name)))
 
@@ -99,46 +103,59 @@ def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = 
 def _claim(
     settings: Settings, engine: Engine, item: InboxFile, taken: Fingerprint, pass_id: str, now: dt.datetime | None
 ) -> claims.Claim | None:
-    """The claim this pass works under: an open one on the same entry (if this pass owns it or may take it
-    over), else a new one. None when another live pass owns it."""
+    """The claim this pass works under: the one on this very entry (if this pass owns it or may take it over;
+    an archived one is validation's to take), else a new one. None when another live pass owns it or the entry
+    was already taken and released."""
     name = os.path.basename(item.fs_path())
     identity: dict[str, Any] = {
         "unit_code": item.unit_code,
         "name_hex": name_bytes_hex(name),
         "size_bytes": taken.size_bytes,
         "mtime_ns": taken.mtime_ns,
+        "ctime_ns": taken.ctime_ns,
         "sha256": taken.sha256,
     }
     for _ in range(2):  # a lost insert race: read the winner's claim
-        claim = claims.find_open(engine, identity)
+        claim = claims.find(engine, identity)
         if claim is not None:
-            if claim.state == ClaimState.ARCHIVED or claims.take(engine, claim, pass_id, settings.claim_lease_seconds):
+            if claim.state in (ClaimState.ARCHIVED, ClaimState.RECORDED):
+                return claim
+            if claim.state == ClaimState.CLAIMED and claims.take(engine, claim, pass_id, settings.claim_lease_seconds):
                 return claims.get(engine, [claim.submission_id])[claim.submission_id]
             return None
-        received = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-        safe_name = safe_file_name(name)
-        claim = claims.Claim(
-            submission_id=f"{item.unit_code}-{received:%Y%m%dT%H%M%S%fZ}-{taken.sha256[:8]}",
-            inbox_path=item.path,
-            safe_name=safe_name,
-            entry_kind=taken.kind.value,
-            archive_path=str(archive_target(settings, item.unit_code, received, taken.sha256, safe_name)),
-            uploaded_at=item.uploaded_at,
-            received_at=received.isoformat(timespec="microseconds"),
-            state=ClaimState.CLAIMED.value,
-            pass_id=pass_id,
-            holder=claims.holder(),
-            claimed_at=received.isoformat(timespec="microseconds"),
-            unit_code=item.unit_code,
-            name_hex=name_bytes_hex(name),
-            size_bytes=taken.size_bytes,
-            mtime_ns=taken.mtime_ns,
-            sha256=taken.sha256,
-        )
+        claim = _new_claim(settings, item, taken, identity, name, pass_id, now)
         if claims.insert(engine, claim):
             checkpoint("claimed")
             return claim
     return None
+
+
+def _new_claim(
+    settings: Settings,
+    item: InboxFile,
+    taken: Fingerprint,
+    identity: dict[str, Any],
+    name: str,
+    pass_id: str,
+    now: dt.datetime | None,
+) -> claims.Claim:
+    received = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    safe_name = safe_file_name(name)
+    stamp = received.isoformat(timespec="microseconds")
+    return claims.Claim(
+        submission_id=f"{item.unit_code}-{received:%Y%m%dT%H%M%S%fZ}-{taken.sha256[:8]}",
+        inbox_path=item.path,
+        safe_name=safe_name,
+        entry_kind=taken.kind.value,
+        archive_path=str(archive_target(settings, item.unit_code, received, taken.sha256, safe_name)),
+        uploaded_at=item.uploaded_at,
+        received_at=stamp,
+        state=ClaimState.CLAIMED.value,
+        pass_id=pass_id,
+        holder=claims.holder(),
+        claimed_at=stamp,
+        **identity,
+    )
 
 
 def _release(engine: Engine, claim: claims.Claim, item: InboxFile | None = None) -> None:
@@ -153,6 +170,7 @@ def _release(engine: Engine, claim: claims.Claim, item: InboxFile | None = None)
         claim.mtime_ns,
         path_hex=os.fsencode(settings.inbox(claim.unit_code)).hex() + "2f" + claim.name_hex,
         kind=claim.entry_kind,
+        ctime_ns=claim.ctime_ns,
     )
     if item.kind == EntryKind.UNREADABLE:
         return  # never copied: it stays where the unit put it, recorded, and is not taken again

@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     disable_gx_analytics()
     args = build_parser().parse_args(argv)
     from planeval.ui.approval import WaitFailed
+    from planeval.warehouse.db import WarehouseUnavailable
 
     try:
         status: int = args.func(args)
@@ -329,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     except PreconditionFailed as exc:
         print(f"无法开始:{exc}", file=sys.stderr)
         return 2
-    except WaitFailed as exc:
+    except (WaitFailed, WarehouseUnavailable) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 1
     except (ValueError, KeyError) as exc:

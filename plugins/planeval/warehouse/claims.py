@@ -35,6 +35,7 @@ class Claim:
     sha256: str
     size_bytes: int
     mtime_ns: int
+    ctime_ns: int
     archive_path: str
     uploaded_at: str
     received_at: str
@@ -71,10 +72,17 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-def find_open(engine: Engine, identity: dict[str, Any]) -> Claim | None:
-    """The open claim on an inbox entry (unit_code, name_hex, size_bytes, mtime_ns, sha256), if any."""
-    rows = fetch_all(engine, "select_open_claim", **identity)
+def find(engine: Engine, identity: dict[str, Any]) -> Claim | None:
+    """The claim on an inbox entry (unit_code, name_hex, size_bytes, mtime_ns, ctime_ns, sha256) in any state:
+    one entry is taken once, ever."""
+    rows = fetch_all(engine, "select_claim_of_entry", **identity)
     return Claim.from_row(rows[0]) if rows else None
+
+
+def drop(engine: Engine, submission_id: str, pass_id: str) -> None:
+    """Forget a claim of this pass whose file changed or vanished before its archive copy was complete."""
+    with engine.begin() as connection:
+        connection.execute(sql("delete_claimed_claim"), {"submission_id": submission_id, "pass_id": pass_id})
 
 
 def insert(engine: Engine, claim: Claim) -> bool:
