@@ -25,16 +25,28 @@ from planeval.catalog.layouts import (
     year_columns,
 )
 from planeval.intake.cells import (
+    MAX_TEXT_CHARS,
+    MAX_VALUE_CHARS,
     Cell,
     Number,
     ParsedWorkbook,
     SheetColumns,
     TableRow,
+    cell_refusal,
     cell_text,
     column_letter,
     indicator_number,
 )
-from planeval.intake.guards import RejectedFile, check_height, sniff_workbook
+from planeval.intake.guards import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    RejectedFile,
+    check_extent,
+    extent_refusal,
+    scan_xls,
+    scan_xlsx,
+    sniff_workbook,
+)
 from planeval.records import Issue
 
 HEADER_SCAN_ROWS = 15
@@ -47,32 +59,67 @@ class Sheet:
 
 
 def read_sheets(path: Path) -> dict[str, Sheet]:
-    """All sheets of a workbook or CSV, with their merged ranges (raises on unreadable files)."""
+    """All sheets of a workbook or CSV, with their merged ranges (raises on unreadable files). A sheet whose
+    data area is absurd is refused before it is read (RejectedFile); a cell holding an Excel error
+    (#DIV/0!, #REF! …), which python-calamine reads as empty, holds the error's text."""
     sniff_workbook(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        rows = _read_csv(path)
-        check_height(path.stem, len(rows))
-        return {path.stem: Sheet(rows)}
+        return {path.stem: Sheet(_read_csv(path))}
+    with path.open("rb") as handle:
+        zipped = handle.read(2) == b"PK"
+    errors = scan_xlsx(path) if zipped else scan_xls(path)
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
     sheets = {}
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
-        check_height(name, sheet.total_height)
+        last_row, last_column = sheet.end or (-1, -1)
+        check_extent(name, last_column + 1, last_row + 1)  # what the grid will hold, before it is built
         merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
-        sheets[name] = Sheet(sheet.to_python(skip_empty_area=False), merged)
+        rows = sheet.to_python(skip_empty_area=False)  # the grid from A1, empty cells as ""
+        sheets[name] = Sheet(_with_errors(rows, errors.get(name, {})), merged)
     return sheets
 
 
+def _with_errors(rows: Sequence[Sequence[object]], errors: dict[tuple[int, int], str]) -> list[Sequence[object]]:
+    """The grid with each Excel error's text (``#DIV/0!``) in its cell, by 0-based (row, column) from A1."""
+    grid = list(rows)
+    for (row, column), text in errors.items():
+        if row < len(grid) and column < len(grid[row]):
+            grid[row] = [*grid[row][:column], text or "#N/A", *grid[row][column + 1 :]]
+    return grid
+
+
 def _read_csv(path: Path) -> list[list[object]]:
+    """The rows of a CSV, refused (RejectedFile) as soon as it is wider or longer than a form, or holds a
+    cell longer than the csv module's field limit."""
     from charset_normalizer import from_bytes
 
     data = path.read_bytes()
     best = from_bytes(data).best()
     text = str(best) if best is not None else data.decode("utf-8-sig")
-    return [list(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows: list[list[object]] = []
+    width = 0
+    try:
+        for row in reader:
+            width = max(width, len(row))
+            if width > MAX_COLUMNS or len(rows) >= MAX_ROWS:
+                height = len(rows) + 1 + sum(1 for _ in reader)
+                raise extent_refusal(path.stem, width, height)
+            rows.append(list(row))
+    except csv.Error as exc:
+        raise RejectedFile(
+            Issue(
+                "oversized_cell",
+                f"CSV 文件第 {reader.line_num} 行无法读取({exc}):单元格内容过长或引号不配对,疑似异常文件,不予读取",
+                path.stem,
+                reader.line_num or None,
+            )
+        ) from exc
+    return rows
 
 
 def _find_header(rows: Sequence[Sequence[object]], name_headers: frozenset[str]) -> int | None:
@@ -321,11 +368,30 @@ def _collect_rows(
         }
         if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
             continue  # a row left for another unit, or not yet filled: nothing was submitted for it
+        refused = _refused_cells(sheet_name, first_body + 1 + offset, cells, layout, numeric_keys)
+        if refused:  # the row is not read: a refused cell never reaches validation or the warehouse
+            parsed.errors += refused
+            continue
         code, target = _row_code(catalog, plan.code if plan else None, kind, label, cells, parsed)
         indicator = catalog.indicator(code) if kind == "indicator" and code else None
         for key in numeric_keys & cells.keys():  # each number is read here, once
             cells[key].number = Number(*indicator_number(indicator, cells[key].raw))
         target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
+
+
+def _refused_cells(
+    sheet_name: str, row: int, cells: dict[str, Cell], layout: list[Column], numeric_keys: set[str]
+) -> list[Issue]:
+    """An error per cell of the row whose content cannot be taken (``cells.cell_refusal``): value cells
+    (years, forecast, 年均/累计) are held to MAX_VALUE_CHARS, text cells to MAX_TEXT_CHARS."""
+    headers = {column.key: column.header for column in layout}
+    issues = []
+    for key, cell in cells.items():
+        limit = MAX_VALUE_CHARS if key in numeric_keys else MAX_TEXT_CHARS
+        refusal = cell_refusal(cell.raw, headers[key], limit)
+        if refusal is not None:
+            issues.append(Issue(refusal[0], refusal[1], sheet_name, row, cell.column))
+    return issues
 
 
 def _row_code(
