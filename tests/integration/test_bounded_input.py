@@ -248,3 +248,18 @@ def test_a_hostile_cell_is_rejected_by_cell_kept_and_never_staged(case, inboxes,
         longest = connection.execute(text("SELECT max(length(analysis)) FROM submission_indicator")).scalar()
     engine.dispose()
     assert staged == 0 and (longest or 0) <= 10_000
+
+
+def test_a_stray_sheet_sharing_one_header_with_a_form_is_set_aside_with_a_warning(catalog, campaign, tmp_path):
+    """An indicator form with a notes sheet headed 类别: read as the indicator form, the notes sheet ignored
+    (once it was taken for a contacts table lacking 姓名 and 联系方式, and the file rejected)."""
+
+    def add_notes(workbook):
+        notes = workbook.create_sheet("备忘")
+        notes["A1"], notes["B1"], notes["A2"], notes["B2"] = "类别", "事项", "安全生产规划", "已核对"
+
+    parsed = parse_workbook(catalog, campaign, filled_form(catalog, campaign, "emergency", tmp_path, edit=add_notes))
+    assert parsed.errors == [] and "contacts" not in {s.table for s in parsed.sheets}
+    (warning,) = [w for w in parsed.warnings if w.code == "unrecognised_sheet"]
+    assert warning.sheet == "备忘" and "缺少列“姓名”“联系方式”" in warning.message
+    assert "已忽略该工作表" in warning.message

@@ -64,6 +64,9 @@ class ParsedWorkbook:
     sheets: list[SheetColumns] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # No table was recognised: the form whose table the file resembles most (a truncated contacts form is
+    # recorded as a contacts form, rejected), or None when it resembles none.
+    closest_table: str | None = None
 
 
 def column_letter(index: int) -> str:

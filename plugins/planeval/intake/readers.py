@@ -224,17 +224,117 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         "figures": _read_figures_sheet,
     }
     names = {kind: _name_headers(catalog, kind) for kind in readers}
+    layouts = _layouts(catalog, campaign)
+    partial: list[tuple[str, _Recognition]] = []  # sheets that name a table's rows but lack its columns
     for sheet_name, sheet in sheets.items():
         for kind, read in readers.items():
             header_index = _find_header(sheet.rows, names[kind]) if names[kind] else None
-            if header_index is not None:
+            if header_index is None:
+                continue
+            recognition = _recognise(sheet, header_index, kind, layouts[kind])
+            if recognition.sufficient:
                 read(catalog, campaign, sheet_name, sheet, header_index, parsed, kind)
                 break
+            partial.append((sheet_name, recognition))
+        else:
+            closest = _closest(sheet, layouts)
+            if closest is not None and not any(name == sheet_name for name, _ in partial):
+                partial.append((sheet_name, closest))
 
-    if not parsed.sheets:
+    if parsed.sheets:
+        for sheet_name, recognition in partial:
+            if "name" in recognition.found:  # another table was read: this sheet is set aside, said so
+                parsed.warnings.append(_unrecognised(catalog, sheet_name, recognition, "unrecognised_sheet"))
+    elif partial:
+        best = max(partial, key=lambda item: item[1].score)[1]
+        parsed.closest_table = _FORM_OF_TABLE[best.kind]
+        parsed.errors += [
+            _unrecognised(catalog, name, recognition, "unrecognised_table") for name, recognition in partial
+        ]
+    else:
         expected = "、".join(f"“{header}”" for header in _table_name_headers(catalog))
         parsed.errors.append(Issue("no_table", f"未找到下发的表格:请使用下发的表格,表头应包含{expected}列"))
     return parsed
+
+
+@dataclass(frozen=True)
+class _Recognition:
+    """How well a header row matches a table kind's layout."""
+
+    kind: str
+    header_index: int  # 0-based row of the header
+    found: frozenset[str]  # keys of the layout columns the header names
+    required: tuple[str, ...]  # headers of the layout's required columns
+    missing: tuple[str, ...]  # those the header lacks
+    header_rows: int = 1  # 2: the row below completes it (years under a merged parent)
+
+    @property
+    def sufficient(self) -> bool:
+        """Read as this kind only with the column that names rows and at least half of the required columns:
+        a truncated form is not taken for a table that shares one header with it."""
+        return "name" in self.found and 2 * (len(self.required) - len(self.missing)) >= len(self.required)
+
+    @property
+    def score(self) -> tuple[int, int, int]:
+        """Required columns found, columns found, then a one-row header before a title row over it."""
+        return len(self.required) - len(self.missing), len(self.found), -self.header_rows
+
+
+def _layouts(catalog: Catalog, campaign: Campaign) -> dict[str, list[list[Column]]]:
+    """Per table kind, the layouts a sheet of that kind may have in the campaign (an indicator table's
+    years depend on its plan); none for a form the catalog does not collect."""
+    forms, plans = catalog.forms, catalog.campaign_plans(campaign)
+    layouts: dict[str, list[list[Column]]] = {kind: [] for kind in _FORM_OF_TABLE}
+    if forms.indicator_table is not None:
+        layouts["indicator"] = [indicator_layout(catalog, p, campaign) for p in plans if p.indicator_table]
+    if forms.project_table is not None:
+        layouts["project"] = [project_layout(catalog)]
+    for kind in ("task", "contacts"):
+        form = getattr(forms, _FORM_OF_TABLE[kind])
+        layouts[kind] = [row_table_layout(form)] if form is not None else []
+    if forms.figures_table is not None and plans:
+        layouts["figures"] = [figures_layout(catalog, campaign)]
+    return layouts
+
+
+def _recognise(sheet: Sheet, header_index: int, kind: str, layouts: list[list[Column]]) -> _Recognition:
+    """The best match of the header at ``header_index`` against the kind's layouts."""
+    matches = []
+    for layout in layouts:
+        candidates, header_rows = _header_block(sheet, header_index, layout)
+        found = frozenset(_map_columns(candidates, layout))
+        required = tuple(c.header for c in layout if c.required)
+        missing = tuple(c.header for c in layout if c.required and c.key not in found)
+        matches.append(_Recognition(kind, header_index, found, required, missing, header_rows))
+    return max(matches, key=lambda match: match.score, default=_Recognition(kind, header_index, frozenset(), (), ()))
+
+
+def _closest(sheet: Sheet, layouts: dict[str, list[list[Column]]]) -> _Recognition | None:
+    """For a sheet without the column that names rows: the table kind and header row it resembles most,
+    when at least two of its columns are there (a truncated form), else None."""
+    candidates = [
+        _recognise(sheet, index, kind, kind_layouts)
+        for kind, kind_layouts in layouts.items()
+        if kind_layouts
+        for index in range(min(HEADER_SCAN_ROWS, len(sheet.rows)))
+    ]
+    best = max(candidates, key=lambda match: match.score, default=None)
+    return best if best is not None and best.score[0] >= 1 and len(best.found) >= 2 else None
+
+
+def _unrecognised(catalog: Catalog, sheet_name: str, recognition: _Recognition, code: str) -> Issue:
+    """The sheet's header lacks columns of the form it resembles: which, and what the form has."""
+    form = getattr(catalog.forms, _FORM_OF_TABLE[recognition.kind])
+    missing = "".join(f"“{header}”" for header in dict.fromkeys(recognition.missing))
+    required = "".join(f"“{header}”" for header in dict.fromkeys(recognition.required))
+    ignored = ",已忽略该工作表" if code == "unrecognised_sheet" else ""
+    return Issue(
+        code,
+        f"无法识别表格类型:工作表“{sheet_name}”第{recognition.header_index + 1}行的表头缺少列{missing}"
+        f"(下发的“{form.label}”应有{required}列){ignored};请使用下发的表格,勿删除或改写表头",
+        sheet_name,
+        recognition.header_index + 1,
+    )
 
 
 # Reads one table found in a sheet: (catalog, campaign, sheet name, sheet, header row index, parsed, table kind).
