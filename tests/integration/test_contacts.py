@@ -111,3 +111,24 @@ def test_hostile_contacts_stay_text_in_every_list(units_ready, catalog, campaign
     row = [(cell.value, cell.data_type) for cell in exported[2]]
     assert ("'" + hostile["person"], "s") in row and ("'@SUM(A1)", "s") in row and ("'-1+A1", "s") in row
     assert all(cell.data_type != "f" for line in exported.iter_rows() for cell in line)
+
+
+@pytest.mark.parametrize(
+    ("deleted", "missing"),
+    [
+        ((1, 1), "缺少列“类别”"),  # the column that names rows is gone: once recorded as an indicator table
+        ((2, 4), "缺少列“姓名”“联系方式”"),  # only 类别 is left: too few columns to be read as contacts
+    ],
+)
+def test_a_truncated_contacts_form_is_refused_as_unrecognised_never_taken_for_another_form(
+    deleted, missing, units_ready, catalog, campaign, tmp_path
+):
+    source = _contacts_file(catalog, campaign, "water", tmp_path, lambda sheet: sheet.delete_cols(*deleted))
+    shutil.copyfile(source, units_ready / "drop" / "water" / "inbox" / source.name)
+    (result,) = collect.run_collect()
+    assert result["status"] == "rejected" and result["form"] == "contacts"
+    receipt = json.loads((units_ready / "drop" / "water" / "receipts" / f"{source.name}.json").read_text("utf-8"))
+    (error,) = receipt["errors"]
+    assert error["code"] == "unrecognised_table" and error["row"] == 2
+    assert error["message"].startswith(f"无法识别表格类型:工作表“{error['sheet']}”第2行的表头{missing}")
+    assert "下发的“报送回执(联系人)”应有“类别”“姓名”“联系方式”列" in error["message"]

@@ -174,3 +174,27 @@ def test_history_prints_the_audit_trail(inboxes, catalog, campaign, tmp_path, ca
     rows = json.loads(capsys.readouterr().out)
     assert [(r["version"], r["status"]) for r in rows] == [(1, "accepted"), (2, "duplicate")]
     assert rows[1]["duplicate_of"] == rows[0]["submission_id"]
+
+
+def test_twins_as_documented_rejected_in_the_same_pass_or_superseded_are_not_read_again(
+    inboxes, catalog, campaign, tmp_path
+):
+    """docs/intake-and-monitoring.md, “Versions and the audit trail”: a twin of a file earlier in the same
+    pass is 重复提交 even when that file is rejected; a twin of a rejected file from an earlier pass is read
+    again; a twin of an accepted version is 重复提交 even after a newer version superseded it."""
+    inbox = inboxes / "emergency" / "inbox"
+    bad = filled_form(catalog, campaign, "emergency", tmp_path, name="bad.xlsx", edit=_with_value("#DIV/0!"))
+    shutil.copyfile(bad, inbox / "a.xlsx")
+    shutil.copyfile(bad, inbox / "b.xlsx")
+    assert sorted(s["status"] for s in collect.run_collect()) == ["duplicate", "rejected"]
+    shutil.copyfile(bad, inbox / "a.xlsx")
+    assert [s["status"] for s in collect.run_collect()] == ["rejected"]  # read again, rejected again
+
+    first = filled_form(catalog, campaign, "emergency", tmp_path, name="v1.xlsx")
+    second = filled_form(catalog, campaign, "emergency", tmp_path, name="v2.xlsx", edit=_with_value(17.2))
+    for source in (first, second):
+        shutil.copyfile(source, inbox / source.name)
+        assert [s["status"] for s in collect.run_collect()] == ["accepted"]
+    shutil.copyfile(first, inbox / "v1(再次).xlsx")
+    (again,) = collect.run_collect()
+    assert again["status"] == "duplicate"  # v1 stays superseded: the figures in force are v2's

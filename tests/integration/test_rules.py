@@ -160,3 +160,44 @@ def test_outliers_and_changed_figures_are_warnings(inboxes, catalog, campaign, t
     assert ("outlier", "G") in codes and ("changed_value", "G") in codes
     changed = next(w for w in warnings if w["code"] == "changed_value")
     assert "为 900,与已受理的第1版(90)不同" in changed["message"]
+
+
+def _annex_cells(*edits: tuple[str, str, object]):
+    """Set ``header`` of the 生产安全事故起数下降 row in each named sheet (附件3 / 附件4)."""
+
+    def edit(workbook):
+        for sheet_name, header, value in edits:
+            sheet = workbook[sheet_name]
+            sheet.cell(row=row_of(sheet, "生产安全事故起数下降(%)"), column=header_column(sheet, header)).value = value
+
+    return edit
+
+
+def test_annex3_and_annex4_rating_one_indicator_differently_is_a_warning_naming_both_cells(
+    inboxes, catalog, campaign, tmp_path
+):
+    edit = _annex_cells(("附件3", "综合进度评价", "提前实现"), ("附件4", "综合进度评价", "符合预期"))
+    source = filled_form(catalog, campaign, "emergency", tmp_path, edit=edit)
+    shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
+    (result,) = collect.run_collect()
+    assert result["status"] == "accepted"
+    (warning,) = [
+        w for w in _receipt(inboxes, "emergency", source.name)["warnings"] if w["code"] == "contradictory_rating"
+    ]
+    assert (warning["sheet"], warning["row"], warning["column"]) == ("附件4", 3, "L")
+    assert warning["message"] == (
+        "指标“生产安全事故起数下降(%)”的综合进度评价在 附件3!L3 为“提前实现”,在 附件4!L3 为“符合预期”,"
+        "两表对同一指标的评价不一致,请核实并统一"
+    )
+
+
+def test_annex3_and_annex4_with_different_figures_name_both_cells_of_each_year(inboxes, catalog, campaign, tmp_path):
+    edit = _annex_cells(("附件4", "2024年", 14), ("附件4", "2023年", 12))
+    source = filled_form(catalog, campaign, "emergency", tmp_path, edit=edit)
+    shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
+    (result,) = collect.run_collect()
+    assert result["status"] == "rejected"
+    errors = _receipt(inboxes, "emergency", source.name)["errors"]
+    (error,) = [e for e in errors if e["code"] == "inconsistent_indicator"]
+    assert (error["sheet"], error["row"], error["column"]) == ("附件4", 3, "B")
+    assert "“2023年”附件3!G3 为 13.1,附件4!G3 为 12;“2024年”附件3!H3 为 16.6,附件4!H3 为 14" in error["message"]

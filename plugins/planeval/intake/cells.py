@@ -5,6 +5,7 @@ May import: planeval.catalog, planeval.records."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -63,6 +64,9 @@ class ParsedWorkbook:
     sheets: list[SheetColumns] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # No table was recognised: the form whose table the file resembles most (a truncated contacts form is
+    # recorded as a contacts form, rejected), or None when it resembles none.
+    closest_table: str | None = None
 
 
 def column_letter(index: int) -> str:
@@ -105,6 +109,8 @@ def normalise_number(raw: object) -> tuple[float | None, str, bool]:
     if isinstance(raw, bool):
         return None, str(raw), False
     if isinstance(raw, int | float):
+        if not math.isfinite(raw):  # NaN or ±inf from the reader: never a value
+            return None, cell_text(raw), False
         return float(raw), cell_text(raw), False
     original = str(raw)
     text = unicodedata.normalize("NFKC", original).strip().replace(" ", "")
@@ -115,4 +121,52 @@ def normalise_number(raw: object) -> tuple[float | None, str, bool]:
         value = float(text)
     except ValueError:
         return None, original.strip(), False
+    if not math.isfinite(value):  # “NaN”, “inf”, “-Infinity”, “1e999”: not a figure
+        return None, original.strip(), False
     return value, text, text != original
+
+
+# The error values Excel shows in a cell whose formula failed (python-calamine reads them as empty; the
+# reader puts their text back, so they are refused rather than read as a blank).
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#VALUE!", "#REF!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+
+
+MAX_TEXT_CHARS = 10_000  # a text cell (分析说明, 进展情况, 主要成果 …): a few pages at most
+
+
+MAX_VALUE_CHARS = 100  # a value cell (a year, a forecast, 年均/累计): a number or a scale word
+
+
+def cell_refusal(raw: object, header: str, limit: int) -> tuple[str, str] | None:
+    """Why a cell's content is refused, as (code, Chinese message), or None: an Excel error value, text
+    longer than ``limit`` characters, or a number that is none (NaN, ±inf) whether read or typed."""
+    text = raw if isinstance(raw, str) else cell_text(raw)
+    if len(text) > limit:
+        return (
+            "oversized_cell",
+            f"“{header}”内容长达 {len(text)} 个字符,超过该列 {limit} 个字符的上限,疑似异常内容,请精简后重新报送",
+        )
+    stripped = text.strip()
+    if stripped.upper() in EXCEL_ERRORS:
+        return (
+            "excel_error",
+            f"“{header}”为 Excel 错误值“{stripped}”(公式计算出错或引用失效),请改为具体数值或文字后重新报送",
+        )
+    if _not_finite(raw):
+        return "not_finite", f"“{header}”填写为“{stripped}”,不是有效数字(非数值或无穷大),请填写具体数值"
+    return None
+
+
+def _not_finite(raw: object) -> bool:
+    """Whether a cell holds NaN or an infinity: a float the reader gave, or text that reads as one."""
+    if isinstance(raw, float):
+        return not math.isfinite(raw)
+    if not isinstance(raw, str):
+        return False
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").replace(",", "").removesuffix("%")
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False

@@ -25,16 +25,28 @@ from planeval.catalog.layouts import (
     year_columns,
 )
 from planeval.intake.cells import (
+    MAX_TEXT_CHARS,
+    MAX_VALUE_CHARS,
     Cell,
     Number,
     ParsedWorkbook,
     SheetColumns,
     TableRow,
+    cell_refusal,
     cell_text,
     column_letter,
     indicator_number,
 )
-from planeval.intake.guards import RejectedFile, check_height, sniff_workbook
+from planeval.intake.guards import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    RejectedFile,
+    check_extent,
+    extent_refusal,
+    scan_xls,
+    scan_xlsx,
+    sniff_workbook,
+)
 from planeval.records import Issue
 
 HEADER_SCAN_ROWS = 15
@@ -47,32 +59,67 @@ class Sheet:
 
 
 def read_sheets(path: Path) -> dict[str, Sheet]:
-    """All sheets of a workbook or CSV, with their merged ranges (raises on unreadable files)."""
+    """All sheets of a workbook or CSV, with their merged ranges (raises on unreadable files). A sheet whose
+    data area is absurd is refused before it is read (RejectedFile); a cell holding an Excel error
+    (#DIV/0!, #REF! …), which python-calamine reads as empty, holds the error's text."""
     sniff_workbook(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        rows = _read_csv(path)
-        check_height(path.stem, len(rows))
-        return {path.stem: Sheet(rows)}
+        return {path.stem: Sheet(_read_csv(path))}
+    with path.open("rb") as handle:
+        zipped = handle.read(2) == b"PK"
+    errors = scan_xlsx(path) if zipped else scan_xls(path)
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
     sheets = {}
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
-        check_height(name, sheet.total_height)
+        last_row, last_column = sheet.end or (-1, -1)
+        check_extent(name, last_column + 1, last_row + 1)  # what the grid will hold, before it is built
         merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
-        sheets[name] = Sheet(sheet.to_python(skip_empty_area=False), merged)
+        rows = sheet.to_python(skip_empty_area=False)  # the grid from A1, empty cells as ""
+        sheets[name] = Sheet(_with_errors(rows, errors.get(name, {})), merged)
     return sheets
 
 
+def _with_errors(rows: Sequence[Sequence[object]], errors: dict[tuple[int, int], str]) -> list[Sequence[object]]:
+    """The grid with each Excel error's text (``#DIV/0!``) in its cell, by 0-based (row, column) from A1."""
+    grid = list(rows)
+    for (row, column), text in errors.items():
+        if row < len(grid) and column < len(grid[row]):
+            grid[row] = [*grid[row][:column], text or "#N/A", *grid[row][column + 1 :]]
+    return grid
+
+
 def _read_csv(path: Path) -> list[list[object]]:
+    """The rows of a CSV, refused (RejectedFile) as soon as it is wider or longer than a form, or holds a
+    cell longer than the csv module's field limit."""
     from charset_normalizer import from_bytes
 
     data = path.read_bytes()
     best = from_bytes(data).best()
     text = str(best) if best is not None else data.decode("utf-8-sig")
-    return [list(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows: list[list[object]] = []
+    width = 0
+    try:
+        for row in reader:
+            width = max(width, len(row))
+            if width > MAX_COLUMNS or len(rows) >= MAX_ROWS:
+                height = len(rows) + 1 + sum(1 for _ in reader)
+                raise extent_refusal(path.stem, width, height)
+            rows.append(list(row))
+    except csv.Error as exc:
+        raise RejectedFile(
+            Issue(
+                "oversized_cell",
+                f"CSV 文件第 {reader.line_num} 行无法读取({exc}):单元格内容过长或引号不配对,疑似异常文件,不予读取",
+                path.stem,
+                reader.line_num or None,
+            )
+        ) from exc
+    return rows
 
 
 def _find_header(rows: Sequence[Sequence[object]], name_headers: frozenset[str]) -> int | None:
@@ -177,17 +224,117 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         "figures": _read_figures_sheet,
     }
     names = {kind: _name_headers(catalog, kind) for kind in readers}
+    layouts = _layouts(catalog, campaign)
+    partial: list[tuple[str, _Recognition]] = []  # sheets that name a table's rows but lack its columns
     for sheet_name, sheet in sheets.items():
         for kind, read in readers.items():
             header_index = _find_header(sheet.rows, names[kind]) if names[kind] else None
-            if header_index is not None:
+            if header_index is None:
+                continue
+            recognition = _recognise(sheet, header_index, kind, layouts[kind])
+            if recognition.sufficient:
                 read(catalog, campaign, sheet_name, sheet, header_index, parsed, kind)
                 break
+            partial.append((sheet_name, recognition))
+        else:
+            closest = _closest(sheet, layouts)
+            if closest is not None and not any(name == sheet_name for name, _ in partial):
+                partial.append((sheet_name, closest))
 
-    if not parsed.sheets:
+    if parsed.sheets:
+        for sheet_name, recognition in partial:
+            if "name" in recognition.found:  # another table was read: this sheet is set aside, said so
+                parsed.warnings.append(_unrecognised(catalog, sheet_name, recognition, "unrecognised_sheet"))
+    elif partial:
+        best = max(partial, key=lambda item: item[1].score)[1]
+        parsed.closest_table = _FORM_OF_TABLE[best.kind]
+        parsed.errors += [
+            _unrecognised(catalog, name, recognition, "unrecognised_table") for name, recognition in partial
+        ]
+    else:
         expected = "、".join(f"“{header}”" for header in _table_name_headers(catalog))
         parsed.errors.append(Issue("no_table", f"未找到下发的表格:请使用下发的表格,表头应包含{expected}列"))
     return parsed
+
+
+@dataclass(frozen=True)
+class _Recognition:
+    """How well a header row matches a table kind's layout."""
+
+    kind: str
+    header_index: int  # 0-based row of the header
+    found: frozenset[str]  # keys of the layout columns the header names
+    required: tuple[str, ...]  # headers of the layout's required columns
+    missing: tuple[str, ...]  # those the header lacks
+    header_rows: int = 1  # 2: the row below completes it (years under a merged parent)
+
+    @property
+    def sufficient(self) -> bool:
+        """Read as this kind only with the column that names rows and at least half of the required columns:
+        a truncated form is not taken for a table that shares one header with it."""
+        return "name" in self.found and 2 * (len(self.required) - len(self.missing)) >= len(self.required)
+
+    @property
+    def score(self) -> tuple[int, int, int]:
+        """Required columns found, columns found, then a one-row header before a title row over it."""
+        return len(self.required) - len(self.missing), len(self.found), -self.header_rows
+
+
+def _layouts(catalog: Catalog, campaign: Campaign) -> dict[str, list[list[Column]]]:
+    """Per table kind, the layouts a sheet of that kind may have in the campaign (an indicator table's
+    years depend on its plan); none for a form the catalog does not collect."""
+    forms, plans = catalog.forms, catalog.campaign_plans(campaign)
+    layouts: dict[str, list[list[Column]]] = {kind: [] for kind in _FORM_OF_TABLE}
+    if forms.indicator_table is not None:
+        layouts["indicator"] = [indicator_layout(catalog, p, campaign) for p in plans if p.indicator_table]
+    if forms.project_table is not None:
+        layouts["project"] = [project_layout(catalog)]
+    for kind in ("task", "contacts"):
+        form = getattr(forms, _FORM_OF_TABLE[kind])
+        layouts[kind] = [row_table_layout(form)] if form is not None else []
+    if forms.figures_table is not None and plans:
+        layouts["figures"] = [figures_layout(catalog, campaign)]
+    return layouts
+
+
+def _recognise(sheet: Sheet, header_index: int, kind: str, layouts: list[list[Column]]) -> _Recognition:
+    """The best match of the header at ``header_index`` against the kind's layouts."""
+    matches = []
+    for layout in layouts:
+        candidates, header_rows = _header_block(sheet, header_index, layout)
+        found = frozenset(_map_columns(candidates, layout))
+        required = tuple(c.header for c in layout if c.required)
+        missing = tuple(c.header for c in layout if c.required and c.key not in found)
+        matches.append(_Recognition(kind, header_index, found, required, missing, header_rows))
+    return max(matches, key=lambda match: match.score, default=_Recognition(kind, header_index, frozenset(), (), ()))
+
+
+def _closest(sheet: Sheet, layouts: dict[str, list[list[Column]]]) -> _Recognition | None:
+    """For a sheet without the column that names rows: the table kind and header row it resembles most,
+    when at least two of its columns are there (a truncated form), else None."""
+    candidates = [
+        _recognise(sheet, index, kind, kind_layouts)
+        for kind, kind_layouts in layouts.items()
+        if kind_layouts
+        for index in range(min(HEADER_SCAN_ROWS, len(sheet.rows)))
+    ]
+    best = max(candidates, key=lambda match: match.score, default=None)
+    return best if best is not None and best.score[0] >= 1 and len(best.found) >= 2 else None
+
+
+def _unrecognised(catalog: Catalog, sheet_name: str, recognition: _Recognition, code: str) -> Issue:
+    """The sheet's header lacks columns of the form it resembles: which, and what the form has."""
+    form = getattr(catalog.forms, _FORM_OF_TABLE[recognition.kind])
+    missing = "".join(f"“{header}”" for header in dict.fromkeys(recognition.missing))
+    required = "".join(f"“{header}”" for header in dict.fromkeys(recognition.required))
+    ignored = ",已忽略该工作表" if code == "unrecognised_sheet" else ""
+    return Issue(
+        code,
+        f"无法识别表格类型:工作表“{sheet_name}”第{recognition.header_index + 1}行的表头缺少列{missing}"
+        f"(下发的“{form.label}”应有{required}列){ignored};请使用下发的表格,勿删除或改写表头",
+        sheet_name,
+        recognition.header_index + 1,
+    )
 
 
 # Reads one table found in a sheet: (catalog, campaign, sheet name, sheet, header row index, parsed, table kind).
@@ -321,11 +468,30 @@ def _collect_rows(
         }
         if not any(cell_text(cells[key].raw) for key in value_keys if key in cells):
             continue  # a row left for another unit, or not yet filled: nothing was submitted for it
+        refused = _refused_cells(sheet_name, first_body + 1 + offset, cells, layout, numeric_keys)
+        if refused:  # the row is not read: a refused cell never reaches validation or the warehouse
+            parsed.errors += refused
+            continue
         code, target = _row_code(catalog, plan.code if plan else None, kind, label, cells, parsed)
         indicator = catalog.indicator(code) if kind == "indicator" and code else None
         for key in numeric_keys & cells.keys():  # each number is read here, once
             cells[key].number = Number(*indicator_number(indicator, cells[key].raw))
         target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
+
+
+def _refused_cells(
+    sheet_name: str, row: int, cells: dict[str, Cell], layout: list[Column], numeric_keys: set[str]
+) -> list[Issue]:
+    """An error per cell of the row whose content cannot be taken (``cells.cell_refusal``): value cells
+    (years, forecast, 年均/累计) are held to MAX_VALUE_CHARS, text cells to MAX_TEXT_CHARS."""
+    headers = {column.key: column.header for column in layout}
+    issues = []
+    for key, cell in cells.items():
+        limit = MAX_VALUE_CHARS if key in numeric_keys else MAX_TEXT_CHARS
+        refusal = cell_refusal(cell.raw, headers[key], limit)
+        if refusal is not None:
+            issues.append(Issue(refusal[0], refusal[1], sheet_name, row, cell.column))
+    return issues
 
 
 def _row_code(

@@ -30,8 +30,11 @@ def read_submission(
 
 
 def detected_form(received: Received, workbook: ParsedWorkbook | None) -> str:
-    """The form a file turned out to be: the tables found in it decide, the extension otherwise."""
+    """The form a file turned out to be: the tables found in it decide, else the form whose table it
+    resembles (a truncated form, rejected), else the extension."""
     tables = {sheet.table for sheet in workbook.sheets} if workbook else set()
+    if not tables and workbook is not None and workbook.closest_table is not None:
+        return workbook.closest_table
     for table, form in (("indicator", "indicator_table"), ("project", "indicator_table"), ("task", "task_table")):
         if table in tables:
             return form

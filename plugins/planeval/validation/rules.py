@@ -1,5 +1,6 @@
 """Checks across rows and against earlier figures that a single-frame expectation cannot state: 年均/累计
-consistency, outliers, changed values, tidied numbers, one indicator reported twice.
+consistency, outliers, changed values, tidied numbers, one indicator reported twice (in 附件3 and 附件4) with
+different figures or ratings.
 
 May import: planeval.catalog, planeval.assessment.arithmetic, planeval.intake.cells, planeval.records,
 planeval.validation.frames."""
@@ -19,7 +20,7 @@ Values = dict[str, float | None]  # an indicator row's numbers by column key (No
 def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
     """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
     _check_unknown_measures(submission, verdict)
-    seen: dict[str, tuple[str, Values]] = {}
+    seen: dict[str, tuple[TableRow, Values]] = {}  # indicator → its first row (附件3) and numbers
     for row in submission.parsed.indicator_rows:
         if not row.code:
             continue
@@ -32,19 +33,55 @@ def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submissio
             _check_outliers(row, indicator, layout, values, verdict)
         _check_changes(row, indicator, layout, values, submission.previous, verdict)
         if row.code in seen:
-            first_sheet, first_values = seen[row.code]
-            if _differ(values, first_values):
-                verdict.errors.append(
-                    Issue(
-                        "inconsistent_indicator",
-                        f"指标“{indicator.name}”在“{first_sheet}”与“{row.sheet}”中填报的数值不一致,同一指标只能有一组数据",
-                        row.sheet,
-                        row.row,
-                        row.cells["name"].column,
-                    )
-                )
+            _check_contradictions(indicator, layout, seen[row.code], (row, values), verdict)
         else:
-            seen[row.code] = (row.sheet, values)
+            seen[row.code] = (row, values)
+
+
+def _cell(row: TableRow, key: str) -> str:
+    """Where a row's cell is, as the receipt names it: 附件3!H5."""
+    return f"{row.sheet}!{row.cells[key].column}{row.row}"
+
+
+def _check_contradictions(
+    indicator: Indicator,
+    layout: list[Column],
+    first: tuple[TableRow, Values],
+    second: tuple[TableRow, Values],
+    verdict: Verdict,
+) -> None:
+    """One indicator in two plans' tables (附件3 and 附件4): different figures are an error naming both
+    cells of each differing column; different 综合进度评价 a warning naming both cells."""
+    (first_row, first_values), (row, values) = first, second
+    differing = [c for c in layout if c.key in _differing_keys(values, first_values)]
+    if differing:
+        cells = ";".join(
+            f"“{c.header}”{_cell(first_row, c.key)} 为 {_fmt(first_values[c.key] or 0.0)},"
+            f"{_cell(row, c.key)} 为 {_fmt(values[c.key] or 0.0)}"
+            for c in differing
+        )
+        verdict.errors.append(
+            Issue(
+                "inconsistent_indicator",
+                f"指标“{indicator.name}”在“{first_row.sheet}”与“{row.sheet}”中填报的数值不一致({cells}),"
+                "同一指标只能有一组数据",
+                row.sheet,
+                row.row,
+                row.cells["name"].column,
+            )
+        )
+    first_rating, rating = first_row.text("self_rating"), row.text("self_rating")
+    if first_rating and rating and first_rating != rating:
+        verdict.warnings.append(
+            Issue(
+                "contradictory_rating",
+                f"指标“{indicator.name}”的综合进度评价在 {_cell(first_row, 'self_rating')} 为“{first_rating}”,"
+                f"在 {_cell(row, 'self_rating')} 为“{rating}”,两表对同一指标的评价不一致,请核实并统一",
+                row.sheet,
+                row.row,
+                row.cells["self_rating"].column,
+            )
+        )
 
 
 def _check_unknown_measures(submission: Submission, verdict: Verdict) -> None:
@@ -95,13 +132,13 @@ def _read_values(row: TableRow, indicator: Indicator, layout: list[Column], verd
     return values
 
 
-def _differ(values: Values, first_values: Values) -> bool:
-    """Whether two readings of one indicator disagree in a column both have a number in."""
-    for key, value in values.items():
-        first = first_values.get(key)
-        if value is not None and first is not None and abs(value - first) > 1e-9:
-            return True
-    return False
+def _differing_keys(values: Values, first_values: Values) -> set[str]:
+    """The columns in which two readings of one indicator both have a number and disagree."""
+    return {
+        key
+        for key, value in values.items()
+        if value is not None and (first := first_values.get(key)) is not None and abs(value - first) > 1e-9
+    }
 
 
 # Rounding a department may do on a computed average or sum before it counts as a different figure.
