@@ -194,14 +194,16 @@ def entry_hard_link_to_file_outside(ctx: Context) -> list[Entry]:
     secret.write_bytes(ctx.form() + b"SECRET-OUTSIDE-THE-DROP")
     name = b"hard.xlsx"
     os.link(secret, ctx.inbox("water") + b"/" + name)
-    return [Entry("water", name, expect="refuse", forbidden=[b"SECRET-OUTSIDE-THE-DROP"])]
+    # refused unread and left where it is: removing one name of a file with several could remove its last copy
+    return [Entry("water", name, expect="refuse", forbidden=[b"SECRET-OUTSIDE-THE-DROP"], stays_after=True)]
 
 
 @case("entry")
 def entry_two_hard_links_inside_inbox(ctx: Context) -> list[Entry]:
     first = ctx.put("water", "a.xlsx", ctx.form(), expect="refuse")
     os.link(ctx.inbox("water") + b"/a.xlsx", ctx.inbox("water") + b"/b.xlsx")
-    return [first, Entry("water", b"b.xlsx", expect="refuse")]
+    first.stays_after = True  # both names stay: removing both would remove the file
+    return [first, Entry("water", b"b.xlsx", expect="refuse", stays_after=True)]
 
 
 @case("entry")

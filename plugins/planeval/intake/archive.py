@@ -197,8 +197,8 @@ def release_inbox_copy(inbox_file: InboxFile) -> bool:
     """Remove the inbox entry once its row and receipt are committed — only if it is still the entry that was
     taken (same kind, size and modification time); a link is removed, never what it points to. A file planeval
     may not read stays (it was never copied). False when the unit has put a new file there since."""
-    if inbox_file.kind == EntryKind.UNREADABLE:
-        return False
+    if inbox_file.kind in (EntryKind.UNREADABLE, EntryKind.HARDLINK):
+        return False  # never copied: left where the unit put it
     path = inbox_file.fs_path()
     try:
         info = os.lstat(path)

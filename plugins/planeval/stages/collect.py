@@ -172,8 +172,10 @@ def _release(engine: Engine, claim: claims.Claim, item: InboxFile | None = None)
         kind=claim.entry_kind,
         ctime_ns=claim.ctime_ns,
     )
-    if item.kind == EntryKind.UNREADABLE:
-        return  # never copied: it stays where the unit put it, recorded, and is not taken again
+    if item.kind in (EntryKind.UNREADABLE, EntryKind.HARDLINK):
+        # never copied: it stays where the unit put it, recorded, and is not taken again (removing one name of
+        # a file with several could remove its last copy)
+        return
     release_inbox_copy(item)
     checkpoint("released")
     with engine.begin() as connection:
