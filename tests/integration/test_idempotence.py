@@ -95,3 +95,37 @@ def test_sqlite_and_postgresql_hold_the_same_figures(home, catalog, campaign, tm
     finally:
         drop_pg_database(pg_url)
     assert dumps[0] == dumps[1]
+
+
+def _year_end_in_a_process(queue) -> None:
+    try:
+        paths = year_end.run_year_end(context.select(year=2025))
+        queue.put(("ok", len(paths)))
+    except BaseException as exc:  # reported to the parent, which fails the test with it
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_two_year_end_runs_at_once_both_finish_with_the_same_tables(home, catalog, campaign, tmp_path):
+    """Two offices' clicks (or a retry beside a slow first attempt): two processes render the same campaign at
+    once. Every file is written through its own temporary name and replaced in one step, so neither crashes on
+    the other's half-written file and the tables are those of one run. (SQLite: its writers queue on the
+    database lock. Through Airflow the warehouse pool serialises the aggregation on any database.)"""
+    import multiprocessing
+
+    db_url = f"sqlite:///{home / 'warehouse.db'}"
+    _collect(home, catalog, campaign, tmp_path)
+    year_end.refresh_results()
+    first = dump(db_url)
+    spawn = multiprocessing.get_context("fork")
+    queue = spawn.Queue()
+    runs = [spawn.Process(target=_year_end_in_a_process, args=(queue,)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    results = [queue.get(timeout=600) for _ in runs]
+    for run in runs:
+        run.join(timeout=60)
+    assert [status for status, _ in results] == ["ok", "ok"], results
+    assert results[0][1] == results[1][1] > 0
+    assert dump(db_url) == first
+    folder = home / "reports" / campaign.code
+    assert not [p for p in folder.rglob("*.tmp")], "a temporary file was left behind"
