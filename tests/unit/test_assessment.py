@@ -280,3 +280,11 @@ def test_cells_derived_from_raw_figures_round_half_up(catalog):
     )
     assert derive_cells(road, 2020, {"road_deaths": {(2024, False): 25}}) == {}  # no base year: nothing guessed
     assert round_cell(2.675) == 2.68  # binary 2.67499… would round down
+
+
+def test_a_mean_keeps_the_decimals_its_yearly_figures_carry():
+    from planeval.assessment.arithmetic import round_mean
+
+    assert round_mean([0.15, 0.12, 0.18, 0.10]) == 0.14  # two decimals, half-up: 0.1375 → 0.14
+    assert round_mean([0.0072, 0.0065]) == 0.0069  # a small rate is not flattened to 0.01
+    assert round_mean([1.8, 2.0, 2.2, 2.3]) == 2.08

@@ -136,8 +136,7 @@ def period_figure(indicator: Indicator, values: list[float]) -> float | None:
     decline: the decline reached by the last year (each yearly cell is already measured against the
     base year, so it is cumulative by construction); qualitative: the latest rank; zero and cumulative: the
     sum; level and average (rates, levels, 年均 targets): the mean of the yearly figures — the plain average
-    of the yearly rates, not a pooled Σ numerators / Σ denominators — rounded half-up to two decimals as
-    the form prints a cell.
+    of the yearly rates, not a pooled Σ numerators / Σ denominators — rounded as ``round_mean`` says.
     """
     if not values:
         return None
@@ -147,7 +146,7 @@ def period_figure(indicator: Indicator, values: list[float]) -> float | None:
         case "zero" | "cumulative":
             return sum(values)
         case "level" | "average":
-            return round_cell(fmean(values))
+            return round_mean(values)
     raise AssertionError(indicator.kind)
 
 
@@ -162,7 +161,7 @@ def rated_figure(indicator: Indicator, figures: Figures) -> float | None:
         case "decline" | "level" | "qualitative":
             return values[-1]
         case "average":
-            return round_cell(fmean(values))
+            return round_mean(values)
         case "cumulative" | "zero":
             return sum(values)
     raise AssertionError(indicator.kind)
@@ -323,6 +322,21 @@ class DerivedCell:
     value: float
     derivation: str  # the arithmetic with the raw figures, e.g. "(1 − 10/600 ÷ 12/560) × 100"
     inputs: RawInputs  # (measure, year, is_forecast) of every raw figure used
+
+
+def round_mean(values: list[float]) -> float:
+    """The mean of yearly figures as printed: half-up to two decimals as the form prints a cell, or to the
+    decimals the yearly figures themselves carry where they carry more (0.0072, 0.0065 → 0.0069, not 0.01).
+    (0.15 + 0.12 + 0.18 + 0.10) / 4 = 0.1375 → 0.14."""
+    places = max([2, *(_decimals(value) for value in values)])
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(fmean(values))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a figure carries as typed (2.30 → 1, 0.0065 → 4), at most 6."""
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return min(max(-exponent, 0), 6) if isinstance(exponent, int) else 0
 
 
 def round_cell(value: float) -> float:
