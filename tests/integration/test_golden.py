@@ -202,7 +202,7 @@ def test_floors_start_their_schedule_from_the_base_year_raw_figures(golden_run, 
     }
     insurance = results[("safety", "liability_insurance_rate")]  # 2020: 320/400 = 80% → 80 + 20 × 0.8
     assert insurance["schedule_expected"] == pytest.approx(96)
-    assert insurance["computed_reason"] == "当前98%,达到序时进度要求的96%(由2020年80%至规划目标按序时进度推算)"
+    assert insurance["computed_reason"] == "当前98%,达到序时进度要求的96%(以2020年80%为起点)"
     shelter = results[("emergency", "shelter_area_per_capita")]  # 2020: 128/80 = 1.6 → 1.6 + 0.9 × 0.8
     assert shelter["schedule_expected"] == pytest.approx(2.32) and shelter["computed_rating"] == "滞后预期"
     relief = results[("emergency", "relief_time")]  # a ceiling: no share of it is asked

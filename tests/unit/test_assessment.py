@@ -104,7 +104,7 @@ def test_floor_interpolates_from_the_base_year_to_the_target(catalog):
     assert expected_figure(insurance, plan, 2025, base=80) == 100
     on = assess(insurance, plan, 2024, Figures({2021: 85, 2022: 90, 2023: 95, 2024: 98}, 100, base=80))
     assert on.rating == "符合预期" and on.schedule_expected == pytest.approx(96) and on.base == 80
-    assert on.reason == "当前98%,达到序时进度要求的96%(由2020年80%至规划目标按序时进度推算)"
+    assert on.reason == "当前98%,达到序时进度要求的96%(以2020年80%为起点)"
     exactly = assess(insurance, plan, 2024, Figures({2024: 96}, base=80))
     assert exactly.rating == "符合预期"  # exactly at the 序时进度 figure is on schedule
     behind = assess(insurance, plan, 2024, Figures({2024: 95.9}, base=80))

@@ -259,7 +259,7 @@ def _rate_progress(
     line = ""
     if progress_kind(indicator) == "floor":
         start = indicator.base_value if indicator.base_value is not None else figures.base
-        line = f"(由{plan.base_year}年{indicator.with_unit(start)}至规划目标按序时进度推算)"
+        line = f"(以{plan.base_year}年{indicator.with_unit(start)}为起点)"
     if current + EPSILON >= expected:
         return "符合预期", f"当前{shown},达到序时进度要求的{wanted}{line}"
     return "滞后预期", f"当前{shown},低于序时进度要求的{wanted}{line}"
