@@ -151,6 +151,7 @@ VOLATILE_COLUMNS = {
     "size_bytes": "<bytes>",
     # intake_claim: which process of which pass took a file, and the file's modification time
     "mtime_ns": "<mtime>",
+    "ctime_ns": "<ctime>",
     "pass_id": "<pass>",
     "holder": "<host:pid>",
 }

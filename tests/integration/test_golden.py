@@ -75,37 +75,40 @@ GOLDEN = {
     # no change until the forecast (1 − 3/4 = 25%); 0 < 12 → 滞后预期
     "fishing_vessel_death_decline": ("0", "0", "0", "0", "25", "0", "25", "滞后预期"),
     # 180/200, 190/200, 196/200, 200/200 → 90, 95, 98, 100 | 100; 年均 (90+95+98+100)/4 = 95.75,
-    # five years 483/5 = 96.6; a level: 100 ≥ 100 now → 符合预期
-    "major_risk_report_rate": ("90", "95", "98", "100", "100", "95.75", "96.6", "符合预期"),
-    # 340/400 … 392/400 → 85, 90, 95, 98 | 100; 年均 92, 93.6; 98 < 100 → 滞后预期
-    "liability_insurance_rate": ("85", "90", "95", "98", "100", "92", "93.6", "滞后预期"),
+    # five years 483/5 = 96.6; a floor: 100 ≥ 100 reached in 2024, before 2025 → 提前实现
+    "major_risk_report_rate": ("90", "95", "98", "100", "100", "95.75", "96.6", "提前实现"),
+    # 340/400 … 392/400 → 85, 90, 95, 98 | 100; 年均 92, 93.6; a floor from 2020's 320/400 = 80:
+    # 序时进度 80 + (100 − 80) × 0.8 = 96, and 98 ≥ 96 → 符合预期 (was 滞后 when any shortfall was late)
+    "liability_insurance_rate": ("85", "90", "95", "98", "100", "92", "93.6", "符合预期"),
     # fire deaths / 100万人 × 10: 0.1, 0.2, 0.1, 0.2 | 0.1; 年均 0.15 < 0.2 → 符合预期; five years 0.7/5 = 0.14
     "fire_death_rate": ("0.1", "0.2", "0.1", "0.2", "0.1", "0.15", "0.14", "符合预期"),
     # loss / GDP × 100: 2.45/1225 = 0.2%, 4.7/1175 = 0.4%, 3/1500 = 0.2%, 4.8/1600 = 0.3% | 1.68/1680 = 0.1%;
-    # 年均 1.1/4 = 0.275 < 0.5 → 符合预期; 1.2/5 = 0.24
-    "disaster_loss_gdp_ratio": ("0.2", "0.4", "0.2", "0.3", "0.1", "0.275", "0.24", "符合预期"),
+    # 年均 1.1/4 = 0.275, printed half-up to two decimals 0.28 < 0.5 → 符合预期; 1.2/5 = 0.24
+    "disaster_loss_gdp_ratio": ("0.2", "0.4", "0.2", "0.3", "0.1", "0.28", "0.24", "符合预期"),
     # deaths / 100万人 × 100 (per 百万人): 0, 1, 0, 0 | 0; 年均 0.25 < 0.5; 1/5 = 0.2
     "disaster_death_rate": ("0", "1", "0", "0", "0", "0.25", "0.2", "符合预期"),
     # affected / 100万人 × 10 (per 十万人): 3000, 6000, 2000, 1000 | 1000; 年均 3000 < 5000; 13000/5 = 2600
     "disaster_affected_per_100k": ("3000", "6000", "2000", "1000", "1000", "3000", "2600", "符合预期"),
     # 新增: 70 + 85 + 90 + 80 = 325 ≥ 400 × 0.8 = 320 → 符合预期; with 2025: 415
     "new_fulltime_firefighters": ("70", "85", "90", "80", "90", "325", "415", "符合预期"),
-    # 136/200 … 152/200 → 68, 70, 73, 76 | 78; 年均 71.75, 365/5 = 73; 76 ≥ 75 → 符合预期
-    "qualified_enforcement_ratio": ("68", "70", "73", "76", "78", "71.75", "73", "符合预期"),
-    # 24/40 … 40/40 → 60, 75, 90, 100 | 100; 年均 81.25, 425/5 = 85; 100 ≥ 100 → 符合预期
-    "plan_revision_rate": ("60", "75", "90", "100", "100", "81.25", "85", "符合预期"),
-    # hours as reported: 12, 10, 9, 8 | 8; 年均 9.75, 47/5 = 9.4; 8 ≤ 10 → 符合预期
+    # 136/200 … 152/200 → 68, 70, 73, 76 | 78; 年均 71.75, 365/5 = 73; 76 ≥ 75 before 2025 → 提前实现
+    "qualified_enforcement_ratio": ("68", "70", "73", "76", "78", "71.75", "73", "提前实现"),
+    # 24/40 … 40/40 → 60, 75, 90, 100 | 100; 年均 81.25, 425/5 = 85; 100 ≥ 100 before 2025 → 提前实现
+    "plan_revision_rate": ("60", "75", "90", "100", "100", "81.25", "85", "提前实现"),
+    # hours as reported: 12, 10, 9, 8 | 8; 年均 9.75, 47/5 = 9.4; a ceiling: 8 ≤ 10 holds → 符合预期 (never early)
     "relief_time": ("12", "10", "9", "8", "8", "9.75", "9.4", "符合预期"),
-    # 万m² / 万人: 144/80 = 1.8, 2.0, 2.2, 184/80 = 2.3 | 2.5; 年均 8.3/4 = 2.075, 10.8/5 = 2.16; 2.3 < 2.5 → 滞后预期
-    "shelter_area_per_capita": ("1.8", "2", "2.2", "2.3", "2.5", "2.075", "2.16", "滞后预期"),
-    # 50000/50000 every year → 100; 100 ≥ 100 → 符合预期
-    "school_safety_education_rate": ("100", "100", "100", "100", "100", "100", "100", "符合预期"),
-    # 42.5/50 … 50/50 → 85, 90, 95, 100 | 100; 年均 92.5, 470/5 = 94
-    "fire_station_coverage": ("85", "90", "95", "100", "100", "92.5", "94", "符合预期"),
-    # 400/500 … 500/500 → 80, 88, 95, 100 | 100; 年均 90.75, 463/5 = 92.6
-    "official_training_coverage": ("80", "88", "95", "100", "100", "90.75", "92.6", "符合预期"),
-    # 万人 reached / 100万人: 93, 95, 96, 97.5 | 98; 年均 381.5/4 = 95.375, 479.5/5 = 95.9; 97.5 ≥ 95
-    "weather_warning_coverage": ("93", "95", "96", "97.5", "98", "95.375", "95.9", "符合预期"),
+    # 万m² / 万人: 144/80 = 1.8, 2.0, 2.2, 184/80 = 2.3 | 2.5; 年均 8.3/4 = 2.075 → 2.08 (half-up), 10.8/5 = 2.16;
+    # a floor from 2020's 128/80 = 1.6: 1.6 + 0.9 × 0.8 = 2.32, and 2.3 < 2.32 → 滞后预期
+    "shelter_area_per_capita": ("1.8", "2", "2.2", "2.3", "2.5", "2.08", "2.16", "滞后预期"),
+    # 50000/50000 every year → 100; 100 ≥ 100 before 2025 → 提前实现
+    "school_safety_education_rate": ("100", "100", "100", "100", "100", "100", "100", "提前实现"),
+    # 42.5/50 … 50/50 → 85, 90, 95, 100 | 100; 年均 92.5, 470/5 = 94; 100 reached in 2024 → 提前实现
+    "fire_station_coverage": ("85", "90", "95", "100", "100", "92.5", "94", "提前实现"),
+    # 400/500 … 500/500 → 80, 88, 95, 100 | 100; 年均 90.75, 463/5 = 92.6; 100 reached in 2024 → 提前实现
+    "official_training_coverage": ("80", "88", "95", "100", "100", "90.75", "92.6", "提前实现"),
+    # 万人 reached / 100万人: 93, 95, 96, 97.5 | 98; 年均 381.5/4 = 95.375 → 95.38 (half-up), 479.5/5 = 95.9;
+    # 97.5 ≥ 95 before 2025 → 提前实现
+    "weather_warning_coverage": ("93", "95", "96", "97.5", "98", "95.38", "95.9", "提前实现"),
 }
 COLUMNS = ("y2021", "y2022", "y2023", "y2024", "forecast", "to_date", "full_period", "rating")
 
@@ -189,3 +192,18 @@ def test_every_printed_figure_traces_back_to_the_raw_cells(golden_run, catalog, 
     measures = fetch_all(engine, "select_measure_values", campaign_code=campaign.code)
     road_2024 = next(m for m in measures if m["measure_code"] == "road_deaths" and m["year"] == 2024)
     assert road_2024["origin"] == "reported" and road_2024["conflict"] is None  # two units, same figure
+
+
+def test_floors_start_their_schedule_from_the_base_year_raw_figures(golden_run, campaign):
+    engine, _ = golden_run
+    results = {
+        (r["plan_code"], r["indicator_code"]): r
+        for r in fetch_all(engine, "select_indicator_results", campaign_code=campaign.code)
+    }
+    insurance = results[("safety", "liability_insurance_rate")]  # 2020: 320/400 = 80% → 80 + 20 × 0.8
+    assert insurance["schedule_expected"] == pytest.approx(96)
+    assert insurance["computed_reason"] == "当前98%,达到序时进度要求的96%(以2020年80%为起点)"
+    shelter = results[("emergency", "shelter_area_per_capita")]  # 2020: 128/80 = 1.6 → 1.6 + 0.9 × 0.8
+    assert shelter["schedule_expected"] == pytest.approx(2.32) and shelter["computed_rating"] == "滞后预期"
+    relief = results[("emergency", "relief_time")]  # a ceiling: no share of it is asked
+    assert relief["schedule_expected"] is None and relief["computed_rating"] == "符合预期"

@@ -76,7 +76,7 @@ def test_annex_tables_hold_every_indicator_with_values_and_ratings(rendered):
         "市应急管理局",
     ]
     gdp = [ascii_marks(c.text) for c in annex3.rows[3].cells]
-    assert gdp[11] == "滞后预期(自评:符合预期)"
+    assert gdp[11] == "滞后预期"  # the computed rating alone: the unit's 符合预期 is its own field, never in this cell
     housing = [ascii_marks(c.text) for c in annex3.rows[6].cells]  # 建筑施工: its units did not report
     assert housing[4:9] == ["", "", "", "", ""] and housing[11] == "暂无数据"
     firefighters = [ascii_marks(c.text) for c in annex4.rows[9].cells]
@@ -85,7 +85,8 @@ def test_annex_tables_hold_every_indicator_with_values_and_ratings(rendered):
 
 def test_lagging_list_conflicts_and_department_text_come_out_literally(rendered):
     text = "\n".join(_paragraphs(Document(str(rendered))))
-    assert "经测算,有3项指标进度滞后于预期(逐项分析见附录一):" in text
+    # GDP death rate and fishing vessels; 投保率 98% is on its 序时进度 line (80% in 2020 → 96% in 2024)
+    assert "经测算,有2项指标进度滞后于预期(逐项分析见附录一):" in text
     assert (
         "渔业船舶生产安全事故死亡人数累计下降(%)(安全生产规划,责任单位:市农业农村局):"
         "2024年为10%,按序时进度应达到12%,相差2个百分点。" in text
@@ -105,3 +106,26 @@ def test_self_ratings_that_disagree_are_listed_with_both_reasons(rendered):
     line = next(p for p in text.splitlines() if "自评“" in p and "单位国内生产总值" in p)
     assert "自评“符合预期”,理由:受2023年两起较大事故影响" in line
     assert "测算“滞后预期”,依据:当前26%,低于序时进度要求的28%" in line
+
+
+def test_computed_and_self_ratings_are_separate_fields_with_the_disagreements_listed(rendered, catalog, campaign):
+    from planeval.reporting.summary import build_report_context
+    from planeval.settings import get_settings
+    from planeval.warehouse.db import make_engine
+
+    context = build_report_context(make_engine(get_settings().db_url), catalog, campaign)
+    rows = {row["name"]: row for plan in context["plans"] for row in plan["rows"]}
+    gdp = rows["单位国内生产总值生产安全事故死亡率下降(%)"]
+    assert (gdp["rating"], gdp["self_rating"], gdp["rating_differs"]) == ("滞后预期", "符合预期", True)
+    assert all("自评" not in row["rating"] for row in rows.values())
+    disagreements = {(d["plan"], d["indicator_code"]): d for d in context["rating_disagreements"]}
+    assert disagreements[("安全生产规划", "gdp_death_rate_decline")] == {
+        "indicator": "单位国内生产总值生产安全事故死亡率下降(%)",
+        "indicator_code": "gdp_death_rate_decline",
+        "plan": "安全生产规划",
+        "unit": "市应急管理局",
+        "computed": "滞后预期",
+        "self": "符合预期",
+    }
+    # 投保率 is on schedule by the floor's line (96% asked, 98% reached) while its unit called itself 滞后预期
+    assert disagreements[("安全生产规划", "liability_insurance_rate")]["computed"] == "符合预期"

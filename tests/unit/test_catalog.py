@@ -153,3 +153,13 @@ def test_planeval_catalog_selects_another_folder(tmp_path, monkeypatch):
     _edit_yaml(folder / "catalog.yaml", lambda data: data.update(city="另一市"))
     monkeypatch.setenv("PLANEVAL_CATALOG", str(folder))
     assert load_catalog(get_settings().catalog_dir).city == "另一市"
+
+
+def test_parse_target_reads_the_plans_comparator_words():
+    # 低于/超过 are strict, 不超过/不低于/达到 include the number (docs/assessment.md: strictness)
+    assert parse_target("低于0.2").comparator == "<"
+    assert parse_target("不超过10h").comparator == "≤" and parse_target("不超过10h").suffix == "h"
+    assert parse_target("不低于95").comparator == "≥"
+    assert parse_target("达到100%").comparator == "≥"
+    assert parse_target("超过15").comparator == ">"
+    assert not parse_target("低于0.2").is_met(0.2) and parse_target("不超过10h").is_met(10)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from planeval.assessment.arithmetic import Assessment, Figures, assess, derive_cells
+from planeval.assessment.arithmetic import Assessment, Figures, assess, base_figure, derive_cells
 from planeval.catalog import Campaign, Catalog, Indicator, Plan
 from planeval.catalog.layouts import indicator_layout
 from planeval.warehouse.db import execute_many, fetch_all, sql
@@ -138,7 +138,7 @@ def _indicator_tables(
             base = {"campaign_code": campaign.code, "plan_code": plan.code, "seq": seq, "indicator_code": code}
             unit_reports = reports[code] if code in reports else {}
             figures, lead, units, notes = _indicator_figures(catalog, plan, indicator, unit_reports, measures)
-            outcome = _assess_figures(indicator, plan, campaign, figures)
+            outcome = _assess_figures(indicator, plan, campaign, figures, _base(indicator, plan, measures))
             result_rows.append(
                 base
                 | _assessment_columns(outcome)
@@ -176,11 +176,21 @@ def _indicator_figures(
     return figures, lead, units, notes
 
 
-def _assess_figures(indicator: Indicator, plan: Plan, campaign: Campaign, figures: FigureCells) -> Assessment:
-    """Assess the actual years up to the campaign's data year and the forecast."""
+def _assess_figures(
+    indicator: Indicator, plan: Plan, campaign: Campaign, figures: FigureCells, base: float | None = None
+) -> Assessment:
+    """Assess the actual years up to the campaign's data year and the forecast (a floor from ``base``)."""
     actuals = {year: v for (year, forecast), (v, *_) in figures.items() if not forecast and year <= campaign.data_year}
     forecast = next((v for (_, is_forecast), (v, *_) in figures.items() if is_forecast), None)
-    return assess(indicator, plan, campaign.data_year, Figures(actuals, forecast))
+    return assess(indicator, plan, campaign.data_year, Figures(actuals, forecast, base))
+
+
+def _base(indicator: Indicator, plan: Plan, measures: MeasureValues) -> float | None:
+    """A level indicator's base-year figure from the city's raw figures (the 基础数据表's 2020 column)."""
+    if indicator.kind != "level" or indicator.formula is None:
+        return None
+    plain = {code: {key: value for key, (value, _) in by_key.items()} for code, by_key in measures.items()}
+    return base_figure(indicator, indicator.base_year or plan.base_year, plain)
 
 
 def _figure_rows(campaign: Campaign, indicator_code: str, figures: FigureCells) -> list[WrittenRow]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from statistics import fmean, linear_regression
+from typing import Literal
 
-from planeval.catalog import Indicator, Plan
+from planeval.catalog import Formula, Indicator, Plan
 
 EPSILON = 1e-9
 
@@ -23,6 +24,7 @@ class Figures:
 
     actuals: dict[int, float]  # year → value, for the plan years up to the data year
     forecast: float | None = None  # the end-of-plan forecast (2025年预测值)
+    base: float | None = None  # the indicator's own figure in the base year (2020), where known: a floor's start
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,34 @@ class Assessment:
     to_date: float | None  # 前N年 年均/累计
     full_period: float | None  # 五年 年均/累计, with the forecast as the last year
     schedule_share: float  # 序时进度 as a share of the period (or of the years to an intermediate deadline)
-    schedule_expected: float | None  # the figure 序时进度 asks for (decline, cumulative, qualitative kinds)
+    schedule_expected: float | None  # the figure 序时进度 asks for (decline, cumulative, floor, qualitative kinds)
     rating: str | None  # 提前实现 / 符合预期 / 滞后预期; None without data
     reason: str
     forecast_meets_target: bool | None
     trend_forecast: float | None = None  # the end-year cell a straight-line trend of the actual years gives
     trend_meets_target: bool | None = None
+    base: float | None = None  # the base-year figure a floor's 序时进度 starts from (None: not a floor, or unknown)
+
+
+# How a target is followed over the plan (docs/assessment.md §“序时进度 and ratings, settled”):
+#   decline      a 下降X% target: the decline reached by the data year, against target × share
+#   cumulative   a 累计/新增 target: the sum so far, against target × share
+#   floor        a level to reach (≥95%, ≥2.5m², 100%, ≥75): the level now, against the straight line from
+#                the base-year figure to the target
+#   ceiling      a level not to exceed (<0.2, ≤10h): must hold in the data year; never early
+#   average      a 年均 target: the mean of the years so far must meet it; never early
+#   zero         every year zero
+#   qualitative  a rank on a stated scale, against the lowest rank at or above target rank × share
+ProgressKind = Literal["decline", "cumulative", "floor", "ceiling", "average", "zero", "qualitative"]
+
+
+def progress_kind(indicator: Indicator) -> ProgressKind:
+    """The way 序时进度 applies to the indicator: its catalog kind, with a level split by its comparator."""
+    if indicator.kind == "level":
+        return "ceiling" if indicator.target.is_ceiling else "floor"
+    if indicator.kind == "cumulative" and indicator.target.is_ceiling:
+        return "ceiling"  # a total not to exceed (累计不超过) holds or not; it has no share to reach
+    return indicator.kind
 
 
 def schedule_share(plan: Plan, data_year: int, due_year: int | None = None) -> float:
@@ -55,27 +79,81 @@ def schedule_share(plan: Plan, data_year: int, due_year: int | None = None) -> f
     return min(max(share, 0.0), 1.0)
 
 
+def decline_expected(target: float, share: float) -> float:
+    """下降X%: the decline (against the base year) 序时进度 asks for — linear in the printed percentage.
+
+    >15 in 2024 (share 0.8): 15 × 0.8 = 12."""
+    return target * share
+
+
+def cumulative_expected(target: float, share: float) -> float:
+    """累计/新增: the sum of the yearly additions 序时进度 asks for. ≥400 in 2024: 400 × 0.8 = 320."""
+    return target * share
+
+
+def floor_expected(base: float, target: float, share: float) -> float:
+    """A level to reach: the straight line from the base-year figure to the target.
+
+    base + (target − base) × share; 投保率 80% in 2020, target 100%, 2024: 80 + 20 × 0.8 = 96. A base already
+    at or beyond the target asks for the target itself (the line never falls below it)."""
+    return round(base + (target - base) * share, 6) if base < target else target
+
+
+def ceiling_expected(target: float) -> float:
+    """A level not to exceed (<0.2, ≤10h) or a 年均 target: the target itself, in every assessed year."""
+    return target
+
+
+def qualitative_expected(target_rank: float, share: float) -> float:
+    """A rank on a stated scale: target rank × share; the rating asks for the lowest whole rank at or above."""
+    return target_rank * share
+
+
+def expected_figure(indicator: Indicator, plan: Plan, year: int, base: float | None = None) -> float | None:
+    """The figure 序时进度 asks of the indicator by the end of ``year`` (2021…2025), by its progress kind.
+
+    None where there is no partial progress to ask for (zero, ceiling and 年均 targets: they hold or not) and
+    for a floor without a base-year figure (no line to draw)."""
+    share = schedule_share(plan, year, indicator.due_year)
+    target = indicator.target.value
+    match progress_kind(indicator):
+        case "decline":
+            return decline_expected(target, share)
+        case "cumulative":
+            return cumulative_expected(target, share)
+        case "floor":
+            return floor_expected(base, target, share) if base is not None else None
+        case "qualitative":
+            return qualitative_expected(target, share)
+        case "ceiling" | "average" | "zero":
+            return None
+    raise AssertionError(indicator.kind)
+
+
 def period_figure(indicator: Indicator, values: list[float]) -> float | None:
     """The 年均/累计 figure over consecutive yearly values.
 
     decline: the decline reached by the last year (each yearly cell is already measured against the
-    base year, so it is cumulative by construction); qualitative: the latest rank; zero: the total count;
-    average: the mean; cumulative: the sum.
+    base year, so it is cumulative by construction); qualitative: the latest rank; zero and cumulative: the
+    sum; level and average (rates, levels, 年均 targets): the mean of the yearly figures — the plain average
+    of the yearly rates, not a pooled Σ numerators / Σ denominators — rounded as ``round_mean`` says.
     """
     if not values:
         return None
-    if indicator.kind in ("decline", "qualitative"):
-        return values[-1]
-    if indicator.kind == "zero":
-        return sum(values)
-    if indicator.aggregation == "average":
-        return fmean(values)
-    return sum(values)
+    match indicator.kind:
+        case "decline" | "qualitative":
+            return values[-1]
+        case "zero" | "cumulative":
+            return sum(values)
+        case "level" | "average":
+            return round_mean(values)
+    raise AssertionError(indicator.kind)
 
 
 def rated_figure(indicator: Indicator, figures: Figures) -> float | None:
-    """The figure compared with the target: latest decline/level/rank, mean of an average, sum of
-    additions, and for a zero target the total count over the years (one death breaks it)."""
+    """The figure compared with the target: latest decline/level/rank, the (printed, rounded) mean of an
+    average, the sum of additions, and for a zero target the total count over the years (one death breaks
+    it)."""
     if not figures.actuals:
         return None
     values = [figures.actuals[year] for year in sorted(figures.actuals)]
@@ -83,7 +161,7 @@ def rated_figure(indicator: Indicator, figures: Figures) -> float | None:
         case "decline" | "level" | "qualitative":
             return values[-1]
         case "average":
-            return fmean(values)
+            return round_mean(values)
         case "cumulative" | "zero":
             return sum(values)
     raise AssertionError(indicator.kind)
@@ -94,7 +172,10 @@ def _fmt(value: float) -> str:
 
 
 def assess(indicator: Indicator, plan: Plan, data_year: int, figures: Figures) -> Assessment:
-    """Compute 年均/累计, 序时进度, the rating and the trend forecast of one indicator from its yearly figures."""
+    """Compute 年均/累计, 序时进度, the rating and the trend forecast of one indicator from its yearly figures.
+
+    A floor starts from the catalog's ``base_value`` (the plan's printed 2020 figure) where there is one,
+    else from ``figures.base`` (the base-year figure computed from the units' raw figures)."""
     share = schedule_share(plan, data_year, indicator.due_year)
     years = sorted(figures.actuals)
     values = [figures.actuals[year] for year in years]
@@ -109,54 +190,98 @@ def assess(indicator: Indicator, plan: Plan, data_year: int, figures: Figures) -
     if trend is not None:
         trend_figure = forecast_figure(indicator, Figures(figures.actuals, trend))
         trend_ok = target.is_met(trend_figure) if trend_figure is not None else None
+    kind = progress_kind(indicator)
+    base = (indicator.base_value if indicator.base_value is not None else figures.base) if kind == "floor" else None
 
     current = rated_figure(indicator, figures)
     if current is None:
-        return Assessment(to_date, full_period, share, None, None, "无已受理的数据", forecast_ok, trend, trend_ok)
-    expected, (rating, reason) = _rate(indicator, plan, data_year, share, current, figures)
-    return Assessment(to_date, full_period, share, expected, rating, reason, forecast_ok, trend, trend_ok)
+        return Assessment(to_date, full_period, share, None, None, "无已受理的数据", forecast_ok, trend, trend_ok, base)
+    expected = expected_figure(indicator, plan, data_year, base)
+    rating, reason = _rate(indicator, plan, data_year, current, expected, figures)
+    return Assessment(to_date, full_period, share, expected, rating, reason, forecast_ok, trend, trend_ok, base)
 
 
 def _rate(
-    indicator: Indicator, plan: Plan, data_year: int, share: float, current: float, figures: Figures
-) -> tuple[float | None, tuple[str, str]]:
-    """(序时进度 figure, (rating, reason)) by the indicator's kind; docs/assessment.md §Ratings."""
-    target = indicator.target
-    shown = indicator.with_unit(current)
-    due = indicator.due_year
-    overdue = due is not None and data_year >= due
-    if indicator.kind == "zero":
-        broken = [f"{year}年{_fmt(figures.actuals[year])}" for year in sorted(figures.actuals) if figures.actuals[year]]
-        if broken:
-            return None, ("滞后预期", f"目标为零,{'、'.join(broken)}")
-        return None, ("符合预期", f"{min(figures.actuals)}—{max(figures.actuals)}年均为零,保持目标要求")
-    if indicator.kind in ("decline", "cumulative", "qualitative"):
-        expected = target.value * share
-        if target.is_met(current):
-            deadline = f",早于{due}年的期限" if due and data_year < due else ""
-            return expected, ("提前实现", f"已达到规划目标({indicator.target_words}),当前为{shown}{deadline}")
-        if overdue:
-            return expected, ("滞后预期", f"目标应于{due}年实现,当前为{shown},未按期实现")
-        # a rank is whole: on a scale, 序时进度 asks for the lowest rank at or above target rank × share
-        wanted = (
-            f"“{indicator.scale[ceil(expected - EPSILON)]}”"
-            if indicator.kind == "qualitative"
-            else indicator.with_unit(round(expected, 2))
-        )
-        if current + EPSILON >= expected:
-            return expected, ("符合预期", f"当前{shown},达到序时进度要求的{wanted}")
-        return expected, ("滞后预期", f"当前{shown},低于序时进度要求的{wanted}")
-    # level / average: a ceiling or floor is either met now or not; before an intermediate deadline an
-    # unmet level is still on schedule, after it an unmet level is late.
+    indicator: Indicator,
+    plan: Plan,
+    data_year: int,
+    current: float,
+    expected: float | None,
+    figures: Figures,
+) -> tuple[str, str]:
+    """(rating, reason) by the indicator's progress kind; docs/assessment.md §“序时进度 and ratings, settled”."""
+    match progress_kind(indicator):
+        case "zero":
+            return _rate_zero(figures)
+        case "ceiling" | "average":
+            return _rate_held(indicator, plan, data_year, current)
+        case _:
+            return _rate_progress(indicator, plan, data_year, current, expected, figures)
+
+
+def _rate_zero(figures: Figures) -> tuple[str, str]:
+    """Zero: every year zero, or 滞后预期 for the rest of the plan (a death cannot be undone)."""
+    broken = [f"{year}年{_fmt(figures.actuals[year])}" for year in sorted(figures.actuals) if figures.actuals[year]]
+    if broken:
+        return "滞后预期", f"目标为零,{'、'.join(broken)}"
+    return "符合预期", f"{min(figures.actuals)}—{max(figures.actuals)}年均为零,保持目标要求"
+
+
+def _rate_progress(
+    indicator: Indicator,
+    plan: Plan,
+    data_year: int,
+    current: float,
+    expected: float | None,
+    figures: Figures,
+) -> tuple[str, str]:
+    """decline / cumulative / floor / qualitative: the target reached before its deadline → 提前实现 (at the
+    deadline → 符合预期); otherwise at or above the 序时进度 figure → 符合预期, below it → 滞后预期. The
+    target's comparator (strict > or not) decides whether it is reached; the 序时进度 figure is a checkpoint,
+    and exactly reaching it is on schedule."""
+    target, shown, words = indicator.target, indicator.with_unit(current), indicator.target_words
+    deadline = indicator.due_year or plan.period[1]
     if target.is_met(current):
-        if due is not None and not overdue:
-            return None, ("提前实现", f"当前{shown},已满足{due}年的规划目标({indicator.target_words})")
-        return None, ("符合预期", f"当前{shown},满足规划目标({indicator.target_words})")
-    if due is not None and not overdue:
-        return None, ("符合预期", f"当前{shown},尚未满足规划目标({indicator.target_words}),目标期限为{due}年")
-    if overdue and due != plan.period[1]:
-        return None, ("滞后预期", f"当前{shown},未按期({due}年)满足规划目标({indicator.target_words})")
-    return None, ("滞后预期", f"当前{shown},未满足规划目标({indicator.target_words})")
+        if data_year < deadline:
+            early = f",早于{deadline}年的期限" if indicator.due_year else ""
+            return "提前实现", f"已达到规划目标({words}),当前为{shown}{early}"
+        return "符合预期", f"已实现规划目标({words}),当前为{shown}"
+    if data_year >= deadline:
+        return "滞后预期", f"目标应于{deadline}年实现,当前为{shown},未按期实现"
+    if expected is None:  # a floor without a base-year figure: no line to draw, the target itself is asked
+        return "滞后预期", (
+            f"当前{shown},未达到规划目标({words});缺少{plan.base_year}年基数,无法按序时进度推算,按规划目标衡量"
+        )
+    if indicator.kind == "qualitative":  # a rank is whole: the lowest rank at or above target rank × share
+        wanted = f"“{indicator.scale[ceil(expected - EPSILON)]}”"
+    else:
+        wanted = indicator.with_unit(round(expected, 2))
+    line = ""
+    if progress_kind(indicator) == "floor":
+        start = indicator.base_value if indicator.base_value is not None else figures.base
+        line = f"(以{plan.base_year}年{indicator.with_unit(start)}为起点)"
+    if current + EPSILON >= expected:
+        return "符合预期", f"当前{shown},达到序时进度要求的{wanted}{line}"
+    return "滞后预期", f"当前{shown},低于序时进度要求的{wanted}{line}"
+
+
+def _rate_held(indicator: Indicator, plan: Plan, data_year: int, current: float) -> tuple[str, str]:
+    """ceiling / average: the target holds in the assessed year (a 年均 target: for the mean so far) →
+    符合预期, else 滞后预期; never 提前实现 — holding a ceiling is what the plan asks every year, and a five-year
+    mean is not known before the five years are over. Before an intermediate deadline an unmet target is
+    not yet due."""
+    shown, words, due = indicator.with_unit(current), indicator.target_words, indicator.due_year
+    if indicator.kind == "average":
+        shown = f"{plan.period[0]}—{data_year}年年均{shown}"
+    else:
+        shown = f"当前{shown}"
+    if indicator.target.is_met(current):
+        return "符合预期", f"{shown},满足规划目标({words})"
+    if due is not None and data_year < due:
+        return "符合预期", f"{shown},尚未满足规划目标({words}),目标期限为{due}年"
+    if due is not None and due != plan.period[1]:
+        return "滞后预期", f"{shown},未按期({due}年)满足规划目标({words})"
+    return "滞后预期", f"{shown},未满足规划目标({words})"
 
 
 def forecast_figure(indicator: Indicator, figures: Figures) -> float | None:
@@ -199,6 +324,21 @@ class DerivedCell:
     inputs: RawInputs  # (measure, year, is_forecast) of every raw figure used
 
 
+def round_mean(values: list[float]) -> float:
+    """The mean of yearly figures as printed: half-up to two decimals as the form prints a cell, or to the
+    decimals the yearly figures themselves carry where they carry more (0.0072, 0.0065 → 0.0069, not 0.01).
+    (0.15 + 0.12 + 0.18 + 0.10) / 4 = 0.1375 → 0.14."""
+    places = max([2, *(_decimals(value) for value in values)])
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(fmean(values))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a figure carries as typed (2.30 → 1, 0.0065 → 4), at most 6."""
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return min(max(-exponent, 0), 6) if isinstance(exponent, int) else 0
+
+
 def round_cell(value: float) -> float:
     """Half-up to two decimals, as a clerk rounds 16.665 → 16.67 (not binary floating point's 16.66)."""
     return float(Decimal(repr(value)).quantize(CELL_DECIMALS, rounding=ROUND_HALF_UP))
@@ -218,21 +358,7 @@ def derive_cells(
         return {}
 
     def rate(key: tuple[int, bool]) -> tuple[float, str, RawInputs] | None:
-        numerator = measures.get(formula.numerator, {}).get(key)
-        if numerator is None:
-            return None
-        used: RawInputs = ((formula.numerator, *key),)
-        text = f"{numerator:g}"
-        value = numerator
-        if formula.denominator is not None:
-            denominator = measures.get(formula.denominator, {}).get(key)
-            if not denominator:
-                return None
-            used += ((formula.denominator, *key),)
-            text, value = f"{text}/{denominator:g}", numerator / denominator
-        if formula.scale != 1:
-            text, value = f"{text}×{formula.scale:g}", value * formula.scale
-        return value, text, used
+        return _formula_rate(formula, measures, key)
 
     cells: dict[tuple[int, bool], DerivedCell] = {}
     base = rate((base_year, False)) if indicator.kind == "decline" else None
@@ -252,3 +378,36 @@ def derive_cells(
             value, derivation, inputs = current
         cells[key] = DerivedCell(round_cell(value), derivation, inputs)
     return cells
+
+
+def _formula_rate(
+    formula: Formula, measures: Mapping[str, Mapping[tuple[int, bool], float]], key: tuple[int, bool]
+) -> tuple[float, str, RawInputs] | None:
+    """numerator / denominator × scale for one (year, is_forecast), with its arithmetic and inputs; None
+    when a figure is missing or the denominator is zero."""
+    numerator = measures.get(formula.numerator, {}).get(key)
+    if numerator is None:
+        return None
+    used: RawInputs = ((formula.numerator, *key),)
+    text = f"{numerator:g}"
+    value = numerator
+    if formula.denominator is not None:
+        denominator = measures.get(formula.denominator, {}).get(key)
+        if not denominator:
+            return None
+        used += ((formula.denominator, *key),)
+        text, value = f"{text}/{denominator:g}", numerator / denominator
+    if formula.scale != 1:
+        text, value = f"{text}×{formula.scale:g}", value * formula.scale
+    return value, text, used
+
+
+def base_figure(
+    indicator: Indicator, base_year: int, measures: Mapping[str, Mapping[tuple[int, bool], float]]
+) -> float | None:
+    """A level indicator's own figure in the base year, from the raw figures of the 基础数据表 (its 2020
+    column), rounded as a cell: where a floor's 序时进度 line starts. None for other kinds or without figures."""
+    if indicator.kind != "level" or indicator.formula is None:
+        return None
+    rate = _formula_rate(indicator.formula, measures, (base_year, False))
+    return round_cell(rate[0]) if rate is not None else None

@@ -26,10 +26,42 @@ Rating = Literal["提前实现", "符合预期", "滞后预期"]
 RATINGS: tuple[str, ...] = ("提前实现", "符合预期", "滞后预期")
 
 
-_COMPARATOR_SPELLINGS = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
+# A target's comparator as printed: symbols, or the plan's words. 低于/少于 and 超过/高于 are strict (exactly the
+# number does not pass); 不超过/不高于, 不低于/不少于 and 达到 include it (达到95% is met by 95%).
+_WORD_COMPARATORS = {
+    "不低于": "≥",
+    "不少于": "≥",
+    "达到": "≥",
+    "不超过": "≤",
+    "不高于": "≤",
+    "不多于": "≤",
+    "低于": "<",
+    "少于": "<",
+    "超过": ">",
+    "高于": ">",
+    "多于": ">",
+}
 
 
-_TARGET_RE = re.compile(r"^\s*(>=|<=|≥|≤|≧|≦|>|<|=)?\s*([0-9]+(?:\.[0-9]+)?)\s*(.*?)\s*$")
+_COMPARATOR_SPELLINGS = {
+    ">=": "≥",
+    "<=": "≤",
+    "≧": "≥",
+    "≦": "≤",
+    "=": "=",
+    ">": ">",
+    "<": "<",
+    "≥": "≥",
+    "≤": "≤",
+    **_WORD_COMPARATORS,
+}
+
+
+_TARGET_RE = re.compile(
+    r"^\s*("
+    + "|".join(sorted((re.escape(s) for s in _COMPARATOR_SPELLINGS), key=len, reverse=True))
+    + r")?\s*([0-9]+(?:\.[0-9]+)?)\s*(.*?)\s*$"
+)
 
 
 class FrozenModel(BaseModel):
@@ -146,6 +178,8 @@ class Indicator(FrozenModel):
     responsible_text: str = ""
     formula: Formula | None = None  # raw figures it can be computed from (measures.yaml)
     due_year: int | None = None  # an intermediate deadline: the target is due this year, not at the plan's end
+    # a level target's base-year figure as the plan prints it (2020年基数): where its 序时进度 line starts
+    base_value: float | None = None
     scale: tuple[str, ...] = ()  # qualitative kind: the stated scale, lowest first; the target is one of them
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -159,6 +193,8 @@ class Indicator(FrozenModel):
                 raise ValueError("qualitative 指标不能由基础数据计算(formula)")
             return self
         target = parse_target(self.target_text, self.comparator)  # raises with a readable message
+        if self.base_value is not None and self.kind != "level":
+            raise ValueError("base_value(基准年数值)只适用于 level 指标")
         if self.kind == "decline" and self.base_year is None:
             raise ValueError("decline 指标必须给出 base_year(基准年)")
         if self.kind == "zero" and (target.comparator not in ("=", "≤") or target.value != 0):

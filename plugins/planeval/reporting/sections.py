@@ -5,7 +5,9 @@
     build_tasks              一(二) 主要任务进展: each plan's key projects
     build_measures           一(三) 主要举措进展: the intake of the units' submissions
     build_problems           二 存在的主要问题: lagging indicators, conflicting sources, self-ratings that
-                             differ, indicators without data, units that have not reported
+                             differ (``disagreements`` with both reasons; ``rating_disagreements``: indicator,
+                             plan, unit, computed, self — one per plan row), indicators without data, units
+                             that have not reported
     build_suggestions        三 预测及对策建议: each plan's forecast lines, a suggestion per lagging indicator
     build_closing            附件说明 and the date under the office's name
     build_lagging_appendix   附录一 滞后预期指标分析
@@ -199,10 +201,22 @@ class Disagreement(TypedDict):
     computed_reason: str | None
 
 
+class RatingDisagreement(TypedDict):
+    """A computed rating and the unit's self-rating that differ, for the office to settle."""
+
+    indicator: str
+    indicator_code: str
+    plan: str
+    unit: str  # the unit whose self-rating it is: the lead reporting unit
+    computed: str
+    self: str
+
+
 class Problems(TypedDict):
     lagging: list[LaggingProblem]
     conflicts: list[Conflict]
     disagreements: list[Disagreement]
+    rating_disagreements: list[RatingDisagreement]
     no_data: list[str]
     missing_units: list[str]
 
@@ -237,9 +251,31 @@ def build_problems(facts: ReportFacts) -> Problems:
             }
             for item in _first_of_each(facts, lambda item: item.disagrees)
         ],
+        "rating_disagreements": _rating_disagreements(facts),
         "no_data": [item.indicator.name for item in _first_of_each(facts, lambda item: item.rating is None)],
         "missing_units": _missing_units(facts),
     }
+
+
+def _rating_disagreements(facts: ReportFacts) -> list[RatingDisagreement]:
+    """Every (plan, indicator) whose unit rated itself otherwise than planeval computed, plan by plan."""
+    catalog = facts.catalog
+    rows: list[RatingDisagreement] = []
+    for item in facts.indicators():
+        if not item.disagrees:
+            continue
+        lead = (item.result["source_units"] or "").split(",")[0]
+        rows.append(
+            {
+                "indicator": item.indicator.name,
+                "indicator_code": item.indicator.code,
+                "plan": item.plan.short_name,
+                "unit": catalog.unit(lead).name if lead else item.responsible,
+                "computed": item.result["computed_rating"],
+                "self": item.result["self_rating"],
+            }
+        )
+    return rows
 
 
 class PlanForecast(TypedDict):
@@ -404,7 +440,9 @@ class TableRow(TypedDict):
     years: list[str]
     to_date: str
     full_period: str
-    rating: str
+    rating: str  # the computed 综合进度评价 (or 暂无数据)
+    self_rating: str  # the responsible unit's own rating as it typed it ("" if none)
+    rating_differs: bool
     responsible: str
 
 
@@ -444,10 +482,9 @@ def build_indicator_tables(facts: ReportFacts) -> IndicatorTables:
 
 
 def _table_row(item: IndicatorFacts, year_columns: list[Column]) -> TableRow:
-    indicator, rating = item.indicator, item.rating
-    rating_cell = rating or "暂无数据"
-    if item.disagrees:
-        rating_cell = f"{rating}(自评:{item.self_rating})"
+    """One row of 附件3/附件4: ``rating`` is planeval's computed rating only; the unit's own rating is its own
+    field (``self_rating``), never folded into the same cell, and ``rating_differs`` marks a disagreement."""
+    indicator = item.indicator
     return {
         "seq": item.result["seq"],
         "name": indicator.name,
@@ -458,7 +495,9 @@ def _table_row(item: IndicatorFacts, year_columns: list[Column]) -> TableRow:
         ],
         "to_date": plain_number(item.result["to_date_value"]),
         "full_period": plain_number(item.result["full_period_value"]),
-        "rating": rating_cell,
+        "rating": item.rating or "暂无数据",
+        "self_rating": item.self_rating or "",
+        "rating_differs": item.disagrees,
         "responsible": item.responsible,
     }
 

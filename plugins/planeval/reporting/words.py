@@ -29,8 +29,8 @@ def indicator_sentence(
             head = f"{subject}{data_year}年较{indicator.base_year}年下降{plain_number(current)}%"
     elif indicator.kind == "cumulative":
         head = f"{subject}{first_year}—{data_year}年累计{indicator.with_unit(current)}"
-    elif indicator.kind == "average":
-        head = f"{subject}{first_year}—{data_year}年年均为{indicator.with_unit(current)}"
+    elif indicator.kind == "average":  # “年均每十万人火灾死亡率” → “每十万人火灾死亡率2021—2024年年均为…”
+        head = f"{subject.removeprefix('年均')}{first_year}—{data_year}年年均为{indicator.with_unit(current)}"
     else:
         head = f"{subject}{data_year}年为{indicator.with_unit(current)}"
     tail = {
