@@ -344,13 +344,16 @@ def test_upward_xlsx_follows_the_official_columns(documents):
         "责任单位",
     ]
     first = [c.value for c in sheet[4]]
+    # figures are numbers the office can sum and sort, shown with the report's decimals
     assert first[:4] == [1, "生产安全事故起数下降(%)", ">15", "约束性"] and first[7:12] == [
-        "16.6",
-        "18",
-        "16.6",
-        "18",
+        16.6,
+        18,
+        16.6,
+        18,
         "提前实现",
     ]
+    assert sheet.cell(row=4, column=8).number_format == "0.0"
+    assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.fitToWidth == 1
 
 
 def test_body_length_is_counted_and_an_overlong_draft_is_flagged(documents, tmp_path):

@@ -226,3 +226,27 @@ def test_written_receipts_use_the_safe_name_and_keep_the_values(home):
     ]  # kept, escaped by JSON
     _assert_one_line_each(path.with_suffix(".txt").read_text("utf-8"))
     assert "\x1b" not in path.read_text("utf-8")  # JSON writes ESC as \u001b
+
+
+def test_annex_tables_hold_figures_as_numbers_and_print_on_one_page_width():
+    from openpyxl import Workbook
+
+    from planeval.reporting.workbooks import _figure, _print_setup, put_row
+
+    assert [_figure(v) for v in ("14", "0.14", "-2.5", "≥95", "—", "符合预期", "")] == [
+        14,
+        0.14,
+        -2.5,
+        "≥95",
+        "—",
+        "符合预期",
+        "",
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    put_row(sheet, ["序号", "2024年"])
+    put_row(sheet, [_figure("1"), _figure("0.14")])
+    _print_setup(sheet, header_row=1)
+    assert sheet["A2"].data_type == "n" and sheet["B2"].value == 0.14
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"

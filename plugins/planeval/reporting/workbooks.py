@@ -10,6 +10,7 @@ planeval.monitoring and planeval.reporting.facts."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -129,24 +130,54 @@ def write_annex_tables(
                 "self_rating": printed.get("rating") or "暂无数据",
                 "responsible": indicator.responsible_text,
             }
-            put_row(sheet, [fixed.get(c.key, printed.get(c.key, "")) for c in layout])
+            put_row(sheet, [_figure(fixed.get(c.key, printed.get(c.key, ""))) for c in layout])
         for sheet_row in sheet.iter_rows(min_row=3):
             for cell in sheet_row:
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+                if isinstance(cell.value, float):  # as printed in the report: the same decimals
+                    cell.number_format = "0." + "0" * _decimals(cell.value)
         for index, column in enumerate(layout, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = {
                 "name": 36,
                 "responsible": 20,
                 "self_rating": 12,
             }.get(column.key, 10)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        _print_setup(sheet, header_row=3)
         name = f"{plan.indicator_table.annex}_{plan.indicator_table.title}{'(征求意见稿)' if draft else ''}.xlsx"
         output = folder / name
         replace_atomically(output, workbook.save)
         written.append(output)
     return written
+
+
+_PRINTED_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _figure(value: object) -> object:
+    """A printed figure (“14”, “0.14”) as the number it is, so the office can sum and sort it; any other text
+    (a rating, “—”, a target such as “≥95”) stays text."""
+    if isinstance(value, str) and _PRINTED_NUMBER.fullmatch(value):
+        return float(value) if "." in value else int(value)
+    return value
+
+
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return len(text.split(".", 1)[1]) if "." in text and "e" not in text else 2
+
+
+def _print_setup(sheet: Worksheet, header_row: int) -> None:
+    """A4 landscape, every column on one page width, the header row printed on every page, centred."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.horizontalCentered = True
 
 
 def write_summary_xlsx(
