@@ -64,7 +64,9 @@ def new_pass_id() -> str:
 
 
 @translate_faults
-def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
+def archive(
+    inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = None, engine: Engine | None = None
+) -> dict[str, Any]:
     """Take one inbox entry into the archive under a claim, write-ahead: the claim row first, then the archive
     copy (fsynced, read-only), then the claim marked archived; the inbox copy stays until its row and receipt
     are committed (``validate_and_record``). Returns the Received record as a dict (for XCom).
@@ -75,11 +77,12 @@ def archive(inbox_file: dict[str, Any], pass_id: str, now: dt.datetime | None = 
     """
     settings = get_settings()
     item = InboxFile.from_xcom(inbox_file)
+    if engine is None:  # one task per file in Airflow; a pass outside it hands its one engine to every file
+        engine = make_engine(settings.db_url)
+        ensure_schema(engine)
     claim: claims.Claim | None = None
     try:
         taken = fingerprint(item)
-        engine = make_engine(settings.db_url)
-        ensure_schema(engine)
         claim = _claim(settings, engine, item, taken, pass_id, now)
         if claim is None:
             return {"skipped": "另一收取进程已处理或正在处理该文件", "path": item.path}
@@ -357,5 +360,7 @@ def run_collect(campaign_code: str | None = None) -> list[dict[str, Any]]:
     """One collection pass outside Airflow: the same functions the DAG's tasks call, in order."""
     selection = select_collecting(campaign_code)
     pass_id = new_pass_id()
-    received = [archive(inbox_file, pass_id) for inbox_file in discover()]
+    engine = make_engine(get_settings().db_url)
+    ensure_schema(engine)
+    received = [archive(inbox_file, pass_id, engine=engine) for inbox_file in discover()]
     return validate_and_record(received, selection, pass_id)

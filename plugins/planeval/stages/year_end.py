@@ -46,12 +46,11 @@ def render_reports(
     """Render the campaign's documents from the warehouse: the summary assessment report when it assesses
     plans, the work-point progress summary when it collects work points. Returns the written paths.
     ``generated_on`` (ISO date) is the 成文日期; by default today in the catalog's time zone."""
-    selection = selection or select()
     settings, catalog, campaign = open_selection(selection)
     engine = make_engine(settings.db_url)
     ensure_schema(engine)
     folder = settings.reports_dir / campaign.code
-    today = dt.date.fromisoformat(generated_on) if generated_on else today_in(selection.timezone)
+    today = dt.date.fromisoformat(generated_on) if generated_on else today_in(catalog.timezone)
     written: list[Path] = []
     if campaign.plans:
         written += _render_assessment(engine, catalog, campaign, folder, draft=draft, day=today)
