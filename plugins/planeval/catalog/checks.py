@@ -20,6 +20,7 @@ def check_catalog(catalog: Catalog) -> None:
         *check_plans(catalog),
         *check_projects(catalog),
         *check_tasks(catalog),
+        *check_plan_tasks(catalog),
         *check_campaigns(catalog),
     ]
     if errors:
@@ -137,4 +138,22 @@ def check_campaigns(catalog: Catalog) -> list[str]:
                         f"campaigns[{campaign.code}].data_cutoff: 数据年度 {campaign.data_year} "
                         f"不在规划期 {start}–{end} 内"
                     )
+    return errors
+
+
+def check_plan_tasks(catalog: Catalog) -> list[str]:
+    """Plan task codes are unique in the catalog; their units exist; their indicators and projects are the
+    plan's own; a task's due year lies within the plan's period."""
+    tasks = [(plan, task) for plan in catalog.plans for task in plan.tasks]
+    errors = [f"plan_tasks: 任务代码重复 {c!r}" for c in _duplicates([task.code for _, task in tasks])]
+    unit_codes = {u.code for u in catalog.units}
+    for plan, task in tasks:
+        where = f"plan_tasks[{plan.code}][{task.code}]"
+        indicators = set(plan.indicator_table.indicators)
+        projects = {p.code for p in catalog.projects if p.plan == plan.code}
+        errors += [f"{where}: 未知单位 {c!r}" for c in (*task.lead, *task.cooperating) if c not in unit_codes]
+        errors += [f"{where}.indicators: {c!r} 不是该规划的指标" for c in task.indicators if c not in indicators]
+        errors += [f"{where}.projects: {c!r} 不是该规划的重点工程" for c in task.projects if c not in projects]
+        if task.due_year is not None and not plan.period[0] <= task.due_year <= plan.period[1]:
+            errors.append(f"{where}.due_year: {task.due_year} 不在规划期 {plan.period} 内")
     return errors

@@ -69,6 +69,24 @@ def _timezone(manifest_path: Path, name: object) -> str:
     return str(name)
 
 
+def _with_aspects(plans_raw: object, tasks_path: Path, tasks_raw: object) -> object:
+    """plans.yaml's entries with their 主要任务 from plan_tasks.yaml (plan code → list of 方面) as ``aspects``."""
+    if not tasks_raw:
+        return plans_raw
+    if not isinstance(tasks_raw, dict) or not isinstance(plans_raw, list):
+        raise CatalogError(f"{tasks_path}: 应为“规划代码: 方面列表”的映射")
+    codes = {entry.get("code") for entry in plans_raw if isinstance(entry, dict)}
+    unknown = sorted(str(code) for code in tasks_raw if code not in codes)
+    if unknown:
+        raise CatalogError(f"{tasks_path}: 未知规划 {unknown}(plans.yaml 中没有)")
+    return [
+        dict(entry, aspects=tasks_raw[entry["code"]])
+        if isinstance(entry, dict) and entry.get("code") in tasks_raw
+        else entry
+        for entry in plans_raw
+    ]
+
+
 def load_catalog(root: str | Path) -> Catalog:
     """Load and cross-check the catalog in folder ``root``; raise CatalogError naming file and key."""
     root = Path(root).resolve()
@@ -105,6 +123,8 @@ def load_catalog(root: str | Path) -> Catalog:
     parts: list[tuple[str, type[FrozenModel]]] = [*optional_parts.items(), ("campaigns", Campaign)]
     for key, model in parts:
         path, raw = part(key, optional=key in optional_parts)
+        if key == "plans":
+            raw = _with_aspects(raw, *part("plan_tasks", optional=True))
         data[key] = _validate_list(path, raw or [], model)
     forms_path, forms_raw = part("forms")
     try:

@@ -277,6 +277,47 @@ class ProjectTable(FrozenModel):
     title: str
 
 
+class PlanTask(FrozenModel):
+    """A task (任务/举措) of one 方面 of a plan's 主要任务, with the units that answer for it.
+
+    ``assigned``: the plan names no lead for the task (海安's and 龙城区's plans name none); the lead and
+    cooperating units are the office's assignment by duty, recorded in the catalog and to be confirmed by
+    the office (docs/assessment.md, “主要任务”). The report marks such leads as assigned.
+    """
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    number: str  # as printed inside its 方面: "1", "(一)"
+    title: str  # the task's lead phrase, verbatim (完善应急管理组织架构)
+    aliases: tuple[str, ...] = ()  # other phrasings units use for it in their reports
+    content: str = ""  # the plan's text of the task, abridged
+    lead: tuple[str, ...] = Field(min_length=1)  # unit codes (units.yaml)
+    cooperating: tuple[str, ...] = ()
+    assigned: bool = False
+    indicators: tuple[str, ...] = ()  # the plan's indicators that measure the task (indicators.yaml)
+    projects: tuple[str, ...] = ()  # the key projects that carry it (projects.yaml)
+    due_year: int | None = None  # a deadline the plan sets for the task (2022年前…)
+
+    @cached_property
+    def match_keys(self) -> frozenset[str]:
+        """Normalised title and aliases: what a unit's sentence is matched against."""
+        return frozenset(normalise_text(t) for t in (self.title, *self.aliases))
+
+    def role_of(self, unit_code: str) -> str | None:
+        if unit_code in self.lead:
+            return "牵头"
+        if unit_code in self.cooperating:
+            return "配合"
+        return None
+
+
+class Aspect(FrozenModel):
+    """A 方面 (chapter) of a plan's 主要任务 and its tasks, in the plan's order."""
+
+    number: str  # as printed: "一", "(一)"
+    title: str
+    tasks: tuple[PlanTask, ...] = Field(min_length=1)
+
+
 class Plan(FrozenModel):
     code: str
     name: str
@@ -287,6 +328,13 @@ class Plan(FrozenModel):
     schedule_progress: Literal["linear"] | dict[int, float] = "linear"
     indicator_table: IndicatorTable
     project_table: ProjectTable | None = None
+    # the 主要任务 by 方面 (plan_tasks.yaml); empty for a catalog that does not assess tasks
+    aspects: tuple[Aspect, ...] = ()
+    projects_label: str = "重点工程"  # the plan's own word for its projects (重点工程, 重大工程)
+
+    @property
+    def tasks(self) -> list[PlanTask]:
+        return [task for aspect in self.aspects for task in aspect.tasks]
 
 
 class Project(FrozenModel):
@@ -413,9 +461,22 @@ class TableForm(FrozenModel):
         return next(c for c in self.columns if c.key == key)
 
 
+# The parts of 附件1's report framework a city report compiles from the units' reports.
+SectionKey = Literal["indicators", "tasks", "measures", "achievements", "problems", "outlook"]
+
+
+class ReportSection(FrozenModel):
+    """A section of the narrative report's framework (附件1) and the headings units give it."""
+
+    key: SectionKey
+    title: str  # as the framework prints it: 主要目标指标进展
+    aliases: tuple[str, ...] = ()  # other headings units use: 指标完成情况, 存在问题
+
+
 class DocumentForm(FrozenModel):
     label: str
     extensions: tuple[str, ...] = (".docx",)
+    sections: tuple[ReportSection, ...] = ()  # the framework units write to (附件1); empty: not compiled
 
 
 class Forms(FrozenModel):
