@@ -126,16 +126,10 @@ def _fill_figures(catalog: Catalog, campaign: Campaign, workbook: Workbook, figu
 
 
 def write_summary_docx(catalog: Catalog, campaign: Campaign, unit: Unit, target: Path) -> Path:
-    from docx import Document
+    """The unit's narrative report (总结评估报告) to 附件1's framework, worded from demo.yaml ``narrative``."""
+    from planeval.ui.demo_narrative import write_narrative  # it uses this module's indicator figures
 
-    document = Document()
-    document.add_heading(f"{unit.name}贯彻实施“十四五”专项规划总结评估报告(演示)", level=1)
-    document.add_paragraph("一、规划实施总体进展情况。本单位对照规划目标任务,逐项推进落实,主要指标总体符合序时进度。")
-    document.add_paragraph("二、存在的主要问题和风险挑战。基层监管力量仍显薄弱,部分领域风险隐患排查整治需持续深化。")
-    document.add_paragraph("三、预测及对策建议。预计规划目标任务能够按期完成,将强化“安全&发展”统筹。")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(target))
-    return target
+    return write_narrative(catalog, campaign, unit, target, load_demo_spec(catalog))
 
 
 def drop_demo_submissions(settings: Settings, catalog: Catalog, campaign: Campaign) -> list[str]:
