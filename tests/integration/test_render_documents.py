@@ -97,11 +97,11 @@ def test_every_document_was_written_for_draft_and_final(documents):
 
 def test_the_report_renders_with_markings_page_numbers_and_landscape_annexes(documents):
     report, final = documents["pdf"]["report"], documents["pdf"]["final"]
-    assert 12 <= report.pages <= 40 and final.pages == report.pages
+    assert 12 <= report.pages <= 50 and final.pages == report.pages
     text = squeeze(report.text)
     assert text.startswith("征求意见稿内部资料注意保密")
-    assert "生产安全事故起数2024年较2020年下降16.6%(目标下降超过15%),已提前实现规划目标。" in text
-    for label in ("附录一滞后预期指标分析", "附录二主要指标趋势图", "附件3", "附件4"):
+    assert "生产安全事故起数下降16.6%(目标下降超过15%)" in text
+    for label in ("附录一滞后预期指标分析", "附录二主要指标趋势图", "附录三主要任务逐项评估表", "附件3", "附件4"):
         assert label in text
     assert "—1—" in text and f"—{report.pages}—" in text
     assert "征求意见稿" not in squeeze(final.text) and "内部资料注意保密" in squeeze(final.text)
@@ -113,7 +113,7 @@ def test_the_report_renders_with_markings_page_numbers_and_landscape_annexes(doc
 def test_the_report_reads_as_an_official_text(documents):
     raw = re.sub(r"\s+", "", documents["pdf"]["report"].text)
     # full-width marks beside Chinese text, the Arabic numbers and the decimals as typed
-    assert "下降16.6%（目标下降超过15%），已提前实现规划目标。" in raw
+    assert "提前实现的3项：生产安全事故起数下降16.6%（目标下降超过15%）；" in raw
     assert "（一）主要目标指标进展" in raw and "责任单位：" in raw
     # 附件说明 after the body, numbered from 1 (GB/T 9704 §7.3.6); the report's own appendices are 附录, not 附件
     text = squeeze(documents["pdf"]["report"].text)
@@ -123,9 +123,11 @@ def test_the_report_reads_as_an_official_text(documents):
     assert "附件1" not in text and "附件2主要指标趋势图" not in text
 
 
-def test_department_text_comes_out_literally(documents):
+def test_department_text_comes_out_cleaned(documents):
     text = squeeze(documents["pdf"]["report"].text)
-    assert squeeze(NASTY) in text  # &, <, >, {{ }} and {% %} as typed
+    assert "A&B重大不变" in text  # the words kept, & as typed; the template marks and the note “<核实>” gone
+    for artefact in ("{{", "}}", "{%", "%}", "&amp;", "核实", "【待补充】", "仅供内部参考"):
+        assert artefact not in text, artefact
 
 
 def test_charts_are_embedded_and_draw_chinese_without_missing_glyphs(documents):
@@ -166,7 +168,10 @@ def test_annex_tables_give_the_indicator_names_room(documents):
     report = Document(str(documents["paths"]["report"]))
     for table in report.tables:
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-        assert len(grid) == 13 and grid[1] >= int(Mm(30).twips) and grid[1] > 2 * grid[4]
+        if len(grid) == 7:  # 附录三 主要任务逐项评估表, on the portrait text block
+            assert sum(grid) <= int(Mm(210 - 28 - 26).twips) + 7
+            continue
+        assert len(grid) == 14 and grid[1] >= int(Mm(30).twips) and grid[1] > 2 * grid[4]
         assert sum(grid) <= int(Mm(297 - 37 - 35).twips) + 13  # within the landscape text block
     sizes = _page_sizes(documents["pdf"]["report"].path)
     annex_pages = [i for i, page in enumerate(documents["pdf"]["report"].text.split("\f")) if "规划指标内容" in page]
@@ -341,7 +346,9 @@ def test_upward_xlsx_follows_the_official_columns(documents):
         "前四年年均/累计",
         "五年年均/累计",
         "综合进度评价",
+        "单位自评",
         "责任单位",
+        "分析说明",
     ]
     first = [c.value for c in sheet[4]]
     # figures are numbers the office can sum and sort, shown with the report's decimals
@@ -370,7 +377,8 @@ def test_body_length_is_counted_and_an_overlong_draft_is_flagged(documents, tmp_
 def _minimal_context() -> dict:
     row = {"seq": 1, "sentence": "示例" * 80, "name": "指标", "target": ">15", "attribute": "约束性"}
     row |= {"years": [], "to_date": "", "full_period": "", "rating": "", "responsible": ""}
-    plan = {"summary": "概述", "rows": [row], "short_name": "规划", "projects": [], "forecast": ["预测"]}
+    plan = {"summary": "概述", "groups": ["示例" * 80], "rows": [row], "short_name": "规划", "projects": []}
+    plan |= {"forecast": ["预测"], "task_summary": "", "aspects": [], "projects_label": "重点工程"}
     plan |= {"annex": "附件3", "annex_label": "附件3", "title": "表", "year_headers": [], "to_date_header": ""}
     return {
         "title": "报告",
@@ -379,7 +387,12 @@ def _minimal_context() -> dict:
         "generated_on": "2025年6月16日",
         "data_cutoff": "2024年12月31日",
         "plans": [plan],
-        "intake": "收到材料。",
+        "excerpts": {"measures": [], "achievements": [], "problems": [], "outlook": []},
+        "achievements": [],
+        "problem_groups": [{"heading": "(一)问题。", "lines": ["示例" * 40]}],
+        "countermeasures": ["对策。"],
+        "next_plan": [],
+        "task_rows": [],
         "lagging": [],
         "conflicts": [],
         "disagreements": [],
@@ -394,3 +407,69 @@ def _minimal_context() -> dict:
 def _page_sizes(pdf: Path) -> list[str]:
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True).stdout
     return re.findall(r"Page\s+\d+ size:\s+([\d.]+ x [\d.]+)", info)
+
+
+def test_every_task_and_indicator_of_the_plans_is_in_the_report(documents):
+    _settings, catalog, campaign = context.open_selection(context.select(year=2025))
+    report = Document(str(documents["paths"]["report"]))
+    cells = {ascii_marks(cell.text) for table in report.tables for row in table.rows for cell in row.cells}
+    for plan in catalog.campaign_plans(campaign):
+        assert len(plan.tasks) > 30
+        for task in plan.tasks:  # 附录三, one row per task
+            assert any(ascii_marks(task.title) in cell for cell in cells), task.code
+        for code in plan.indicator_table.indicators:  # 附件3 / 附件4
+            assert ascii_marks(catalog.indicator(code).name) in cells, code
+    statuses = {ascii_marks(cell.text) for table in report.tables[:1] for row in table.rows[1:] for cell in row.cells}
+    assert {"完成", "基本完成", "滞后"} <= statuses  # the demo's units report every kind of progress
+
+
+def test_task_appendix_repeats_its_header_on_every_page(documents):
+    pages = _pages(documents["pdf"]["report"])
+    first = next(i for i, page in enumerate(pages) if "主要任务逐项评估表" in page)
+    last = next(i for i, page in enumerate(pages) if "附件3" in squeeze(page) and "规划指标内容" in page)
+    task_pages = pages[first:last]
+    assert len(task_pages) >= 2  # the table runs over pages
+    for page in task_pages:  # the header row opens every page of the table, its headings unbroken
+        assert all(heading in page for heading in ("序号", "规划", "牵头单位", "评估结果", "评估依据")), page
+
+
+def test_drafted_text_is_highlighted_in_the_draft_and_plain_in_the_final(documents):
+    def highlighted(path: Path) -> list[str]:
+        return [
+            p.text for p in Document(str(path)).paragraphs if any(r.font.highlight_color is not None for r in p.runs)
+        ]
+
+    drafted = highlighted(documents["paths"]["report"])
+    assert any(text.startswith("安全生产规划8个方面36项主要任务中") for text in drafted)
+    assert any("“十五五”" in text for text in drafted)
+    assert highlighted(documents["paths"]["final"]) == []
+    final_text = "\n".join(p.text for p in Document(str(documents["paths"]["final"])).paragraphs)
+    assert "\ue000" not in final_text and "\ue001" not in final_text
+    draft_text = "\n".join(p.text for p in Document(str(documents["paths"]["report"])).paragraphs)
+    assert "\ue000" not in draft_text and "\ue001" not in draft_text
+
+
+def test_units_words_are_quoted_attributed_within_the_limit(documents):
+    from planeval.reporting.summary import body_character_count
+
+    report = Document(str(documents["paths"]["report"]))
+    text = "\n".join(ascii_marks(p.text) for p in report.paragraphs)
+    measures = text[text.index("(三)规划实施主要举措进展") : text.index("二、规划实施过程存在的主要问题和风险挑战")]
+    quoted = [line for line in measures.splitlines()[1:] if re.match(r"^(市|演示)\S+?:", line)]
+    assert quoted, measures  # the units' own words, each under its name
+    assert body_character_count(documents["paths"]["report"]) <= 5000
+    # the whole of every unit's text, and the units whose report lacks a section, in the office's working annex
+    (annex,) = documents["folder"].glob("各单位总结评估报告汇编(工作稿)(征求意见稿).docx")
+    annex_text = ascii_marks("\n".join(p.text for p in Document(str(annex)).paragraphs))
+    assert "未述及“重大成就、重要经验和典型案例”:" in annex_text and "市文广旅局" in annex_text
+    assert "已从正文剔除的内部批注和模板残留" in annex_text
+
+
+def test_every_date_is_the_same_day_in_the_catalogs_time_zone(documents):
+    from planeval.dates import chinese_date, today_in
+
+    _settings, catalog, _campaign = context.open_selection(context.select(year=2025))
+    today = chinese_date(today_in(catalog.timezone))
+    for key in ("report", "final", "rejected", "missing", "clean"):
+        dates = set(re.findall(r"办公室\s*(\d{4}年\d{1,2}月\d{1,2}日)", squeeze(documents["pdf"][key].text)))
+        assert dates == {today}, (key, dates)

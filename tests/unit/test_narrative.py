@@ -248,15 +248,25 @@ def test_compile_sections_shares_the_budget_and_passes_on_what_is_unused(catalog
         "development_reform": _narrative(indicators=long, problems=long),
         "education_sports": _narrative(indicators=["短。"], problems=long),
     }
-    compiled = {section["key"]: section for section in compile_sections(catalog, narratives, 600)}
-    # six sections share 600: 100 each; a section nobody wrote passes its share on
+    compiled = {section["key"]: section for section in compile_sections(catalog, narratives, 1200)}
+    # six sections share 1200: 200 each; a section nobody wrote passes its share on
     indicators = dict(compiled["indicators"]["excerpts"])
-    assert len(indicators["市发改委"]) == 44  # half of 100: four whole sentences
+    assert len(indicators["市发改委"]) == 99  # half of 200: nine whole sentences
     assert indicators["市教体局"] == "短。"
     problems = dict(compiled["problems"]["excerpts"])
     used = sum(len(text) for section in compiled.values() for _, text in section["excerpts"])
-    assert used <= 600
-    assert len(problems["市发改委"]) + len(problems["市教体局"]) > 100  # the unused shares flowed on
+    assert used <= 1200
+    assert len(problems["市发改委"]) + len(problems["市教体局"]) > 200  # the unused shares flowed on
+
+
+def test_a_small_share_quotes_fewer_units_rather_than_stubs(catalog):
+    narratives = {
+        "development_reform": _narrative(problems=["一二三四五六七八九十。" * 3]),
+        "education_sports": _narrative(problems=["一二三四五六七八九十。" * 9]),
+    }
+    (problems,) = compile_sections(catalog, narratives, 100, keys=["problems"])
+    assert [unit for unit, _ in problems["excerpts"]] == ["市教体局"]  # the one who wrote the most
+    assert len(problems["excerpts"][0][1]) == 99
 
 
 def test_write_compilation(tmp_path, catalog, campaign, sections):

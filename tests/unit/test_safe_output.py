@@ -131,7 +131,22 @@ def test_annex_tables_keep_hostile_printed_cells_as_text(tmp_path: Path, catalog
                 {"plan_code": plan.code, "indicator_code": code, "column_key": key, "printed": _hostile(n + k)}
                 for k, key in enumerate(keys)
             ]
-    monkeypatch.setattr(workbooks, "fetch_all", lambda engine, query, **params: printed)
+    # the unit's own rating and 分析说明 have columns of their own: hostile text there stays text too
+    results = [
+        {
+            "plan_code": row["plan_code"],
+            "indicator_code": row["indicator_code"],
+            "self_rating": _hostile(n),
+            "analysis": _hostile(n + 1),
+        }
+        for n, row in enumerate(printed)
+        if row["column_key"] == "seq"
+    ]
+    monkeypatch.setattr(
+        workbooks,
+        "fetch_all",
+        lambda engine, query, **params: results if query == "select_indicator_results" else printed,
+    )
     written = workbooks.write_annex_tables(None, catalog, campaign, tmp_path, draft=False)  # type: ignore[arg-type]
     assert written
     values = [value for path in written for value in assert_inert(path)]

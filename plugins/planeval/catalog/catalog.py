@@ -111,6 +111,11 @@ class Catalog(FrozenModel):
     def plan_indicators(self, plan_code: str) -> list[Indicator]:
         return [self.indicator(code) for code in self.plan(plan_code).indicator_table.indicators]
 
+    def projects_label(self, campaign: Campaign) -> str:
+        """The campaign's plans' own word for their projects (重点工程, 重大工程): the first plan's."""
+        plans = self.campaign_plans(campaign)
+        return plans[0].projects_label if plans else "重点工程"
+
     def campaign_plans(self, campaign: Campaign) -> list[Plan]:
         return [self.plan(code) for code in campaign.plans]
 

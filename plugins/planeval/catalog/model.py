@@ -249,6 +249,11 @@ class Indicator(FrozenModel):
         return self.unit == "%"
 
     @property
+    def plain_name(self) -> str:
+        """The name as a sentence says it: without the table's unit mark “(%)”."""
+        return self.name.replace("(%)", "").replace("（%）", "").strip()
+
+    @property
     def lead_unit(self) -> str:
         return self.responsible[0]
 
@@ -316,6 +321,11 @@ class Aspect(FrozenModel):
     number: str  # as printed: "一", "(一)"
     title: str
     tasks: tuple[PlanTask, ...] = Field(min_length=1)
+
+    @property
+    def label(self) -> str:
+        """Number and title as a heading prints them: “一、加强…”, “(一)应急管理体系建设”."""
+        return f"{self.number}{'、' if self.number[-1:] in '一二三四五六七八九十' else ''}{self.title}"
 
 
 class Plan(FrozenModel):

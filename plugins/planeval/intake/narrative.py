@@ -47,6 +47,19 @@ class UnitNarrative:
         """The section keys among ``keys`` this report holds no text for, in the order given."""
         return [key for key in keys if not self.sections.get(key)]
 
+    @classmethod
+    def joined(cls, parts: Sequence[UnitNarrative]) -> UnitNarrative:
+        """One unit's several reports (one per plan, say) as one: each section's paragraphs in report order."""
+        sections: dict[str, list[str]] = {}
+        for part in parts:
+            for key, paragraphs in part.sections.items():
+                sections.setdefault(key, []).extend(paragraphs)
+        return cls(
+            sections,
+            [text for part in parts for text in part.unplaced],
+            [text for part in parts for text in part.removed],
+        )
+
 
 # --- reading ----------------------------------------------------------------------------------------------
 
@@ -123,8 +136,9 @@ _NOTE_WORDS = (
     "TODO",
     "todo",
 )
-# a bracketed aside: （…）, (…), 【…】, [...], 〔…〕 holding no bracket itself (the innermost first)
-_BRACKETED = re.compile(r"[（(【\[〔]([^（()）【】\[\]〔〕]*)[）)】\]〕]")
+# a bracketed aside: （…）, (…), 【…】, [...], 〔…〕, <…>, ＜…＞ holding no bracket itself (the innermost first);
+# an angle-bracketed aside stays unless it is a note (<35%> and “<核实>” differ by their words)
+_BRACKETED = re.compile(r"[（(【\[〔<＜]([^（()）【】\[\]〔〕<>＜＞]*)[）)】\]〕>＞]")
 _OFFICE_NOTE = re.compile(
     r"^(?:请(?:市)?(?:安委办|安委会办公室|安委会|办公室|领导|审核|核实|核对|补充|删除|修改|确认|注意)"
     r"|(?:批注|内部资料|内部参考|仅供内部)"

@@ -1,21 +1,29 @@
 """What the summary report is drafted from: the campaign's warehouse rows, read once, and each assessed
 plan's indicators with their figures. reporting/sections.py turns these facts into the report's sections.
 
-May import: planeval.catalog, planeval.warehouse, planeval.assessment.arithmetic."""
+May import: planeval.catalog, planeval.intake.narrative, planeval.warehouse, planeval.assessment."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from planeval.assessment.arithmetic import Figures, forecast_figure, rated_figure
+from planeval.assessment.tasks import TaskAssessment, TaskEvidence, assess_plan_tasks
 from planeval.catalog import Campaign, Catalog, Indicator, Plan
 from planeval.catalog.layouts import Column, indicator_layout
+from planeval.intake.narrative import UnitNarrative, clean_text, read_narrative
+from planeval.safetext import printable
 from planeval.warehouse.db import fetch_all
+from planeval.warehouse.queries import accepted_document_paths
+
+log = logging.getLogger(__name__)
 
 # A warehouse row as planeval.warehouse.db.fetch_all returns it: column name → SQL value (str, int, float,
 # bool, None). The values' types depend on the query, so they stay Any here.
@@ -40,6 +48,11 @@ class IndicatorFacts:
         """The rating planeval computed (提前实现/符合预期/滞后预期); None without data."""
         rating: str | None = self.result["computed_rating"]
         return rating
+
+    @property
+    def analysis(self) -> str:
+        """The unit's 分析说明, cleaned of template artefacts and internal notes (planeval.intake.narrative)."""
+        return clean_text(str(self.result["analysis"] or ""))[0]
 
     @property
     def self_rating(self) -> str | None:
@@ -69,6 +82,7 @@ class PlanFacts:
     plan: Plan
     layout: list[Column]  # the columns of its indicator table (附件3/附件4)
     indicators: list[IndicatorFacts]  # in the order of its results (by seq)
+    tasks: list[TaskAssessment] = field(default_factory=list)  # its 主要任务 assessed, in the plan's order
 
     @property
     def year_columns(self) -> list[Column]:
@@ -82,11 +96,22 @@ class ReportFacts:
     plans: list[PlanFacts]
     submissions: list[Row]  # select_submissions, oldest first
     projects: dict[str, Row]  # project code → select_project_results
+    narratives: dict[str, UnitNarrative] = field(default_factory=dict)  # unit code → its report by section
 
     def indicators(self) -> Iterator[IndicatorFacts]:
         """Every indicator of every plan, plan by plan (an indicator shared by two plans comes twice)."""
         for plan in self.plans:
             yield from plan.indicators
+
+    def reported_units(self) -> set[str]:
+        """The codes of the units with an accepted submission."""
+        return {s["unit_code"] for s in self.submissions if s["status"] == "accepted"}
+
+    def missing_units(self) -> list[str]:
+        """The units expected to report this campaign that have no accepted submission, by name."""
+        reported = self.reported_units()
+        expected = [u for u in self.catalog.units if self.catalog.expected_forms(self.campaign, u)]
+        return [u.name for u in expected if u.code not in reported]
 
 
 def read_report_facts(engine: Engine, catalog: Catalog, campaign: Campaign) -> ReportFacts:
@@ -95,19 +120,51 @@ def read_report_facts(engine: Engine, catalog: Catalog, campaign: Campaign) -> R
     values: dict[str, dict[tuple[int, bool], float]] = defaultdict(dict)
     for row in fetch_all(engine, "select_indicator_result_values", campaign_code=campaign.code):
         values[row["indicator_code"]][(int(row["year"]), bool(row["is_forecast"]))] = float(row["value"])
-    plans = [
-        PlanFacts(
-            plan,
-            indicator_layout(catalog, plan, campaign),
-            [_indicator_facts(catalog, plan, result, values) for result in results if result["plan_code"] == plan.code],
-        )
-        for plan in catalog.campaign_plans(campaign)
-    ]
     projects = {
         row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
     }
+    narratives = read_narratives(engine, catalog, campaign)
+    reports = {unit: narrative.sections.get("tasks", []) for unit, narrative in narratives.items()}
+    plans = []
+    for plan in catalog.campaign_plans(campaign):
+        items = [_indicator_facts(catalog, plan, row, values) for row in results if row["plan_code"] == plan.code]
+        evidence = _task_evidence(plan, items, projects)
+        tasks = assess_plan_tasks(catalog, plan, reports, evidence, campaign.data_year)
+        plans.append(PlanFacts(plan, indicator_layout(catalog, plan, campaign), items, tasks))
     submissions = fetch_all(engine, "select_submissions", campaign_code=campaign.code)
-    return ReportFacts(catalog, campaign, plans, submissions, projects)
+    return ReportFacts(catalog, campaign, plans, submissions, projects, narratives)
+
+
+def read_narratives(engine: Engine, catalog: Catalog, campaign: Campaign) -> dict[str, UnitNarrative]:
+    """Every unit's accepted narrative reports, split into the framework's sections (a unit that sent one per
+    plan has them joined, section by section). A report that cannot be read is left out, with a warning: its
+    receipt already told the unit."""
+    form = catalog.forms.summary_report
+    if form is None or not form.sections:
+        return {}
+    narratives: dict[str, UnitNarrative] = {}
+    for unit, paths in accepted_document_paths(engine, campaign.code, [u.code for u in catalog.units]).items():
+        parts = []
+        for path in paths:
+            try:
+                parts.append(read_narrative(Path(path), form.sections))
+            except Exception:
+                log.warning("无法读取总结评估报告 %s", printable(path))
+        if parts:
+            narratives[unit] = UnitNarrative.joined(parts)
+    return narratives
+
+
+def _task_evidence(plan: Plan, items: list[IndicatorFacts], projects: dict[str, Row]) -> dict[str, TaskEvidence]:
+    """Per task of ``plan``: its indicators' computed ratings and its projects' reported progress."""
+    ratings = {item.indicator.code: item.rating for item in items}
+    return {
+        task.code: TaskEvidence(
+            {code: ratings.get(code) for code in task.indicators},
+            {code: (projects.get(code) or {}).get("progress") for code in task.projects},
+        )
+        for task in plan.tasks
+    }
 
 
 def _indicator_facts(

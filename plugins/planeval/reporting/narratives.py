@@ -11,6 +11,7 @@ planeval.reporting.typography."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
@@ -132,21 +133,37 @@ def ordered_units(catalog: Catalog, narratives: dict[str, UnitNarrative]) -> lis
     return units + [(code, code) for code in narratives if code not in codes]
 
 
-def compile_sections(catalog: Catalog, narratives: dict[str, UnitNarrative], budget: int) -> list[CompiledSection]:
-    """Per framework section, in catalog order: an excerpt (``excerpt``) of every unit that wrote it, in catalog
-    unit order (departments, then towns), and the names of the units whose report lacks it (``narratives``:
-    unit code → its report).
+# The shortest quote worth printing: below it a unit's words would be cut to a stub, so fewer units are quoted.
+MIN_QUOTE = 60
+
+
+def compile_sections(
+    catalog: Catalog,
+    narratives: dict[str, UnitNarrative],
+    budget: int,
+    keys: Iterable[str] | None = None,
+) -> list[CompiledSection]:
+    """Per framework section (those in ``keys``; all by default), in catalog order: an excerpt (``excerpt``)
+    of the units that wrote it, in catalog unit order (departments, then towns), and the names of the units
+    whose report lacks it (``narratives``: unit code → its report).
 
     ``budget`` characters are shared fairly: each section gets an equal share of what is left, each unit an
     equal share of what is left of its section's; what a unit or a section does not use flows on to the next.
-    """
-    sections = framework(catalog)
+    Where the share would give each writer less than MIN_QUOTE, only as many writers are quoted as the share
+    allows, those who wrote the most first (their words stay in the working annex)."""
+    wanted = set(keys) if keys is not None else None
+    sections = [s for s in framework(catalog) if wanted is None or s.key in wanted]
     units = ordered_units(catalog, narratives)
     compiled: list[CompiledSection] = []
     left = max(budget, 0)
     for index, section in enumerate(sections):
         share = left // (len(sections) - index)
-        writers = [(code, name) for code, name in units if narratives[code].sections.get(section.key)]
+        writers = _quoted_writers(
+            [(code, name) for code, name in units if narratives[code].sections.get(section.key)],
+            narratives,
+            section.key,
+            share,
+        )
         excerpts: list[tuple[str, str]] = []
         section_left = share
         for position, (code, name) in enumerate(writers):
@@ -160,20 +177,41 @@ def compile_sections(catalog: Catalog, narratives: dict[str, UnitNarrative], bud
     return compiled
 
 
+def _quoted_writers(
+    writers: list[tuple[str, str]], narratives: dict[str, UnitNarrative], key: str, share: int
+) -> list[tuple[str, str]]:
+    """The writers a share of ``share`` characters can quote at MIN_QUOTE each: the most substantive first,
+    kept in catalog order."""
+    room = share // MIN_QUOTE
+    if room >= len(writers):
+        return writers
+    by_length = sorted(writers, key=lambda w: -sum(_size(p) for p in narratives[w[0]].sections[key]))
+    chosen = {code for code, _ in by_length[:room]}
+    return [writer for writer in writers if writer[0] in chosen]
+
+
 # --- the working annex ------------------------------------------------------------------------------------
 
 _CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
 def write_compilation(
-    catalog: Catalog, campaign: Campaign, narratives: dict[str, UnitNarrative], target: Path, *, draft: bool
+    catalog: Catalog,
+    campaign: Campaign,
+    narratives: dict[str, UnitNarrative],
+    target: Path,
+    *,
+    draft: bool,
+    review: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> Path:
     """The office's working annex 《各单位总结评估报告汇编(工作稿)》: per framework section a heading, each
     unit's full cleaned text under its name in bold, then “未述及本部分的单位：…”; a last part with, per unit,
     its text under no recognised heading and what was taken out of it (“已从正文剔除的内部批注和模板残留”).
 
     ``target``: the .docx to write, or a folder to write it into (named by the title, with “(征求意见稿)” for a
-    draft). The styles and page are the city report's (templates/summary_report.docx); written atomically."""
+    draft). ``review``: the points the office settles before signing (heading, lines), printed first as
+    “需核定的事项”. The styles and page are the city report's (templates/summary_report.docx); written
+    atomically."""
     from docx import Document as open_document
 
     from planeval.reporting.typography import apply_chinese_punctuation, apply_official_layout
@@ -184,10 +222,14 @@ def write_compilation(
     _start_empty(document, draft=draft)
     _title(document, catalog, campaign, draft=draft)
     units = ordered_units(catalog, narratives)
-    sections = framework(catalog)
-    for index, section in enumerate(sections):
-        _section_part(document, f"{_CHINESE_ORDINALS[index % 10]}、{section.title}", section.key, units, narratives)
-    _leftovers_part(document, f"{_CHINESE_ORDINALS[len(sections) % 10]}、未归入框架的内容和剔除记录", units, narratives)
+    parts = [f"需{catalog.short_office}核定的事项"] if review else []
+    parts += [section.title for section in framework(catalog)] + ["未归入框架的内容和剔除记录"]
+    headings = [f"{_CHINESE_ORDINALS[index % 10]}、{title}" for index, title in enumerate(parts)]
+    if review:
+        _review_part(document, headings.pop(0), review)
+    for heading, section in zip(headings, framework(catalog), strict=False):
+        _section_part(document, heading, section.key, units, narratives)
+    _leftovers_part(document, headings[-1], units, narratives)
     apply_chinese_punctuation(document)
     apply_official_layout(document)
     return replace_atomically(target, lambda temporary: document.save(str(temporary)))
@@ -248,6 +290,15 @@ def _section_part(
         _unit_text(document, name, paragraphs)
     if missing:
         document.add_paragraph(f"未述及本部分的单位：{'、'.join(missing)}。")
+
+
+def _review_part(document: Document, heading: str, review: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """The points to settle, one sub-heading each, numbered lines under it."""
+    document.add_heading(heading, level=1)
+    for index, (title, lines) in enumerate(review, start=1):
+        document.add_heading(f"（{_CHINESE_ORDINALS[(index - 1) % 10]}）{title}", level=2)
+        for number, line in enumerate(lines, start=1):
+            document.add_paragraph(f"{number}. {line}")
 
 
 def _unit_text(document: Document, name: str, paragraphs: list[str]) -> None:

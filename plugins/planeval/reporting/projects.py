@@ -138,11 +138,11 @@ def write_project_documents(
         render_docx(
             TEMPLATES_DIR / PROJECT_TABLES_TEMPLATE,
             {**tables, "page_break": Listing("\f")},
-            folder / f"{annexes}_重点工程实施进度情况表{suffix}.docx",
+            folder / f"{annexes}_{catalog.projects_label(campaign)}实施进度情况表{suffix}.docx",
         ),
         render_docx(
             TEMPLATES_DIR / PROJECT_SHEET_TEMPLATE,
             {**sheets, "annex": campaign.project_sheet_annex, "page_break": Listing("\f")},
-            folder / f"{campaign.project_sheet_annex}_重点工程项目单片材料{suffix}.docx",
+            folder / f"{campaign.project_sheet_annex}_{catalog.projects_label(campaign)}项目单片材料{suffix}.docx",
         ),
     ]

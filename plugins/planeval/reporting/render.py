@@ -3,7 +3,7 @@ environment (a department's ``&``, ``<`` or ``{{`` comes out literally), images 
 full-width, the GB/T 9704 layout applied (signature kept with the body, table headers repeated, no blank
 page), written atomically.
 
-May import: planeval.files, planeval.reporting.typography."""
+May import: planeval.files, planeval.reporting.typography, planeval.reporting.drafting."""
 
 from __future__ import annotations
 
@@ -55,11 +55,13 @@ def render_docx(
     laid out (typography.apply_official_layout) and written (atomically)."""
     from docxtpl import DocxTemplate
 
+    from planeval.reporting.drafting import apply_drafted_marks
     from planeval.reporting.typography import apply_chinese_punctuation, apply_official_layout
 
     document = DocxTemplate(template if hasattr(template, "read") else str(template))
     document.render(_with_images(document, context), jinja_env=_jinja_environment(), autoescape=True)
     apply_chinese_punctuation(document.docx)
+    apply_drafted_marks(document.docx)  # drafted text highlighted, its marks removed
     if finish is not None:
         finish(document.docx)
     apply_official_layout(document.docx)

@@ -2,8 +2,8 @@
 
     build_heading            title block: title, 征求意见稿, office, the length warning
     build_overview           一(一) 主要目标指标进展: each plan's summary and one sentence per indicator
-    build_tasks              一(二) 主要任务进展: each plan's key projects
-    build_measures           一(三) 主要举措进展: the intake of the units' submissions
+    (一(二) 主要任务进展 and 附录三 are reporting/progress.py's; the drafted achievements, problems, 对策 and
+    十五五 suggestions are reporting/findings.py's; the units' own words, compiled, reporting/narratives.py's)
     build_problems           二 存在的主要问题: lagging indicators, conflicting sources, self-ratings that
                              differ (``disagreements`` with both reasons; ``rating_disagreements``: indicator,
                              plan, unit, computed, self — one per plan row), indicators without data, units
@@ -34,13 +34,16 @@ from typing import TypedDict
 from planeval.catalog import RATINGS, Campaign, Catalog
 from planeval.catalog.layouts import Column
 from planeval.dates import chinese_date
-from planeval.reporting.facts import IndicatorFacts, ReportFacts
+from planeval.reporting.drafting import strip_marks
+from planeval.reporting.facts import IndicatorFacts, PlanFacts, ReportFacts
+from planeval.reporting.findings import indicator_measure
 from planeval.reporting.render import Picture
 from planeval.reporting.typography import title_lines
 from planeval.reporting.words import (
     clause,
     forecast_lines,
     gap_sentence,
+    indicator_phrase,
     indicator_sentence,
     plain_number,
     trend_sentence,
@@ -81,6 +84,7 @@ class IndicatorSentence(TypedDict):
 
 class PlanOverview(TypedDict):
     summary: str
+    groups: list[str]  # the indicators by rating, one sentence each, as printed
     rows: list[IndicatorSentence]
 
 
@@ -99,7 +103,8 @@ def build_overview(facts: ReportFacts) -> Overview:
         name, total = plan.plan.short_name, len(plan.indicators)
         summary = (
             f"{name}共{total}项主要指标(约束性{binding}项、预期性{total - binding}项),"
-            f"截至{chinese_date(campaign.data_cutoff)},"
+            f"截至{chinese_date(campaign.data_cutoff)}(降幅以{plan.plan.base_year}年为基数,年均、累计按"
+            f"{plan.plan.period[0]}—{campaign.data_year}年计),"
             + "、".join(f"{rating}{counts.get(rating, 0)}项" for rating in RATINGS)
             + (f",暂无数据{counts.get(None, 0)}项" if counts.get(None) else "")
             + "。"
@@ -113,71 +118,35 @@ def build_overview(facts: ReportFacts) -> Overview:
             }
             for item in plan.indicators
         ]
-        plans.append({"summary": summary, "rows": rows})
+        plans.append({"summary": summary, "groups": _rating_groups(facts, plan), "rows": rows})
     return {"data_cutoff": chinese_date(campaign.data_cutoff), "plans": plans}
 
 
-class ProjectProgress(TypedDict):
-    name: str
-    responsible: str
-    progress: str
-    results: str
-
-
-class PlanTasks(TypedDict):
-    short_name: str
-    projects: list[ProjectProgress]
-
-
-class Tasks(TypedDict):
-    plans: list[PlanTasks]
-
-
-def build_tasks(facts: ReportFacts) -> Tasks:
-    """一(二): per plan, each key project's progress and results as its units reported them."""
-    catalog = facts.catalog
-    plans: list[PlanTasks] = []
-    for plan in facts.plans:
-        projects: list[ProjectProgress] = []
-        for project in catalog.projects:
-            if project.plan != plan.plan.code:
-                continue
-            reported = facts.projects.get(project.code) or {}
-            projects.append(
-                {
-                    "name": project.name,
-                    "responsible": "、".join(catalog.unit(u).name for u in project.responsible),
-                    "progress": clause(reported.get("progress")) or "责任单位尚未报送进展情况",
-                    "results": clause(reported.get("results")) or "—",
-                }
-            )
-        plans.append({"short_name": plan.plan.short_name, "projects": projects})
-    return {"plans": plans}
-
-
-class Measures(TypedDict):
-    intake: str
-
-
-def build_measures(facts: ReportFacts) -> Measures:
-    """一(三): how many submissions came in and were accepted, which kinds of unit have reported."""
-    catalog, submissions = facts.catalog, facts.submissions
-    reported = _reported_units(facts)
-    missing = _missing_units(facts)
-    departments = [u for u in catalog.units if u.kind == "department" and u.code in reported]
-    towns = [u for u in catalog.units if u.kind == "town" and u.code in reported]
-    rejected = sum(s["status"] == "rejected" for s in submissions)
-    duplicates = sum(s["status"] == "duplicate" for s in submissions)
-    accepted = len(submissions) - rejected - duplicates
-    return {
-        "intake": (
-            f"本次评估共收到{len(submissions)}份报送材料,已受理{accepted}份、退回{rejected}份"
-            + (f"、重复提交{duplicates}份" if duplicates else "")
-            + f";已有{len(departments)}个{catalog.kind_label('department')}、{len(towns)}个"
-            f"{catalog.kind_label('town')}报送了通过校验的材料"
-            + (f",尚有{len(missing)}个单位未报送。" if missing else ",应报单位已全部报送。")
-        )
-    }
+def _rating_groups(facts: ReportFacts, plan: PlanFacts) -> list[str]:
+    """The plan's indicators by rating, one sentence per rating (“提前实现的3项:…”); an indicator an earlier
+    plan already showed is named once, as shared, not repeated."""
+    earlier = facts.plans[: facts.plans.index(plan)]
+    shown = {item.indicator.code: other.plan.short_name for other in earlier for item in other.indicators}
+    first_year, data_year = plan.plan.period[0], facts.campaign.data_year
+    groups: list[str] = []
+    for rating in (*RATINGS, None):
+        items = [i for i in plan.indicators if i.rating == rating and i.indicator.code not in shown]
+        if not items:
+            continue
+        if rating is None:
+            groups.append(f"暂无数据的{len(items)}项:{'、'.join(i.indicator.plain_name for i in items)}。")
+            continue
+        phrases = [
+            f"{indicator_phrase(i.indicator, i.current, first_year, data_year, dated=False)}"
+            f"(目标{i.indicator.target_words})"
+            for i in items
+        ]
+        groups.append(f"{rating}的{len(items)}项:" + ";".join(phrases) + "。")
+    shared = [i.indicator.plain_name for i in plan.indicators if i.indicator.code in shown]
+    if shared:
+        owners = "、".join(dict.fromkeys(shown[i.indicator.code] for i in plan.indicators if i.indicator.code in shown))
+        groups.append(f"与{owners}共有的{len(shared)}项指标({'、'.join(shared)})情况同上。")
+    return groups
 
 
 class LaggingProblem(TypedDict):
@@ -245,7 +214,7 @@ def build_problems(facts: ReportFacts) -> Problems:
                 "name": item.indicator.name,
                 "responsible": item.responsible,
                 "self_rating": item.result["self_rating"],
-                "self_reason": clause(item.result["analysis"]) or "未填写分析说明",
+                "self_reason": clause(item.analysis) or "未填写分析说明",
                 "computed": item.result["computed_rating"],
                 "computed_reason": item.result["computed_reason"],
             }
@@ -253,7 +222,7 @@ def build_problems(facts: ReportFacts) -> Problems:
         ],
         "rating_disagreements": _rating_disagreements(facts),
         "no_data": [item.indicator.name for item in _first_of_each(facts, lambda item: item.rating is None)],
-        "missing_units": _missing_units(facts),
+        "missing_units": facts.missing_units(),
     }
 
 
@@ -304,28 +273,24 @@ def build_suggestions(facts: ReportFacts) -> Suggestions:
             indicator, predicted = item.indicator, item.predicted
             meets = predicted is not None and indicator.target.is_met(predicted)
             if predicted is not None:
-                (on_track if meets else off_track).append(indicator.name)
+                (on_track if meets else off_track).append(indicator.plain_name)
             trend_meets = item.result["trend_meets_target"]
             if item.trend is not None and trend_meets is not None and bool(trend_meets) != meets:
                 trend_differs.append(
-                    f"{indicator.name}(单位预测{indicator.with_unit(item.figures.forecast)},"
+                    f"{indicator.plain_name}(单位预测{indicator.with_unit(item.figures.forecast)},"
                     f"趋势外推{indicator.with_unit(item.trend)})"
                 )
         name, end = plan.plan.short_name, plan.plan.period[1]
         plans.append({"forecast": forecast_lines(name, end, on_track, off_track, trend_differs)})
     return {
         "plans": plans,
-        "lagging": [{"name": item.indicator.name, "suggestion": _suggestion(item)} for item in _lagging(facts)],
+        "lagging": [{"name": item.indicator.name, "suggestion": _suggestion(facts, item)} for item in _lagging(facts)],
     }
 
 
-def _suggestion(item: IndicatorFacts) -> str:
-    indicator = item.indicator
-    return (
-        f"针对{indicator.name}进度滞后的情况,建议{item.responsible}"
-        + (f"对照序时进度要求({indicator.with_unit(item.expected)})" if item.expected is not None else "")
-        + f"查找原因、制定措施,确保规划期末完成目标({indicator.target_words})。"
-    )
+def _suggestion(facts: ReportFacts, item: IndicatorFacts) -> str:
+    """The lagging indicator's 对策 as 三 drafts it (reporting/findings.py), repeated in 附录一."""
+    return strip_marks(indicator_measure(facts, item))
 
 
 class Closing(TypedDict):
@@ -347,7 +312,8 @@ def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
         table.annex: table.title for plan in plans for table in (plan.indicator_table, plan.project_table) if table
     }
     if any(p.plan in {plan.code for plan in plans} for p in catalog.projects):
-        labelled.setdefault(campaign.project_sheet_annex, f"{catalog.city}“十四五”重点工程项目单片材料")
+        label = catalog.projects_label(campaign)
+        labelled.setdefault(campaign.project_sheet_annex, f"{catalog.city}“十四五”{label}项目单片材料")
 
     def order(label: str) -> tuple[str, int]:
         prefix = label.rstrip("0123456789")
@@ -389,7 +355,7 @@ def build_lagging_appendix(facts: ReportFacts) -> LaggingAppendix:
                 "current": indicator.with_unit(item.current),
                 "expected": indicator.with_unit(item.expected),
                 "reason": item.result["computed_reason"],
-                "analysis": item.result["analysis"] or "(责任单位未提供分析说明)",
+                "analysis": item.analysis or "(责任单位未提供分析说明)",
                 "trend": trend_sentence(indicator, item.plan.period[1], item.figures.forecast, item.trend),
             }
         )
@@ -518,14 +484,3 @@ def _first_of_each(
 def _lagging(facts: ReportFacts) -> list[IndicatorFacts]:
     """The indicators rated 滞后预期: the items of ``lagging`` in 二, 三 and 附录一, in this order."""
     return _first_of_each(facts, lambda item: item.rating == "滞后预期")
-
-
-def _reported_units(facts: ReportFacts) -> set[str]:
-    return {s["unit_code"] for s in facts.submissions if s["status"] == "accepted"}
-
-
-def _missing_units(facts: ReportFacts) -> list[str]:
-    """The units expected to report this campaign that have no accepted submission, by name."""
-    reported = _reported_units(facts)
-    expected = [u for u in facts.catalog.units if facts.catalog.expected_forms(facts.campaign, u)]
-    return [u.name for u in expected if u.code not in reported]

@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from docx.table import Table
 
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-# CJK ideographs, CJK and full-width punctuation, Chinese quotes and book-title marks
-_CHINESE = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》]")
+# CJK ideographs, CJK and full-width punctuation, Chinese quotes and book-title marks, and the two private-use
+# marks around drafted Chinese text (reporting/drafting.py), which are removed after this pass
+_CHINESE = re.compile(
+    r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》\ue000\ue001]"
+)
 
 
 def _is_chinese(char: str) -> bool:

@@ -5,6 +5,8 @@ May import: planeval.catalog."""
 
 from __future__ import annotations
 
+import re
+
 from planeval.catalog import Indicator
 
 
@@ -14,31 +16,37 @@ def plain_number(value: float | None) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def indicator_phrase(
+    indicator: Indicator, current: float | None, first_year: int, data_year: int, *, dated: bool = True
+) -> str:
+    """The figure an indicator is rated on, as a phrase: “生产安全事故起数2024年较2020年下降16.6%”; without
+    the years (``dated=False``) where the sentence before has said them: “生产安全事故起数下降16.6%”."""
+    subject = indicator.plain_name.removesuffix("下降").removesuffix("累计")
+    span = f"{first_year}—{data_year}年" if dated else ""
+    if indicator.kind == "decline":
+        since = f"{data_year}年较{indicator.base_year}年" if dated else ""
+        if current is not None and current < 0:
+            return f"{subject}{since}上升{plain_number(-current)}%"
+        return f"{subject}{since}下降{plain_number(current)}%"
+    if indicator.kind == "cumulative":
+        return f"{subject}{span}累计{indicator.with_unit(current)}"
+    if indicator.kind == "average":  # “年均每十万人火灾死亡率” → “每十万人火灾死亡率2021—2024年年均为…”
+        return f"{subject.removeprefix('年均')}{span}年均{'为' if dated else ''}{indicator.with_unit(current)}"
+    return f"{subject}{f'{data_year}年为' if dated else ''}{indicator.with_unit(current)}"
+
+
+RATING_WORDS = {"提前实现": "已提前实现规划目标", "符合预期": "进度符合预期", "滞后预期": "进度滞后于预期"}
+
+
 def indicator_sentence(
     indicator: Indicator, rating: str | None, current: float | None, first_year: int, data_year: int
 ) -> str:
-    """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%,已提前实现规划目标”: ``current`` is the
-    figure the (computed) ``rating`` is based on."""
+    """One drafted sentence, e.g. “生产安全事故起数较2020年下降16.6%(目标下降超过15%),已提前实现规划目标”:
+    ``current`` is the figure the (computed) ``rating`` is based on."""
     if rating is None:
         return f"{indicator.name}:暂无已受理的数据。"
-    subject = indicator.name.replace("(%)", "").removesuffix("下降").removesuffix("累计")
-    if indicator.kind == "decline":
-        if current is not None and current < 0:
-            head = f"{subject}{data_year}年较{indicator.base_year}年上升{plain_number(-current)}%"
-        else:
-            head = f"{subject}{data_year}年较{indicator.base_year}年下降{plain_number(current)}%"
-    elif indicator.kind == "cumulative":
-        head = f"{subject}{first_year}—{data_year}年累计{indicator.with_unit(current)}"
-    elif indicator.kind == "average":  # “年均每十万人火灾死亡率” → “每十万人火灾死亡率2021—2024年年均为…”
-        head = f"{subject.removeprefix('年均')}{first_year}—{data_year}年年均为{indicator.with_unit(current)}"
-    else:
-        head = f"{subject}{data_year}年为{indicator.with_unit(current)}"
-    tail = {
-        "提前实现": "已提前实现规划目标",
-        "符合预期": "进度符合预期",
-        "滞后预期": "进度滞后于预期",
-    }[rating]
-    return f"{head}(目标{indicator.target_words}),{tail}。"
+    head = indicator_phrase(indicator, current, first_year, data_year)
+    return f"{head}(目标{indicator.target_words}),{RATING_WORDS[rating]}。"
 
 
 _CLOSING_PUNCTUATION = frozenset("。;；,，")
@@ -97,3 +105,17 @@ def trend_sentence(indicator: Indicator, end_year: int, own: float | None, trend
     if trend is not None:
         parts.append(f"按历年趋势外推为{indicator.with_unit(trend)}")
     return ",".join(parts) + "。" if parts else f"暂无{end_year}年预测。"
+
+
+def first_sentence(text: str | None, limit: int = 60) -> str:
+    """Department text shortened for a sentence of the body: its first sentence (to the first 。 or ；), and
+    when that is longer than ``limit``, its clauses up to the limit; no closing punctuation (``clause``)."""
+    sentence = clause(re.split(r"[。；;！？]", (text or "").strip(), maxsplit=1)[0])
+    if len(sentence) <= limit:
+        return sentence
+    kept = ""
+    for part in re.split(r"(?<=[，,])", sentence):
+        if len(kept) + len(part) > limit:
+            break
+        kept += part
+    return clause(kept) or sentence[:limit]

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from planeval.catalog import FORM_LABELS, Campaign, Catalog
-from planeval.catalog.layouts import indicator_layout
+from planeval.catalog import FORM_LABELS, Campaign, Catalog, Plan
+from planeval.catalog.layouts import Column, indicator_layout
 from planeval.dates import BEIJING
 from planeval.files import replace_atomically
 from planeval.monitoring.obligations import STATUS_LABELS, STATUSES, ObligationStatus, completeness_rows
@@ -104,11 +104,15 @@ def write_annex_tables(
     cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for row in fetch_all(engine, "select_mart_indicator_cells", campaign_code=campaign.code):
         cells[(row["plan_code"], row["indicator_code"])][row["column_key"]] = row["printed"]
+    # the unit's own rating and 分析说明, in columns of their own beside the computed 综合进度评价
+    for row in fetch_all(engine, "select_indicator_results", campaign_code=campaign.code):
+        own = cells[(row["plan_code"], row["indicator_code"])]
+        own["unit_rating"], own["analysis"] = row["self_rating"] or "", row["analysis"] or ""
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     written = []
     for plan in catalog.campaign_plans(campaign):
-        layout = [c for c in indicator_layout(catalog, plan, campaign) if c.key != "analysis"]  # ours, not official
+        layout = _annex_columns(catalog, plan, campaign)
         workbook = Workbook()
         sheet = _first_sheet(workbook)
         sheet.title = plan.indicator_table.annex
@@ -142,6 +146,8 @@ def write_annex_tables(
                 "name": 36,
                 "responsible": 20,
                 "self_rating": 12,
+                "unit_rating": 12,
+                "analysis": 40,
             }.get(column.key, 10)
         _print_setup(sheet, header_row=3)
         name = f"{plan.indicator_table.annex}_{plan.indicator_table.title}{'(征求意见稿)' if draft else ''}.xlsx"
@@ -149,6 +155,21 @@ def write_annex_tables(
         replace_atomically(output, workbook.save)
         written.append(output)
     return written
+
+
+def _annex_columns(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[Column]:
+    """The official columns of 附件3/附件4, with 单位自评 after the computed 综合进度评价 and 分析说明 last."""
+    columns: list[Column] = []
+    analysis = None
+    for column in indicator_layout(catalog, plan, campaign):
+        if column.key == "analysis":
+            analysis = column
+            continue
+        columns.append(column)
+        if column.key == "self_rating":
+            columns.append(Column("unit_rating", "单位自评", frozenset(), required=False))
+    columns.append(analysis or Column("analysis", "分析说明", frozenset(), required=False))
+    return columns
 
 
 _PRINTED_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -18,9 +18,12 @@ from planeval.catalog import Campaign, Catalog
 from planeval.dates import today_in
 from planeval.monitoring import obligations
 from planeval.records import CampaignSelection
+from planeval.reporting.facts import read_report_facts
+from planeval.reporting.findings import build_review
 from planeval.reporting.letters import letter_contexts, write_letters
+from planeval.reporting.narratives import write_compilation
 from planeval.reporting.projects import write_project_documents
-from planeval.reporting.summary import build_report_context, render_summary_report
+from planeval.reporting.summary import render_report
 from planeval.reporting.workbooks import write_annex_tables, write_task_summary
 from planeval.stages.approval import ReportRejected, decision_of
 from planeval.stages.context import open_selection, select
@@ -68,15 +71,16 @@ def _render_assessment(
     engine: Engine, catalog: Catalog, campaign: Campaign, folder: Path, *, draft: bool, day: dt.date
 ) -> list[Path]:
     """The summary assessment report (征求意见稿 or 定稿), its annex tables and the project documents."""
-    report_context = build_report_context(
-        engine, catalog, campaign, draft=draft, generated_on=day, charts_dir=folder / "图表"
-    )
+    facts = read_report_facts(engine, catalog, campaign)
     suffix = "征求意见稿" if draft else "定稿"
     output = folder / f"{catalog.city}{campaign.name}报告({suffix}).docx"
-    report, characters = render_summary_report(report_context, output, word_limit=campaign.word_limit)
+    report, characters = render_report(facts, output, draft=draft, day=day, charts_dir=folder / "图表")
     if campaign.word_limit and characters > campaign.word_limit:
         log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
     written = [report]
+    written.append(
+        write_compilation(catalog, campaign, facts.narratives, folder, draft=draft, review=build_review(facts))
+    )
     written += write_annex_tables(engine, catalog, campaign, folder, draft=draft)
     written += write_project_documents(engine, catalog, campaign, folder, draft=draft)
     return written
