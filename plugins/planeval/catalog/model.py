@@ -282,6 +282,15 @@ class ProjectTable(FrozenModel):
     title: str
 
 
+def role_in(unit_code: str, lead: tuple[str, ...], cooperating: tuple[str, ...]) -> str | None:
+    """A unit's part in a task or work point: 牵头 (lead), 配合 (cooperating), or None."""
+    if unit_code in lead:
+        return "牵头"
+    if unit_code in cooperating:
+        return "配合"
+    return None
+
+
 class PlanTask(FrozenModel):
     """A task (任务/举措) of one 方面 of a plan's 主要任务, with the units that answer for it.
 
@@ -308,11 +317,7 @@ class PlanTask(FrozenModel):
         return frozenset(normalise_text(t) for t in (self.title, *self.aliases))
 
     def role_of(self, unit_code: str) -> str | None:
-        if unit_code in self.lead:
-            return "牵头"
-        if unit_code in self.cooperating:
-            return "配合"
-        return None
+        return role_in(unit_code, self.lead, self.cooperating)
 
 
 class Aspect(FrozenModel):
@@ -372,11 +377,7 @@ class WorkTask(FrozenModel):
     targets: tuple[str, ...] = ()  # quantitative targets of the point, verbatim
 
     def role_of(self, unit_code: str) -> str | None:
-        if unit_code in self.lead:
-            return "牵头"
-        if unit_code in self.cooperating:
-            return "配合"
-        return None
+        return role_in(unit_code, self.lead, self.cooperating)
 
 
 # Forms a campaign can ask for; the table forms are described in forms.yaml.
