@@ -246,7 +246,7 @@ def test_compile_sections_shares_the_budget_and_passes_on_what_is_unused(catalog
     long = ["一二三四五六七八九十。" * 10]  # ten sentences of 11 characters
     narratives = {
         "development_reform": _narrative(indicators=long, problems=long),
-        "education_sports": _narrative(indicators=["短。"], problems=long),
+        "education_sports": _narrative(indicators=["短。"], problems=["甲乙丙丁戊己庚辛壬癸。" * 10]),
     }
     compiled = {section["key"]: section for section in compile_sections(catalog, narratives, 1200)}
     # six sections share 1200: 200 each; a section nobody wrote passes its share on
@@ -301,3 +301,10 @@ def test_write_compilation(tmp_path, catalog, campaign, sections):
     assert headings[0] == "一、主要目标指标进展" and len(headings) == len(sections) + 1
     bold = {run.text for p in document.paragraphs for run in p.runs if run.bold}
     assert {"市发改委", "市教体局"} <= bold
+
+
+def test_units_that_wrote_the_same_words_are_quoted_once_together(catalog):
+    same = ["下一步,将聚焦滞后事项,倒排工期。"]
+    narratives = {"development_reform": _narrative(outlook=same), "education_sports": _narrative(outlook=same)}
+    (outlook,) = compile_sections(catalog, narratives, 600, keys=["outlook"])
+    assert outlook["excerpts"] == [("市发改委、市教体局", "下一步,将聚焦滞后事项,倒排工期。")]

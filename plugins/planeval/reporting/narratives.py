@@ -173,8 +173,16 @@ def compile_sections(
                 excerpts.append((name, text))
         left -= share - section_left
         missing = [name for code, name in units if not narratives[code].sections.get(section.key)]
-        compiled.append({"key": section.key, "title": section.title, "excerpts": excerpts, "missing": missing})
+        compiled.append({"key": section.key, "title": section.title, "excerpts": _merged(excerpts), "missing": missing})
     return compiled
+
+
+def _merged(excerpts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Units that wrote the same words are quoted once, together (“市人社局、市资源规划局:…”)."""
+    names: dict[str, list[str]] = {}
+    for name, text in excerpts:
+        names.setdefault(text, []).append(name)
+    return [("、".join(units), text) for text, units in names.items()]
 
 
 def _quoted_writers(
