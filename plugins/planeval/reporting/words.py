@@ -85,6 +85,11 @@ def gap_sentence(indicator: Indicator, current: float | None, expected: float | 
     if expected is not None:
         if indicator.kind == "qualitative":
             return f"{data_year}年为“{indicator.display(current)}”,低于序时进度要求。"
+        if indicator.kind == "decline":  # the figure is a decline: say so, against its base year
+            return (
+                f"{data_year}年较{indicator.base_year}年下降{plain_number(current)}%,按序时进度应下降"
+                f"{plain_number(expected)}%,相差{plain_number(abs(expected - current))}个百分点。"
+            )
         return (
             f"{data_year}年为{indicator.with_unit(current)},按序时进度应达到{indicator.with_unit(expected)},"
             f"相差{plain_number(abs(expected - current))}{'个百分点' if indicator.is_percent else indicator.unit}。"
