@@ -332,6 +332,11 @@ class Aspect(FrozenModel):
         """Number and title as a heading prints them: “一、加强…”, “(一)应急管理体系建设”."""
         return f"{self.number}{'、' if self.number[-1:] in '一二三四五六七八九十' else ''}{self.title}"
 
+    @property
+    def short_title(self) -> str:
+        """The heading's lead phrase, as a sentence names the 方面: “加强重点行业领域监管”."""
+        return re.split("[,，]", self.title)[0]
+
 
 class Plan(FrozenModel):
     code: str

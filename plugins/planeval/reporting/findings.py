@@ -12,7 +12,6 @@ planeval.reporting.drafting."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TypedDict
 
@@ -183,10 +182,7 @@ def _next_plan(facts: ReportFacts, lagging: list[IndicatorFacts]) -> list[str]:
     """十五五 suggestions, each from a gap the evidence shows."""
     lines: list[str] = []
     weak = Counter(
-        re.split("[,，]", task.aspect.title)[0]
-        for plan in facts.plans
-        for task in plan.tasks
-        if task.status in ("滞后", "未报送")
+        task.aspect.short_title for plan in facts.plans for task in plan.tasks if task.status in ("滞后", "未报送")
     )
     if weak:
         names = "、".join(f"“{name}”" for name, _ in weak.most_common(3))

@@ -6,7 +6,6 @@ planeval.reporting.drafting."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TypedDict
@@ -83,12 +82,12 @@ def _aspect_texts(plan: PlanFacts) -> list[str]:
     for aspect in plan.plan.aspects:
         tasks = [task for task in plan.tasks if task.aspect is aspect]
         if all(task.status in ("完成", "基本完成") for task in tasks):
-            finished.append(aspect.number.strip("()（）"))
+            finished.append(aspect.short_title)
             continue
         if all(task.status == "未报送" for task in tasks):
-            silent.append(aspect.number.strip("()（）"))
+            silent.append(aspect.short_title)
             continue
-        text = f"{aspect.label}:{len(tasks)}项任务,{status_counts(tasks)}。"
+        text = f"“{aspect.short_title}”方面{len(tasks)}项任务,{status_counts(tasks)}。"
         behind = [task for task in tasks if task.status == "滞后"]  # the unreported are counted, listed in 附录三
         if behind:
             text += "其中" + ";".join(f"“{t.task.title}”推进滞后({t.unit})" for t in behind) + "。"
@@ -142,7 +141,7 @@ def build_task_appendix(facts: ReportFacts) -> TaskAppendix:
                 {
                     "seq": len(rows) + 1,
                     "plan": plan.plan.short_name,
-                    "aspect": re.split("[,，]", task.aspect.label)[0],  # the 方面's lead phrase; the plan has the rest
+                    "aspect": task.aspect.short_title,  # the 方面's lead phrase; the plan has the rest
                     "task": f"{task.task.number}{'.' if task.task.number[-1].isdigit() else ''}{task.task.title}",
                     "lead": lead_text(facts.catalog, task),
                     "status": task.status,
