@@ -16,10 +16,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
-from fastapi.exceptions import HTTPException
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from planeval.catalog import Campaign, Catalog, load_catalog
 from planeval.dates import today_in
@@ -213,7 +214,7 @@ async def upload(request: Request, viewer: ViewerDep, file: Annotated[UploadFile
         raise access.forbidden("仅报送单位账号可以上传文件")
     access.same_origin(request)
     settings, _ = settings_and_catalog()
-    stored = store_upload(settings, viewer.unit_code, file.filename or "", file.file)
+    stored = await run_in_threadpool(store_upload, settings, viewer.unit_code, file.filename or "", file.file)
     if "text/html" in request.headers.get("accept", ""):
         base = request.scope.get("root_path", "")
         return RedirectResponse(f"{base}/board?uploaded={quote(stored)}", status_code=303)
