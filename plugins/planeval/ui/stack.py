@@ -305,21 +305,34 @@ def stop(settings: Settings, processes: dict[str, int]) -> None:
     the PID files are removed."""
     for pid in processes.values():
         _signal_session(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while time.monotonic() < deadline:
-        for pid in processes.values():
-            _reap(pid)
-        if not any(_session_members(pid) for pid in processes.values()):
-            break
-        time.sleep(0.5)
-    else:
+    if not _wait_gone(processes.values(), STOP_TIMEOUT):
         left = sorted(p for pid in processes.values() for p in _session_members(pid))
-        print(f"{STOP_TIMEOUT:.0f} 秒后仍未退出,强制结束:{left}")
+        print(f"{STOP_TIMEOUT:.0f} 秒后仍未退出,强制结束:{', '.join(_describe(p) for p in left)}")
         for pid in processes.values():
             _signal_session(pid, signal.SIGKILL)
-            _reap(pid)
+        _wait_gone(processes.values(), STOP_TIMEOUT)
     for name in processes:
         (stack_dir(settings) / f"{name}.pid").unlink(missing_ok=True)
+
+
+def _wait_gone(sessions: Iterable[int], timeout: float) -> bool:
+    sessions = list(sessions)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for pid in sessions:
+            _reap(pid)
+        if not any(_session_members(pid) for pid in sessions):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _describe(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        command = "?"
+    return f"{pid} {command.strip()[:60]}"
 
 
 def health(url: str) -> dict[str, Any] | None:
