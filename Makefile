@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv
 STAMP := $(VENV)/.synced
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean up down
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -26,6 +26,17 @@ demo:
 	@tools/system-deps.sh demo
 	@$(MAKE) --no-print-directory $(STAMP)
 	$(VENV)/bin/planeval demo
+
+## A long-running local Airflow (api-server, scheduler, dag-processor, triggerer) on SQLite, in the background;
+## prints the URL and the accounts file. `make down` stops exactly those processes.
+up:
+	@tools/system-deps.sh demo
+	@$(MAKE) --no-print-directory $(STAMP)
+	$(VENV)/bin/planeval up
+
+down:
+	@$(MAKE) --no-print-directory $(STAMP)
+	$(VENV)/bin/planeval down
 
 ## The test suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432.
 test:

@@ -104,6 +104,11 @@ def api_password() -> str | None:
     return os.environ.get("PLANEVAL_API_PASSWORD") or None
 
 
+def ui_port() -> int:
+    """PLANEVAL_UI_PORT: the port of ``planeval up``'s Airflow UI and API (default 8080)."""
+    return int(os.environ.get("PLANEVAL_UI_PORT") or 8080)
+
+
 def disable_gx_analytics() -> None:
     """GX 1.x phones home on import and hangs on a closed network: switch it off before importing it."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

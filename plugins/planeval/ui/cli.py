@@ -265,6 +265,24 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_up(args: argparse.Namespace) -> int:
+    """The local Airflow stack in the background (api-server, scheduler, dag-processor, triggerer)."""
+    from planeval.settings import get_settings
+    from planeval.ui import stack
+
+    check_preconditions()
+    stack.up(get_settings())
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    from planeval.settings import get_settings
+    from planeval.ui import stack
+
+    stack.down(get_settings())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planeval", description="“十四五”规划总结评估:收取、校验、汇总、出报告")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -315,6 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--year", type=int, help="评估年度(默认:最新一期)")
     demo.add_argument("--without-airflow", action="store_true", help="不经 Airflow,直接调用同样的函数")
     demo.set_defaults(func=cmd_demo)
+
+    up = sub.add_parser("up", help="在后台启动本地 Airflow(界面、调度、DAG 解析、触发器),首次启动放入演示报送")
+    up.set_defaults(func=cmd_up)
+    down = sub.add_parser("down", help="停止 planeval up 启动的全部进程")
+    down.set_defaults(func=cmd_down)
     return parser
 
 
