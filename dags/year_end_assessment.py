@@ -6,8 +6,10 @@ the latest accepted submission of every unit, compute 年均/累计, 序时进�
 document set as Word under `reports/<campaign>/`, marked 征求意见稿.
 
 The run then **waits for the office's approval** (Required Actions in the UI, or `planeval approve`):
-批准 writes the final, unmarked documents; 驳回 fails `write_final_report` with the reviewer's 意见, so the
-run shows it, and the draft stays for the next round. docs/approval.md.
+Only the catalog's approvers (`approvers:` in catalog.yaml, default the user `office`) may answer. 批准 writes
+the final, unmarked documents; 退回 (an 意见 is required: without one the task asks again) fails
+`write_final_report` with the reviewer's 意见, so the run shows it, and the draft stays for the next round.
+docs/approval.md.
 
 Logic lives in `planeval.stages`; this file only wires tasks.
 """
@@ -21,6 +23,25 @@ from airflow.sdk import Param, dag, task
 
 from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
+
+
+class OfficeApproval(HITLOperator):
+    """The HITL approval, answered by the catalog's approvers only; a 退回 without 意见 is asked again."""
+
+    def execute(self, context):
+        from planeval.stages.approval import assigned
+        from planeval.stages.context import settings_and_catalog
+
+        self.assigned_users = assigned(settings_and_catalog()[1].approvers)
+        return super().execute(context)
+
+    def execute_complete(self, context, event):
+        from planeval.stages.approval import missing_comment
+
+        if "error" not in event and (problem := missing_comment(event["chosen_options"], event["params_input"])):
+            self.log.error(problem)
+            return self.execute(context)  # writes the question again (clearing the answer) and parks the task
+        return super().execute_complete(context, event)
 
 
 @dag(
@@ -94,22 +115,32 @@ def year_end_assessment():
             raise  # retried
         except Exception as exc:  # a missing font, an occupied folder: no retry mends it, fail at once
             raise AirflowFailException(year_end.failure_text(exc)) from exc
-        return {"campaign": chosen.campaign, "paths": paths, "summary": year_end.approval_summary(chosen, aggregated)}
+        from planeval.stages.approval import draft_links
+
+        return {
+            "campaign": chosen.campaign,
+            "paths": paths,
+            "links": draft_links(chosen.campaign, paths),
+            "summary": year_end.approval_summary(chosen, aggregated),
+        }
 
     selection = select_campaign()
     draft = render_draft(selection, aggregate_indicators(selection))
-    approval = HITLOperator(
+    approval = OfficeApproval(
         task_id=APPROVAL_TASK,
         subject="请审核评估报告(征求意见稿)",
         body=(
             "{{ ti.xcom_pull(task_ids='render_draft')['summary'] }}\n\n"
-            "征求意见稿:\n{% for p in ti.xcom_pull(task_ids='render_draft')['paths'] %}- {{ p }}\n{% endfor %}\n"
+            "征求意见稿(点击下载):\n{% for link in ti.xcom_pull(task_ids='render_draft')['links'] %}- {{ link }}\n"
+            "{% endfor %}\n"
             "请核对主要指标、滞后指标分析和自评与测算不一致的指标。“批准”后生成定稿(去除征求意见稿标记);"
-            "“驳回”请在“意见”中写明修改要求。"
+            "“退回”须在“意见”中写明修改要求。"
         ),
         options=[APPROVE, REJECT],
         retries=0,
-        params={COMMENT: Param("", type="string", title="审核意见", description="驳回时必填:需要修改的内容")},
+        params={
+            COMMENT: Param("", type="string", title="审核意见", description="批准时可不填;退回时必填:需要修改的内容")
+        },
     )
 
     @task
@@ -125,7 +156,7 @@ def year_end_assessment():
             return year_end.finish_after_approval(CampaignSelection.from_xcom(selection), decision)
         except WarehouseUnavailable:
             raise  # retried
-        except Exception as exc:  # 驳回, or what no retry mends: fail at once with the reviewer's 意见
+        except Exception as exc:  # 退回, or what no retry mends: fail at once with the reviewer's 意见
             raise AirflowFailException(str(exc)) from exc
 
     draft >> approval

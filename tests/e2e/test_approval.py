@@ -1,6 +1,7 @@
 """The office's approval step, through Airflow: a real `airflow dags test` run of year_end_assessment parked
 on its human-in-the-loop task, answered through Airflow's REST API by an `airflow api-server` on the same
-metadata DB — the path a reviewer's click in the UI takes. Here the reviewer rejects the draft."""
+metadata DB — the path a reviewer's click in the UI takes. Here the reviewer (the FAB user `office`, the
+catalog's approver) sends the draft back."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_a_rejected_draft_gets_no_final_report_and_the_run_carries_the_comment(h
         "year_end_assessment", env, log_path, conf, approve=False, comment=comment
     )
     assert state == "failed", log_path.read_text(encoding="utf-8")[-3000:]
-    assert answer["chosen_options"] == ["驳回"] and answer["responded_by"]["name"] == "office"
+    assert answer["chosen_options"] == ["退回"] and answer["responded_by"]["name"] == "office"
 
     folder = home / "reports" / campaign.code
     documents = sorted(p.name for p in folder.glob("*.docx"))
@@ -54,7 +55,7 @@ def test_a_rejected_draft_gets_no_final_report_and_the_run_carries_the_comment(h
     # `airflow dags test` writes the task logs to the run's output (under a scheduler: the task's log)
     run_output = log_path.read_text(encoding="utf-8")
     assert (
-        "ReportRejected: 评估报告被office驳回,意见:滞后指标分析不够具体,请补充渔业船舶事故原因。征求意见稿保留"
+        "ReportRejected: 评估报告被office退回,意见:滞后指标分析不够具体,请补充渔业船舶事故原因。征求意见稿保留"
         in run_output
     )
 

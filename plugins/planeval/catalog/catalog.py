@@ -48,6 +48,8 @@ class Catalog(FrozenModel):
     campaigns: tuple[Campaign, ...]
     forms: Forms
     unit_kind_labels: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_KIND_LABELS))
+    # usernames that may answer the office's approval (catalog.yaml `approvers`; docs/approval.md)
+    approvers: tuple[str, ...] = ("office",)
 
     # --- look-ups -------------------------------------------------------------------------------
     def kind_label(self, kind: str) -> str:

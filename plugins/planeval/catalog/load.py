@@ -140,6 +140,7 @@ def load_catalog(root: str | Path) -> Catalog:
             short_office=manifest.get("short_office", manifest.get("office", "")),
             timezone=_timezone(manifest_path, manifest.get("timezone", DEFAULT_TIMEZONE)),
             unit_kind_labels=DEFAULT_KIND_LABELS | (manifest.get("unit_kind_labels") or {}),
+            approvers=tuple(manifest.get("approvers") or ("office",)),
             **data,
         )
     except ValidationError as exc:

@@ -104,12 +104,12 @@ def approval_summary(selection: CampaignSelection, aggregated: dict[str, Any]) -
 
 
 def finish_after_approval(selection: CampaignSelection, response: dict[str, Any] | None) -> list[str]:
-    """After the office's answer: 批准 → the final, unmarked documents; 驳回 → ReportRejected with the 意见,
+    """After the office's answer: 批准 → the final, unmarked documents; 退回 → ReportRejected with the 意见,
     so the run fails visibly and the draft stays for the next round."""
     approved, comment, who = decision_of(response)
     if not approved:
         raise ReportRejected(
-            f"评估报告被{who}驳回,意见:{comment.rstrip('。;；') or '(未填写)'}。"
+            f"评估报告被{who}退回,意见:{comment.rstrip('。;；') or '(未填写)'}。"
             "征求意见稿保留,修改后请重新运行年终评估。"
         )
     return render_reports(selection, draft=False)

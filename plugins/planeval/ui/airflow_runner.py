@@ -17,10 +17,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from planeval.settings import REPO_ROOT, WAREHOUSE_POOL, Settings
+from planeval.settings import REPO_ROOT, WAREHOUSE_POOL, Settings, get_settings
 from planeval.ui.approval import RunFailed
 
 
@@ -59,8 +60,11 @@ def _airflow(*args: str, env: dict[str, str], log_path: Path) -> subprocess.Comp
 
 
 def prepare(settings: Settings, log_path: Path, warehouse_slots: int | None = None) -> dict[str, str]:
-    """Migrate Airflow's metadata DB and create the warehouse pool (one slot on SQLite: one writer)."""
-    env = airflow_environment(settings)
+    """Migrate Airflow's metadata DB (with the FAB auth manager's tables) and create the warehouse pool (one
+    slot on SQLite: one writer)."""
+    from planeval.ui.accounts import auth_environment
+
+    env = auth_environment(settings)
     if _airflow("db", "migrate", env=env, log_path=log_path).returncode != 0:
         raise RuntimeError(f"airflow db migrate failed; see {log_path}")
     slots = warehouse_slots or (1 if settings.db_url.startswith("sqlite") else 4)
@@ -81,31 +85,23 @@ def _test_args(dag_id: str, conf: dict[str, Any] | None) -> list[str]:
     return args
 
 
-REVIEWER = "office"  # the demo's reviewer: a SimpleAuthManager user with the admin role
+REVIEWER = "office"  # the demo's reviewer: the catalog's approver, a FAB user with the role planeval_office
 
 
 def reviewer_environment(env: dict[str, str]) -> tuple[dict[str, str], str]:
-    """Airflow's own login for one reviewer user (never all-admins mode: apache/airflow#59348), with a
-    password written to a file only this home can read. Returns the environment and the password."""
-    home = Path(env["AIRFLOW_HOME"])
-    passwords = home / "planeval_reviewers.json"
-    if passwords.exists():
-        password = json.loads(passwords.read_text(encoding="utf-8"))[REVIEWER]
-    else:
-        password = secrets.token_urlsafe(16)
-        passwords.write_text(json.dumps({REVIEWER: password}), encoding="utf-8")
-        passwords.chmod(0o600)
-    reviewer_env = dict(env)
-    reviewer_env.update(
-        {
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{REVIEWER}:admin",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
-        }
-    )
+    """The environment with planeval's FAB auth manager, its roles and users ensured in the metadata DB
+    (``planeval.ui.accounts``), and the reviewer's password from ``$PLANEVAL_HOME/ui-accounts.json``."""
+    from planeval.ui.accounts import AUTH_MANAGER, ensure_accounts
+
+    reviewer_env = {**env, "AIRFLOW__CORE__AUTH_MANAGER": AUTH_MANAGER}
+    settings = replace(get_settings(), home=Path(env["PLANEVAL_HOME"]), catalog_dir=Path(env["PLANEVAL_CATALOG"]))
+    listed = json.loads(ensure_accounts(reviewer_env, settings).read_text(encoding="utf-8"))
+    password = (listed.get(REVIEWER) or {}).get("password")
+    if not password:
+        raise RuntimeError(f"审核用户 {REVIEWER} 的密码不在 ui-accounts.json 中(目录有 roster.yaml 时不保存密码)")
     # one secret for the api-server and the run, so tokens it issues are accepted everywhere
     reviewer_env.setdefault("AIRFLOW__API_AUTH__JWT_SECRET", secrets.token_urlsafe(32))
-    return reviewer_env, password
+    return reviewer_env, str(password)
 
 
 def _free_port() -> int:

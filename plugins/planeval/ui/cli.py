@@ -240,8 +240,12 @@ def cmd_approve(args: argparse.Namespace) -> int:
     """Answer the year-end run's approval through Airflow's REST API, as a reviewer clicking in the UI."""
     import httpx
 
+    from planeval.stages.approval import REJECT, missing_comment
     from planeval.ui.approval import AirflowApi
 
+    if problem := missing_comment([REJECT] if args.reject else [], {"意见": args.comment or ""}):
+        print(problem.replace("本次答复未生效,审核任务重新等待答复", "请用 --comment 写明"), file=sys.stderr)
+        return 2
     password = api_password() or getpass.getpass(f"{args.user} 的 Airflow 密码:")
     try:
         api = AirflowApi(args.api_url, args.user, password)
@@ -305,11 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     contacts.add_argument("--json", action="store_true", help="以 JSON 输出")
     contacts.set_defaults(func=cmd_contacts)
 
-    approve = sub.add_parser("approve", help="审核年终评估报告:批准生成定稿,或驳回并写明意见(经 Airflow API)")
+    approve = sub.add_parser("approve", help="审核年终评估报告:批准生成定稿,或退回并写明意见(经 Airflow API)")
     approve.add_argument("--api-url", default="http://127.0.0.1:8080", help="Airflow API 地址")
     approve.add_argument("--user", default="office", help="Airflow 用户名(密码取 PLANEVAL_API_PASSWORD 或提示输入)")
-    approve.add_argument("--reject", action="store_true", help="驳回(默认批准)")
-    approve.add_argument("--comment", help="审核意见(驳回时写明修改要求)")
+    approve.add_argument("--reject", action="store_true", help="退回(默认批准;须同时写明 --comment)")
+    approve.add_argument("--comment", help="审核意见(退回时必填:写明修改要求)")
     approve.set_defaults(func=cmd_approve)
 
     monitor = sub.add_parser("monitor", help="报送监测:按时、逾期、仅有退回、未报送;生成统计表与催报通知")
