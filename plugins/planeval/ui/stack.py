@@ -13,30 +13,25 @@ task ever starts against an api-server that is not up yet.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planeval.settings import WAREHOUSE_POOL, Settings, ui_port
+from planeval.ui.accounts import auth_environment, ensure_accounts
 from planeval.ui.airflow_runner import airflow_environment
 from planeval.ui.approval import WaitFailed
 
 ACCOUNTS_FILE = "ui-accounts.json"
-FALLBACK_USER = "office"  # the office's reviewer when planeval.ui.accounts is absent (SimpleAuthManager)
-SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
-SIMPLE_PASSWORDS = "simple_auth_passwords.json"  # SimpleAuthManager's own file, in AIRFLOW_HOME
 STARTUP_TIMEOUT = 300.0
 STOP_TIMEOUT = 30.0
-
-EnsureAccounts = Callable[[dict[str, str], Settings], Path]
 
 
 class StackFailed(WaitFailed):
@@ -98,8 +93,7 @@ def stack_environment(settings: Settings) -> dict[str, str]:
     env.setdefault("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
     if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
         env.setdefault("AIRFLOW__CORE__PARALLELISM", "4")  # one writer: few task processes at a time
-    auth_env, _ = _auth(settings, env)
-    env.update(auth_env)
+    env.update(auth_environment(settings))
     return env
 
 
@@ -115,42 +109,6 @@ def _write_private(path: Path, text: str) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
-
-
-def _auth(settings: Settings, env: dict[str, str]) -> tuple[dict[str, str], EnsureAccounts]:
-    """The auth manager's settings and the function creating the accounts: planeval.ui.accounts (FAB, roles)
-    when present, otherwise SimpleAuthManager with one generated ``office`` account."""
-    try:
-        from planeval.ui.accounts import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
-            auth_environment,
-            ensure_accounts,
-        )
-    except ImportError:
-        return _simple_auth_environment(env), _ensure_simple_accounts
-    return auth_environment(settings), ensure_accounts
-
-
-def _simple_auth_environment(env: dict[str, str]) -> dict[str, str]:
-    return {
-        "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{FALLBACK_USER}:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(Path(env["AIRFLOW_HOME"]) / SIMPLE_PASSWORDS),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
-    }
-
-
-def _ensure_simple_accounts(env: dict[str, str], settings: Settings) -> Path:
-    """ui-accounts.json (``{"office": {"password", "role", "unit"}}``) and SimpleAuthManager's own file."""
-    accounts = settings.home / ACCOUNTS_FILE
-    if accounts.exists():
-        password = json.loads(accounts.read_text(encoding="utf-8"))[FALLBACK_USER]["password"]
-    else:
-        password = secrets.token_urlsafe(16)
-        record = {FALLBACK_USER: {"password": password, "role": "office", "unit": None}}
-        _write_private(accounts, json.dumps(record, ensure_ascii=False, indent=2))
-    passwords = Path(env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"])
-    _write_private(passwords, json.dumps({FALLBACK_USER: password}))
-    return accounts
 
 
 def _airflow_command(*args: str) -> list[str]:
@@ -176,7 +134,6 @@ def prepare_stack(settings: Settings, env: dict[str, str], log_path: Path) -> Pa
     slots = "1" if settings.db_url.startswith("sqlite") else "4"
     if _run(("pools", "set", WAREHOUSE_POOL, slots, "planeval warehouse writes"), env, log_path) != 0:
         raise StackFailed(f"无法建立资源池 {WAREHOUSE_POOL},见 {log_path}")
-    _, ensure_accounts = _auth(settings, env)
     accounts = ensure_accounts(env, settings)
     seeded = stack_dir(settings) / "demo-seeded"
     if not seeded.exists():
