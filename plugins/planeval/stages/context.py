@@ -46,8 +46,8 @@ def _campaign_of(catalog: Catalog, code: str | None, year: int | None) -> Campai
         return catalog.campaign(code or None, year=year)
     except KeyError:
         offered = "、".join(f"{c.code}({c.year}年)" for c in catalog.campaigns) or "(无)"
-        asked = "、".join(part for part in (code and f"代码 {code}", year and f"年度 {year}") if part)
-        raise FormError(f"目录中没有{asked}的评估任务;可选:{offered}") from None
+        asked = "且".join(part for part in (code and f"代码为 {code}", year and f"年度为 {year}") if part)
+        raise FormError(f"目录中没有{asked} 的评估任务;可选:{offered}") from None
 
 
 def select(
