@@ -54,7 +54,7 @@ def collect_submissions():
         except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
             raise AirflowFailException(str(exc)) from None
 
-    @task(task_display_name="查找待收文件")
+    @task(task_display_name="查找待收文件", show_return_value_in_logs=False)
     def discover_files() -> list[dict]:
         from planeval.stages import collect
 

@@ -60,7 +60,7 @@ def _notify_admins(context) -> None:
     },
 )
 def monitor_submissions():
-    @task(task_display_name="记录报送状态", pool=WAREHOUSE_POOL)
+    @task(task_display_name="记录报送状态", pool=WAREHOUSE_POOL, show_return_value_in_logs=False)
     def record_statuses(params: dict | None = None, dag_run=None) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -73,7 +73,7 @@ def monitor_submissions():
         except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
             raise AirflowFailException(str(exc)) from None
 
-    @task(task_display_name="列出应报单位")
+    @task(task_display_name="列出应报单位", show_return_value_in_logs=False)
     def units_owing(run: dict) -> list[dict]:
         return run["units"]
 
@@ -87,9 +87,9 @@ def monitor_submissions():
             get_current_context()["unit_name"] = unit["unit_name"]  # names the grid row
 
             if unit["status"] == "missing":
-                raise AirflowSkipException(f"{unit['unit_name']}:未报送 {unit['forms']}")
+                raise AirflowSkipException(f"{unit['unit_name']}:{unit['forms_text']}")
             if unit["status"] == "rejected_only":
-                raise AirflowFailException(f"{unit['unit_name']}:仅有退回版本,待重新报送 {unit['forms']}")
+                raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']},待重新报送")
             return unit["label"]
 
         @task(task_display_name="按时报送", map_index_template="{{ unit_name }}")
@@ -100,7 +100,7 @@ def monitor_submissions():
             get_current_context()["unit_name"] = unit["unit_name"]
 
             if unit["status"] == "late":
-                raise AirflowFailException(f"{unit['unit_name']}:逾期报送 {unit['forms']}")
+                raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']}")
             return unit["label"]
 
         received(unit) >> on_time(unit)

@@ -46,6 +46,9 @@ for dag_id, dag in bag.dags.items():
         "doc": bool(dag.doc_md),
         "outlets": sorted(a.name for t in dag.tasks for a in t.outlets),
         "not_retried": sorted(t.task_id for t in dag.tasks if not t.retries),
+        "no_backoff": sorted(
+            t.task_id for t in dag.tasks if t.retries and not (t.retry_exponential_backoff and t.max_retry_delay)
+        ),
     }
 print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "heavy": heavy, "dags": dags}))
 """
@@ -124,6 +127,7 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "refresh_indicator_tables": [],
         "year_end_assessment": ["office_approval"],
     }
+    assert all(d["no_backoff"] == [] for d in dags.values())  # retried with exponential back-off, capped
 
 
 def test_plugins_folder_hides_the_package_from_the_plugin_manager():

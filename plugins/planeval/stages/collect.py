@@ -55,6 +55,7 @@ def discover() -> list[dict[str, Any]]:
     with the unit's name for people reading the Airflow grid."""
     settings, catalog = settings_and_catalog()
     files = discover_inbox_files(settings, [u.code for u in catalog.units])
+    log.info("各单位收件箱中有 %d 份文件待收取", len(files))
     return [asdict(f) | {"unit_name": catalog.unit(f.unit_code).name} for f in files]
 
 
