@@ -37,6 +37,35 @@ def _notify_admins(context) -> None:
     notify_admins(context)
 
 
+@task_group(group_id="unit", tooltip="每个应报单位一行:是否已报送、是否按时")
+def unit_status(unit: dict) -> None:
+    @task(task_display_name="已报送", map_index_template="{{ unit_name }}")
+    def received(unit: dict) -> str:
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+        get_current_context()["unit_name"] = unit["unit_name"]  # names the grid row
+
+        if unit["status"] == "missing":
+            raise AirflowSkipException(f"{unit['unit_name']}:{unit['forms_text']}")
+        if unit["status"] == "rejected_only":
+            raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']},待重新报送")
+        return unit["label"]
+
+    @task(task_display_name="按时报送", map_index_template="{{ unit_name }}")
+    def on_time(unit: dict) -> str:
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowFailException
+
+        get_current_context()["unit_name"] = unit["unit_name"]
+
+        if unit["status"] == "late":
+            raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']}")
+        return unit["label"]
+
+    received(unit) >> on_time(unit)
+
+
 @dag(
     dag_display_name="报送情况监测",
     schedule="@daily",
@@ -76,34 +105,6 @@ def monitor_submissions():
     @task(task_display_name="列出应报单位", show_return_value_in_logs=False)
     def units_owing(run: dict) -> list[dict]:
         return run["units"]
-
-    @task_group(group_id="unit", tooltip="每个应报单位一行:是否已报送、是否按时")
-    def unit_status(unit: dict) -> None:
-        @task(task_display_name="已报送", map_index_template="{{ unit_name }}")
-        def received(unit: dict) -> str:
-            from airflow.sdk import get_current_context
-            from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-
-            get_current_context()["unit_name"] = unit["unit_name"]  # names the grid row
-
-            if unit["status"] == "missing":
-                raise AirflowSkipException(f"{unit['unit_name']}:{unit['forms_text']}")
-            if unit["status"] == "rejected_only":
-                raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']},待重新报送")
-            return unit["label"]
-
-        @task(task_display_name="按时报送", map_index_template="{{ unit_name }}")
-        def on_time(unit: dict) -> str:
-            from airflow.sdk import get_current_context
-            from airflow.sdk.exceptions import AirflowFailException
-
-            get_current_context()["unit_name"] = unit["unit_name"]
-
-            if unit["status"] == "late":
-                raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']}")
-            return unit["label"]
-
-        received(unit) >> on_time(unit)
 
     @task(task_display_name="报送情况统计表", trigger_rule="all_done")
     def write_summary(run: dict) -> str:
