@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import dag, task
 
 from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.assets import ACCEPTED_SUBMISSIONS
+from planeval.stages.trigger_form import campaign_param, read_choices
+
+FORM = read_choices()  # the catalog's campaigns, read once per parse (two small YAML files)
 
 
 @dag(
+    dag_display_name="报送收取与校验",
     schedule=dt.timedelta(minutes=15),
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
@@ -29,43 +33,53 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
     tags=["planeval", "收取"],
     doc_md=__doc__,
     params={
-        "campaign": Param(
-            "",
-            type="string",
-            title="评估任务代码",
-            description="留空则为当日正在收取的评估任务(目录 campaigns.yaml)",
+        "campaign": campaign_param(
+            FORM,
+            "本次收取的报送归入该评估任务;默认为当日正在收取的任务(无则为最新一期)。"
+            "按计划每15分钟运行时总是取运行当日正在收取的任务",
         ),
     },
 )
 def collect_submissions():
-    @task
-    def select_campaign(params: dict | None = None) -> dict:
+    @task(task_display_name="确定评估任务")
+    def select_campaign(params: dict | None = None, dag_run=None) -> dict:
         """The campaign this pass files submissions under, resolved once for the whole run."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from planeval.stages import collect
+        from planeval.stages.trigger_form import from_form
 
-        return collect.select_collecting(params["campaign"] or None).as_xcom()
+        try:
+            return collect.select_collecting(from_form(params, "campaign", dag_run.run_type)).as_xcom()
+        except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
+            raise AirflowFailException(str(exc)) from None
 
-    @task
+    @task(task_display_name="查找待收文件", show_return_value_in_logs=False)
     def discover_files() -> list[dict]:
         from planeval.stages import collect
 
         return collect.discover()
 
-    @task(map_index_template="{{ inbox_file['unit_name'] }} · {{ inbox_file['path'].split('/')[-1] }}")
+    @task(
+        task_display_name="存档",
+        map_index_template="{{ inbox_file['unit_name'] }} · {{ inbox_file['path'].split('/')[-1] }}",
+        show_return_value_in_logs=False,
+    )
     def archive_file(inbox_file: dict, run_id: str | None = None) -> dict:
         from planeval.stages import collect
 
         return collect.archive(inbox_file, run_id or collect.new_pass_id())
 
-    @task(pool=WAREHOUSE_POOL)
+    @task(task_display_name="校验、入库与回执", pool=WAREHOUSE_POOL, show_return_value_in_logs=False)
     def validate_submissions(received: list[dict], selection: dict, run_id: str | None = None) -> list[dict]:
         from planeval.records import CampaignSelection
         from planeval.stages import collect
 
         chosen = CampaignSelection.from_xcom(selection)
-        return collect.validate_and_record(list(received), chosen, run_id or collect.new_pass_id())
+        files = [received[index] for index in range(len(received))]  # by index: no probing past the end
+        return collect.validate_and_record(files, chosen, run_id or collect.new_pass_id())
 
-    @task(outlets=[ACCEPTED_SUBMISSIONS])
+    @task(task_display_name="通知指标表更新", outlets=[ACCEPTED_SUBMISSIONS])
     def announce_accepted(summary: list[dict], outlet_events=None) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
 

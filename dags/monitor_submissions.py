@@ -15,7 +15,7 @@ unit still missing, and alert the admins once a deadline has passed with units m
 | 仅有退回版本 (rejected only) | failed | upstream_failed |
 | 未报送 (missing) | skipped | skipped |
 
-Trigger by hand with 统计日期 to see the campaign as it stood on another day.
+Trigger by hand with 检查日期 to see the campaign as it stood on another day.
 Logic lives in `planeval.stages.monitor` and `planeval.monitoring`; this file only wires tasks.
 """
 
@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow.sdk import Param, dag, task, task_group
+from airflow.sdk import dag, task, task_group
 
 from planeval.settings import RETRIES, WAREHOUSE_POOL
+from planeval.stages.trigger_form import campaign_param, date_param, read_choices
+
+FORM = read_choices()  # the catalog's campaigns, read once per parse (two small YAML files)
 
 
 def _notify_admins(context) -> None:
@@ -34,7 +37,37 @@ def _notify_admins(context) -> None:
     notify_admins(context)
 
 
+@task_group(group_id="unit", tooltip="每个应报单位一行:是否已报送、是否按时")
+def unit_status(unit: dict) -> None:
+    @task(task_display_name="已报送", map_index_template="{{ unit_name }}")
+    def received(unit: dict) -> str:
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+        get_current_context()["unit_name"] = unit["unit_name"]  # names the grid row
+
+        if unit["status"] == "missing":
+            raise AirflowSkipException(f"{unit['unit_name']}:{unit['forms_text']}")
+        if unit["status"] == "rejected_only":
+            raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']},待重新报送")
+        return unit["label"]
+
+    @task(task_display_name="按时报送", map_index_template="{{ unit_name }}")
+    def on_time(unit: dict) -> str:
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowFailException
+
+        get_current_context()["unit_name"] = unit["unit_name"]
+
+        if unit["status"] == "late":
+            raise AirflowFailException(f"{unit['unit_name']}:{unit['forms_text']}")
+        return unit["label"]
+
+    received(unit) >> on_time(unit)
+
+
 @dag(
+    dag_display_name="报送情况监测",
     schedule="@daily",
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
@@ -43,55 +76,37 @@ def _notify_admins(context) -> None:
     tags=["planeval", "监测"],
     doc_md=__doc__,
     params={
-        "campaign": Param("", type="string", title="评估任务代码", description="留空则监测当日正在进行的报送任务"),
-        "as_of": Param(
-            "",
-            type="string",
-            title="统计日期",
-            description="按该日(北京时间)统计,格式 2025-06-17;留空则为运行当日",
+        "campaign": campaign_param(
+            FORM,
+            "监测该评估任务的报送情况;默认为当日正在进行的任务(无则为最新一期)。"
+            "每日按计划运行时总是取运行当日正在进行的任务",
+        ),
+        "as_of": date_param(
+            "检查日期",
+            f"按该日({FORM.timezone})统计谁已报送、逾期、仅有退回版本或未报送;默认为今天,留空亦为运行当日",
+            FORM.today(),
         ),
     },
 )
 def monitor_submissions():
-    @task(pool=WAREHOUSE_POOL)
-    def record_statuses(params: dict | None = None) -> dict:
+    @task(task_display_name="记录报送状态", pool=WAREHOUSE_POOL, show_return_value_in_logs=False)
+    def record_statuses(params: dict | None = None, dag_run=None) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from planeval.stages import monitor
+        from planeval.stages.trigger_form import from_form
 
-        return monitor.monitor_campaign(params["campaign"] or None, params["as_of"] or None)
+        campaign, as_of = (from_form(params, key, dag_run.run_type) for key in ("campaign", "as_of"))
+        try:
+            return monitor.monitor_campaign(campaign, as_of)
+        except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
+            raise AirflowFailException(str(exc)) from None
 
-    @task
+    @task(task_display_name="列出应报单位", show_return_value_in_logs=False)
     def units_owing(run: dict) -> list[dict]:
         return run["units"]
 
-    @task_group(group_id="unit")
-    def unit_status(unit: dict) -> None:
-        @task(map_index_template="{{ unit_name }}")
-        def received(unit: dict) -> str:
-            from airflow.sdk import get_current_context
-            from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-
-            get_current_context()["unit_name"] = unit["unit_name"]  # names the grid row
-
-            if unit["status"] == "missing":
-                raise AirflowSkipException(f"{unit['unit_name']}:未报送 {unit['forms']}")
-            if unit["status"] == "rejected_only":
-                raise AirflowFailException(f"{unit['unit_name']}:仅有退回版本,待重新报送 {unit['forms']}")
-            return unit["label"]
-
-        @task(map_index_template="{{ unit_name }}")
-        def on_time(unit: dict) -> str:
-            from airflow.sdk import get_current_context
-            from airflow.sdk.exceptions import AirflowFailException
-
-            get_current_context()["unit_name"] = unit["unit_name"]
-
-            if unit["status"] == "late":
-                raise AirflowFailException(f"{unit['unit_name']}:逾期报送 {unit['forms']}")
-            return unit["label"]
-
-        received(unit) >> on_time(unit)
-
-    @task(trigger_rule="all_done")
+    @task(task_display_name="报送情况统计表", trigger_rule="all_done")
     def write_summary(run: dict) -> str:
         from airflow.sdk.exceptions import AirflowSkipException
 
@@ -102,7 +117,7 @@ def monitor_submissions():
             raise AirflowSkipException("当日没有正在进行的报送任务")
         return monitor.write_monitor_summary(CampaignSelection.from_xcom(run["selection"]), run["as_of"])
 
-    @task(trigger_rule="all_done")
+    @task(task_display_name="催报通知", trigger_rule="all_done")
     def write_reminders(run: dict) -> list[str]:
         from airflow.sdk.exceptions import AirflowSkipException
 
@@ -113,7 +128,7 @@ def monitor_submissions():
             raise AirflowSkipException("当日没有正在进行的报送任务")
         return monitor.write_reminders(CampaignSelection.from_xcom(run["selection"]), run["as_of"])
 
-    @task(on_failure_callback=[_notify_admins])
+    @task(task_display_name="逾期提醒管理员", on_failure_callback=[_notify_admins])
     def escalate_overdue(run: dict, reminders: list[str]) -> int:
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 

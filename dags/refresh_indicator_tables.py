@@ -17,6 +17,7 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
 
 
 @dag(
+    dag_display_name="指标表刷新",
     schedule=[ACCEPTED_SUBMISSIONS],
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
@@ -26,7 +27,7 @@ from planeval.stages.assets import ACCEPTED_SUBMISSIONS
     doc_md=__doc__,
 )
 def refresh_indicator_tables():
-    @task(pool=WAREHOUSE_POOL)
+    @task(task_display_name="重建指标汇总表", pool=WAREHOUSE_POOL)
     def rebuild_tables(triggering_asset_events=None) -> list[dict]:
         from planeval.stages import context, year_end
 

@@ -23,6 +23,9 @@ from airflow.sdk import Param, dag, task
 
 from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
+from planeval.stages.trigger_form import campaign_param, date_param, plans_param, read_choices
+
+FORM = read_choices()  # the catalog's campaigns and plans, read once per parse (three small YAML files)
 
 
 class OfficeApproval(HITLOperator):
@@ -45,6 +48,7 @@ class OfficeApproval(HITLOperator):
 
 
 @dag(
+    dag_display_name="年终评估",
     schedule=None,
     start_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
     catchup=False,
@@ -52,55 +56,50 @@ class OfficeApproval(HITLOperator):
     tags=["planeval", "评估"],
     doc_md=__doc__,
     params={
-        "campaign": Param(
-            "",
-            type="string",
-            title="评估任务代码",
-            description="目录 campaigns.yaml 中的代码,如 haian_2025_summary;留空则按评估年度或最新一期选择",
-        ),
+        "campaign": campaign_param(FORM, "要评估的任务(目录 campaigns.yaml);默认为当日正在进行的任务,无则为最新一期"),
         "year": Param(
             None,
             type=["null", "integer"],
             minimum=2000,
             maximum=2100,
             title="评估年度",
-            description="开展评估的年度,如 2025;留空则取目录中的评估任务(最新一期)",
+            description="可不填;填写时须与所选评估任务的年度一致,如 2025",
         ),
-        "plans": Param(
-            [],
-            type="array",
-            items={"type": "string"},
-            title="规划",
-            description="只评估所列规划代码(如 safety、emergency);留空则评估本任务的全部规划",
-        ),
-        "data_cutoff": Param(
+        "plans": plans_param(FORM),
+        "data_cutoff": date_param(
+            "年度数据截止日期",
+            "其年份即数据年度;留空则取目录中该评估任务的截止日期(如通知的2024年12月31日)",
             None,
-            type=["null", "string"],
-            format="date",
-            title="年度数据截止日期",
-            description="其年份即数据年度;留空则取目录中该评估任务的截止日期(如通知的2024年12月31日)",
         ),
     },
 )
 def year_end_assessment():
-    @task
+    @task(task_display_name="确定评估任务")
     def select_campaign(params: dict | None = None) -> dict:
         """The campaign, plans and cut-off of this run, resolved once from the form and the catalog."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from planeval.stages import context
 
-        chosen = context.select(
-            params["campaign"] or None, params["year"], plans=params["plans"] or None, data_cutoff=params["data_cutoff"]
-        )
+        try:
+            chosen = context.select(
+                params["campaign"] or None,
+                params["year"],
+                plans=params["plans"] or None,
+                data_cutoff=params["data_cutoff"] or None,
+            )
+        except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
+            raise AirflowFailException(str(exc)) from None
         return chosen.as_xcom()
 
-    @task(pool=WAREHOUSE_POOL)
+    @task(task_display_name="汇总指标", pool=WAREHOUSE_POOL)
     def aggregate_indicators(selection: dict) -> dict:
         from planeval.records import CampaignSelection
         from planeval.stages import year_end
 
         return year_end.refresh_results(CampaignSelection.from_xcom(selection))
 
-    @task
+    @task(task_display_name="生成征求意见稿")
     def render_draft(selection: dict, aggregated: dict) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -128,6 +127,7 @@ def year_end_assessment():
     draft = render_draft(selection, aggregate_indicators(selection))
     approval = OfficeApproval(
         task_id=APPROVAL_TASK,
+        task_display_name="市安委办审核",
         subject="请审核评估报告(征求意见稿)",
         body=(
             "{{ ti.xcom_pull(task_ids='render_draft')['summary'] }}\n\n"
@@ -143,7 +143,7 @@ def year_end_assessment():
         },
     )
 
-    @task
+    @task(task_display_name="生成定稿")
     def write_final_report(selection: dict, ti=None) -> list[str]:
         from airflow.sdk.exceptions import AirflowFailException
 

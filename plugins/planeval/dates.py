@@ -6,6 +6,7 @@ Imports nothing of planeval.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"  # a catalog's time zone unless its catalog.yaml names another
@@ -23,6 +24,17 @@ def today_in_beijing() -> dt.date:
 def today_in(timezone: str) -> dt.date:
     """Today's calendar day where the catalog's users are (an IANA name such as Asia/Shanghai)."""
     return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+def monitoring_window(
+    opens: dt.date | None, dues: Iterable[dt.date], follow_up_days: int
+) -> tuple[dt.date, dt.date] | None:
+    """The days a campaign is watched: from its opening (default: 30 days before the first deadline) to
+    ``follow_up_days`` after the last one; None without deadlines."""
+    days = sorted(dues)
+    if not days:
+        return None
+    return opens or days[0] - dt.timedelta(days=30), days[-1] + dt.timedelta(days=follow_up_days)
 
 
 def chinese_date(day: dt.date) -> str:

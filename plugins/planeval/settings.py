@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,5 +111,14 @@ def ui_port() -> int:
 
 
 def disable_gx_analytics() -> None:
-    """GX 1.x phones home on import and hangs on a closed network: switch it off before importing it."""
+    """GX 1.x phones home on import and hangs on a closed network: switch it off before importing it. Its
+    import-time and per-run chatter (``_docs_decorators``, registry, ephemeral data context) goes to WARNING,
+    so a task's log keeps planeval's one line per file."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    quiet_gx_logging()
+
+
+def quiet_gx_logging() -> None:
+    """GX's loggers at WARNING; again after importing GX, which sets one of its own to INFO on import."""
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)

@@ -15,19 +15,40 @@ from airflow.dag_processing.dagbag import DagBag
 before = set(sys.modules)
 bag = DagBag(dag_folder=sys.argv[1])
 loaded = set(sys.modules) - before
-light = {"planeval", "planeval.settings", "planeval.stages", "planeval.stages.assets", "planeval.stages.approval"}
+light = {"planeval", "planeval.settings", "planeval.stages", "planeval.stages.assets", "planeval.stages.approval",
+         "planeval.stages.trigger_form", "planeval.dates"}
 heavy = sorted(m for m in loaded if m.split(".")[0] in {"great_expectations", "pandas", "docx", "docxtpl",
                                                          "openpyxl", "planeval", "sqlalchemy"} and m not in light)
+BAD = {"campaign": "no_such_campaign", "as_of": "2025-13-45", "data_cutoff": "昨天", "year": 1800, "plans": ["x"]}
+
+
+def _refused(param, value):
+    try:
+        param.resolve(value)
+    except Exception:
+        return True
+    return False
+
+
 dags = {}
 for dag_id, dag in bag.dags.items():
     dags[dag_id] = {
         "tasks": sorted(dag.task_ids),
         "schedule": str(dag.schedule),
         "params": {k: dag.params.get_param(k).schema.get("title") for k in dag.params},
+        "schemas": {k: dag.params.get_param(k).schema for k in dag.params},
+        "defaults": {k: dag.params.get_param(k).value for k in dag.params},
+        "display_name": dag.dag_display_name,
+        "task_names": {t.task_id: t.task_display_name for t in dag.tasks},
+        "defaults_valid": sorted(dag.params.validate()) == sorted(dag.params),
+        "refused": sorted(k for k, v in BAD.items() if k in dag.params and _refused(dag.params.get_param(k), v)),
         "pools": sorted({t.pool for t in dag.tasks}),
         "doc": bool(dag.doc_md),
         "outlets": sorted(a.name for t in dag.tasks for a in t.outlets),
         "not_retried": sorted(t.task_id for t in dag.tasks if not t.retries),
+        "no_backoff": sorted(
+            t.task_id for t in dag.tasks if t.retries and not (t.retry_exponential_backoff and t.max_retry_delay)
+        ),
     }
 print(json.dumps({"errors": {k: str(v) for k, v in bag.import_errors.items()}, "heavy": heavy, "dags": dags}))
 """
@@ -67,7 +88,7 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "select_campaign",
         "validate_submissions",
     ]
-    assert dags["collect_submissions"]["params"] == {"campaign": "评估任务代码"}
+    assert dags["collect_submissions"]["params"] == {"campaign": "评估任务"}
     assert dags["collect_submissions"]["outlets"] == ["planeval_accepted_submissions"]
     assert dags["refresh_indicator_tables"]["schedule"].startswith("[Asset(name='planeval_accepted_submissions'")
     assert dags["monitor_submissions"]["schedule"] == "@daily"
@@ -80,13 +101,13 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "write_reminders",
         "write_summary",
     ]
-    assert dags["monitor_submissions"]["params"] == {"campaign": "评估任务代码", "as_of": "统计日期"}
+    assert dags["monitor_submissions"]["params"] == {"campaign": "评估任务", "as_of": "检查日期"}
     assert dags["collect_submissions"]["schedule"] == "0:15:00"
     assert dags["year_end_assessment"]["schedule"] == "None"
     assert "planeval_warehouse" in dags["collect_submissions"]["pools"]
     year_end = dags["year_end_assessment"]
     assert year_end["params"] == {
-        "campaign": "评估任务代码",
+        "campaign": "评估任务",
         "year": "评估年度",
         "plans": "规划",
         "data_cutoff": "年度数据截止日期",
@@ -106,8 +127,45 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "refresh_indicator_tables": [],
         "year_end_assessment": ["office_approval"],
     }
+    assert all(d["no_backoff"] == [] for d in dags.values())  # retried with exponential back-off, capped
 
 
 def test_plugins_folder_hides_the_package_from_the_plugin_manager():
     ignore = (REPO_ROOT / "plugins" / ".airflowignore").read_text(encoding="utf-8")
     assert "planeval/" in ignore.splitlines()
+
+
+def test_trigger_forms_work_with_their_defaults_and_refuse_bad_values(tmp_path):
+    """Every form triggers with no field touched (the defaults validate); the campaign is a drop-down of the
+    catalog's campaigns by Chinese name, defaulting to a real one; the date is a date picker defaulting to
+    today in Beijing; bad values are refused by the form's own JSON schema before a run starts."""
+    from planeval.dates import today_in
+
+    dags = _probe(tmp_path)["dags"]
+    assert all(d["defaults_valid"] for d in dags.values())
+    for dag_id in ("collect_submissions", "monitor_submissions", "year_end_assessment"):
+        campaign = dags[dag_id]["schemas"]["campaign"]
+        assert campaign["enum"] == ["haian_2025_summary"]
+        assert "“十四五”安全生产" in campaign["values_display"]["haian_2025_summary"]
+        assert dags[dag_id]["defaults"]["campaign"] == "haian_2025_summary"
+    as_of = dags["monitor_submissions"]["schemas"]["as_of"]
+    assert as_of["format"] == "date" and "null" in as_of["type"]
+    assert dags["monitor_submissions"]["defaults"]["as_of"] == today_in("Asia/Shanghai").isoformat()
+    assert dags["year_end_assessment"]["schemas"]["plans"]["items"]["enum"] == ["safety", "emergency"]
+    assert dags["year_end_assessment"]["defaults"]["data_cutoff"] is None
+    assert dags["collect_submissions"]["refused"] == ["campaign"]
+    assert dags["monitor_submissions"]["refused"] == ["as_of", "campaign"]
+    assert dags["year_end_assessment"]["refused"] == ["campaign", "data_cutoff", "plans", "year"]
+
+
+def test_dags_and_tasks_have_chinese_display_names(tmp_path):
+    dags = _probe(tmp_path)["dags"]
+    assert {dag_id: d["display_name"] for dag_id, d in dags.items()} == {
+        "collect_submissions": "报送收取与校验",
+        "monitor_submissions": "报送情况监测",
+        "refresh_indicator_tables": "指标表刷新",
+        "year_end_assessment": "年终评估",
+    }
+    for d in dags.values():
+        for task_id, name in d["task_names"].items():
+            assert name != task_id.rsplit(".", 1)[-1] and not name.isascii(), (task_id, name)

@@ -1,7 +1,7 @@
 """The catalog's entities as typed, frozen models: units, targets, measures, indicators, plans, projects, work
 points, campaigns and the forms' columns. One model per fact of a plan; validation messages in Chinese.
 
-May import: planeval.catalog.text."""
+May import: planeval.catalog.text, planeval.dates."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planeval.catalog.text import normalise_text
+from planeval.dates import monitoring_window
 
 Comparator = Literal[">", "≥", "<", "≤", "="]
 
@@ -443,11 +444,7 @@ class Campaign(FrozenModel):
     @property
     def monitoring_window(self) -> tuple[dt.date, dt.date] | None:
         """The days the monitor watches this campaign: from its opening to the follow-up after the last due."""
-        if not self.deadlines:
-            return None
-        first, last = min(d.due for d in self.deadlines), max(d.due for d in self.deadlines)
-        start = self.opens or first - dt.timedelta(days=30)
-        return start, last + dt.timedelta(days=self.follow_up_days)
+        return monitoring_window(self.opens, (d.due for d in self.deadlines), self.follow_up_days)
 
     def is_open(self, day: dt.date) -> bool:
         window = self.monitoring_window

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from planeval.catalog import Campaign, Catalog
+from planeval.catalog import FORM_LABELS, Campaign, Catalog
 from planeval.dates import beijing_date
 from planeval.records import ObligationState, SubmissionStatus
 from planeval.warehouse.db import execute_many, fetch_all, sql
@@ -171,6 +171,7 @@ def unit_summaries(catalog: Catalog, statuses: list[ObligationStatus]) -> list[d
                 "label": STATUS_LABELS[worst],
                 "overdue": any(i.overdue and i.status.owing for i in items),
                 "forms": {i.form: STATUS_LABELS[i.status] for i in items},
+                "forms_text": "、".join(f"{FORM_LABELS.get(i.form, i.form)}:{STATUS_LABELS[i.status]}" for i in items),
             }
         )
     return summaries

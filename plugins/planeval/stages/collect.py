@@ -43,7 +43,7 @@ from planeval.validation.batch import validate_batch
 from planeval.validation.frames import Submission
 from planeval.validation.suites import GxRunner
 from planeval.warehouse import claims, queries
-from planeval.warehouse.db import make_engine, translate_faults
+from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 from planeval.warehouse.staging import stage_submission
 
@@ -55,6 +55,7 @@ def discover() -> list[dict[str, Any]]:
     with the unit's name for people reading the Airflow grid."""
     settings, catalog = settings_and_catalog()
     files = discover_inbox_files(settings, [u.code for u in catalog.units])
+    log.info("各单位收件箱中有 %d 份文件待收取", len(files))
     return [asdict(f) | {"unit_name": catalog.unit(f.unit_code).name} for f in files]
 
 
@@ -80,6 +81,10 @@ def archive(
     if engine is None:  # one task per file in Airflow; a pass outside it hands its one engine to every file
         engine = make_engine(settings.db_url)
         ensure_schema(engine)
+    label = f"{inbox_file.get('unit_name') or item.unit_code} · {printable(os.path.basename(item.path))}"
+    earlier = _own_earlier_work(engine, item, pass_id, label)
+    if earlier is not None:
+        return earlier
     claim: claims.Claim | None = None
     try:
         taken = fingerprint(item)
@@ -96,10 +101,26 @@ def archive(
                 claims.set_state(connection, claim.submission_id, pass_id, ClaimState.ARCHIVED)
             checkpoint("archived")
     except FileNotSettled as exc:
-        log.info("%s; it stays in the inbox for the next pass", printable(str(exc)))
+        log.info("%s:暂不收取,留待下次(%s)", label, printable(str(exc)))
         if claim is not None and claim.state == ClaimState.CLAIMED:
             claims.drop(engine, claim.submission_id, pass_id)
         return {"skipped": printable(str(exc)), "path": item.path}
+    log.info("%s:已存档,待校验", label)
+    return asdict(claim.received(form_of(claim.safe_name)))
+
+
+def _own_earlier_work(engine: Engine, item: InboxFile, pass_id: str, label: str) -> dict[str, Any] | None:
+    """A re-run of this pass's task (cleared in Airflow, or retried after it had finished): the file this very
+    pass already archived, as it returned it then — never skipped as gone, never taken twice."""
+    if item.size_bytes < 0:
+        return None
+    entry = {"unit_code": item.unit_code, "inbox_path": item.path, "size_bytes": item.size_bytes}
+    claim = claims.find_of_pass(engine, pass_id, entry | {"mtime_ns": item.mtime_ns})
+    if claim is None or claim.state == ClaimState.CLAIMED:  # not taken yet, or its copy unfinished: go on
+        return None
+    if claim.state == ClaimState.RECORDED:  # recorded before the inbox copy went
+        _release(engine, claim)
+    log.info("%s:本次运行已收取(%s),不再重复收取", label, claim.submission_id)
     return asdict(claim.received(form_of(claim.safe_name)))
 
 
@@ -237,9 +258,11 @@ def validate_and_record(
     for claim in claims.in_state(engine, ClaimState.RECORDED):  # a pass stopped before its inbox copies went
         if claims.abandoned(claim, settings.claim_lease_seconds):
             _release(engine, claim)
-    received = _owned(settings, engine, [Received(**r) for r in received_records if "submission_id" in r], pass_id)
+    records = [Received(**r) for r in received_records if "submission_id" in r]
+    received = _owned(settings, engine, records, pass_id)
+    earlier, received = _recorded_before(engine, catalog, records, received, pass_id)
     if not received:
-        return []
+        return earlier
     checkpoint("taken")
     received.sort(key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
     received, parsed, verdicts = _parse_batch(settings, engine, catalog, campaign, received)
@@ -264,7 +287,66 @@ def validate_and_record(
     checkpoint("committed")
     for claim in claims.get(engine, [item.submission_id for item in received]).values():
         _release(engine, claim)
+    summary = earlier + summary
+    counts = {status: sum(item["status"] == status for item in summary) for status in OUTCOMES}
+    log.info("本次收取 %d 份:%s", len(summary), ",".join(f"{OUTCOMES[s]} {n} 份" for s, n in counts.items() if n))
     return summary
+
+
+OUTCOMES = {"accepted": "已受理", "rejected": "退回", "duplicate": "重复提交"}
+
+
+def _recorded_before(
+    engine: Engine, catalog: Catalog, records: list[Received], owned: list[Received], pass_id: str
+) -> tuple[list[dict[str, Any]], list[Received]]:
+    """What this pass already recorded (a cleared or retried validation task): its summary rows, read back and
+    not inserted again; and the owned files still to record. A file whose submission row exists although its
+    claim says archived is marked recorded, never inserted twice."""
+    ids = sorted({item.submission_id for item in [*records, *owned]})
+    rows = {row["submission_id"]: row for row in fetch_all(engine, "select_recorded_submissions", submission_ids=ids)}
+    if not rows:
+        return [], owned
+    stale = [item for item in owned if item.submission_id in rows]
+    if stale:
+        with engine.begin() as connection:
+            for item in stale:
+                claims.set_state(connection, item.submission_id, pass_id, ClaimState.RECORDED)
+    names = {unit.code: unit.name for unit in catalog.units}
+    earlier = []
+    for row in rows.values():
+        if row["pass_id"] != pass_id:
+            continue
+        earlier.append(_summary_row(row))
+        outcome = OUTCOMES.get(str(row["status"]), str(row["status"]))
+        unit = names.get(row["unit_code"], row["unit_code"])
+        log.info("%s · %s:本次运行已处理(%s),不再重复入库", unit, printable(row["original_name"]), outcome)
+    return earlier, [item for item in owned if item.submission_id not in rows]
+
+
+def _summary_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "submission_id": row["submission_id"],
+        "campaign": row["campaign_code"],
+        "unit_code": row["unit_code"],
+        "form": row["form"],
+        "file": row["original_name"],
+        "version": row["version"],
+        "status": str(row["status"]),
+        "errors": row["error_count"],
+        "warnings": row["warning_count"],
+    }
+
+
+def outcome_text(verdict: Verdict, version: int) -> str:
+    """The one-line outcome of a file, as the task's log shows it: 已受理 / 退回(3处错误:…) / 重复提交."""
+    if verdict.duplicate_of:
+        return f"重复提交(与第{verdict.duplicate_of.get('version', '?')}版相同,不再入库)"
+    if verdict.errors:
+        reasons = ";".join(printable(issue.message) for issue in verdict.errors[:3])
+        more = "…" if len(verdict.errors) > 3 else ""
+        return f"退回({len(verdict.errors)}处错误:{reasons}{more})"
+    notes = f",{len(verdict.warnings)}条提示" if verdict.warnings else ""
+    return f"已受理(第{version}版{notes})"
 
 
 def _owned(settings: Settings, engine: Engine, received: list[Received], pass_id: str) -> list[Received]:
@@ -339,7 +421,9 @@ def _write_receipts(
                 verdict.duplicate_of["version"],
             )
             verdict.duplicate_of = verdict.duplicate_of | {"status": status, "version": version}
-        write_receipt(settings, item, verdict, catalog.unit(item.unit_code).name, versions[item.submission_id])
+        unit_name = catalog.unit(item.unit_code).name
+        write_receipt(settings, item, verdict, unit_name, versions[item.submission_id])
+        log.info("%s · %s:%s", unit_name, item.original_name, outcome_text(verdict, versions[item.submission_id]))
         summary.append(
             {
                 "submission_id": item.submission_id,

@@ -33,6 +33,23 @@ def selection_of(campaign: Campaign, catalog: Catalog) -> CampaignSelection:
     )
 
 
+class FormError(KeyError):
+    """A trigger form's (or command line's) choice the catalog does not have: the message says what to pick.
+    A KeyError, as an unknown code always was; ``str()`` is the message itself, without KeyError's quotes."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _campaign_of(catalog: Catalog, code: str | None, year: int | None) -> Campaign:
+    try:
+        return catalog.campaign(code or None, year=year)
+    except KeyError:
+        offered = "、".join(f"{c.code}({c.year}年)" for c in catalog.campaigns) or "(无)"
+        asked = "且".join(part for part in (code and f"代码为 {code}", year and f"年度为 {year}") if part)
+        raise FormError(f"目录中没有{asked} 的评估任务;可选:{offered}") from None
+
+
 def select(
     campaign_code: str | None = None,
     year: int | None = None,
@@ -45,14 +62,18 @@ def select(
     some of its plans or with another data cut-off, as the year-end trigger form allows. Raises KeyError for
     an unknown campaign and ValueError for plans the campaign does not assess or a malformed date."""
     catalog = catalog or settings_and_catalog()[1]
-    selected = selection_of(catalog.campaign(campaign_code or None, year=year), catalog)
+    selected = selection_of(_campaign_of(catalog, campaign_code, year), catalog)
     if plans:
         unknown = sorted(set(plans) - set(selected.plans))
         if unknown:
             raise ValueError(f"评估任务 {selected.campaign} 不包含规划 {unknown};可选:{list(selected.plans)}")
         selected = replace(selected, plans=tuple(code for code in selected.plans if code in plans))
     if data_cutoff:
-        selected = replace(selected, data_cutoff=dt.date.fromisoformat(data_cutoff).isoformat())
+        try:
+            cutoff = dt.date.fromisoformat(data_cutoff)
+        except ValueError:
+            raise ValueError(f"年度数据截止日期“{data_cutoff}”不是有效日期,应为 2024-12-31 这样的格式") from None
+        selected = replace(selected, data_cutoff=cutoff.isoformat())
     return selected
 
 

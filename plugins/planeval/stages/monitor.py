@@ -25,7 +25,10 @@ def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[Camp
     (``as_of``, else today in the catalog's time zone); no campaign when none is open that day."""
     _, catalog = settings_and_catalog()
     latest = select(catalog=catalog)
-    day = dt.date.fromisoformat(as_of) if as_of else today_in(latest.timezone)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else today_in(latest.timezone)
+    except ValueError:
+        raise ValueError(f"检查日期“{as_of}”不是有效日期,应为 2025-06-17 这样的格式") from None
     if campaign_code:
         return select(campaign_code, catalog=catalog), day
     opened = obligations.open_campaigns(catalog, day)

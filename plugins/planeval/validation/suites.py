@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 import pandas as pd
 
 from planeval.catalog import Catalog
-from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics
+from planeval.settings import EXPECTATIONS_DIR, disable_gx_analytics, quiet_gx_logging
 
 if TYPE_CHECKING:  # GX is imported when a runner starts (it is slow to import)
     from great_expectations.checkpoint.checkpoint import Checkpoint
@@ -60,6 +60,8 @@ class GxRunner:
     def __init__(self, suites_folder: Path = EXPECTATIONS_DIR, data_docs_dir: Path | None = None) -> None:
         disable_gx_analytics()
         import great_expectations as gx
+
+        quiet_gx_logging()
 
         self._gx = gx
         self.context = gx.get_context(mode="ephemeral")

@@ -79,6 +79,13 @@ def find(engine: Engine, identity: dict[str, Any]) -> Claim | None:
     return Claim.from_row(rows[0]) if rows else None
 
 
+def find_of_pass(engine: Engine, pass_id: str, entry: dict[str, Any]) -> Claim | None:
+    """The claim ``pass_id`` already made on an inbox entry as discovered (unit_code, inbox_path, size_bytes,
+    mtime_ns): a cleared and re-run task recognises its own earlier work, even once the inbox copy is gone."""
+    rows = fetch_all(engine, "select_pass_claim_of_entry", pass_id=pass_id, **entry)
+    return Claim.from_row(rows[0]) if rows else None
+
+
 def drop(engine: Engine, submission_id: str, pass_id: str) -> None:
     """Forget a claim of this pass whose file changed or vanished before its archive copy was complete."""
     with engine.begin() as connection:
