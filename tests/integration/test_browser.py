@@ -163,10 +163,7 @@ def test_the_office_approves_without_a_comment_and_the_admin_may_not(browser: An
     assert state == "success"
     page = _login(browser, running, office)
     page.goto(f"{running['base']}/planeval/reports", wait_until="domcontentloaded")
-    link = page.locator("a[href*='定稿']").first
-    download = page.request.get(
-        f"{running['base']}{link.get_attribute('href')}"
-        if link.get_attribute("href").startswith("/")
-        else link.get_attribute("href")
-    )
+    link = page.locator("a", has_text="定稿").first  # the href is percent-encoded; the text is the file name
+    href = link.get_attribute("href") or ""
+    download = page.request.get(href if href.startswith("http") else f"{running['base']}{href}")
     assert download.status == 200 and download.body()[:2] == b"PK"  # a .docx, from the browser's session
