@@ -303,6 +303,8 @@ def _recorded_before(
     not inserted again; and the owned files still to record. A file whose submission row exists although its
     claim says archived is marked recorded, never inserted twice."""
     ids = sorted({item.submission_id for item in [*records, *owned]})
+    if not ids:  # an empty IN list is typed as integer by SQLAlchemy, which PostgreSQL refuses against text ids
+        return [], owned
     rows = {row["submission_id"]: row for row in fetch_all(engine, "select_recorded_submissions", submission_ids=ids)}
     if not rows:
         return [], owned
