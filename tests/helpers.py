@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from planeval.catalog import Campaign, Catalog
@@ -67,3 +69,26 @@ ANNEX_HEADERS = [
     "综合进度评价",
     "责任单位",
 ]
+
+
+def demo_in_home(root: Path) -> tuple[pytest.MonkeyPatch, Any, Any, Catalog, Campaign]:
+    """A module's own PLANEVAL_HOME under ``root`` (embedded default catalog and warehouse, no settle time),
+    every unit's folders and the demo's submissions in their inboxes. Returns the patch (undo it when done),
+    the selection, settings, catalog and campaign of the 2025 assessment."""
+    from planeval.stages import context, setup
+    from planeval.ui.demo import drop_demo_submissions
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("PLANEVAL_HOME", str(root / "home"))
+    monkeypatch.delenv("PLANEVAL_DB_URL", raising=False)
+    monkeypatch.delenv("PLANEVAL_CATALOG", raising=False)
+    monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")
+    try:
+        selection = context.select(year=2025)
+        settings, catalog, campaign = context.open_selection(selection)
+        setup.init_units(campaign.code)
+        drop_demo_submissions(settings, catalog, campaign)
+    except BaseException:
+        monkeypatch.undo()
+        raise
+    return monkeypatch, selection, settings, catalog, campaign

@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from helpers import filled_form
+from helpers import demo_in_home, filled_form
 
 from planeval.settings import REPO_ROOT
-from planeval.stages import collect, context, setup
+from planeval.stages import collect, setup
 from planeval.ui import board, board_access
 from planeval.ui.board_access import ViewerKind, viewer_of
-from planeval.ui.demo import drop_demo_submissions, fill_form, load_demo_spec
+from planeval.ui.demo import fill_form, load_demo_spec
 
 OFFICE = SimpleNamespace(username="office", roles=[SimpleNamespace(name="planeval_office")])
 ADMIN = SimpleNamespace(username="admin", roles=[SimpleNamespace(name="planeval_admin")])
@@ -47,17 +47,9 @@ def client_as(user: Any | None) -> TestClient:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """One demo collection; 市气象局's only table is spoiled (退回待改); a few report files."""
-    monkeypatch = pytest.MonkeyPatch()
     root = tmp_path_factory.mktemp("board")
-    monkeypatch.setenv("PLANEVAL_HOME", str(root / "home"))
-    monkeypatch.delenv("PLANEVAL_DB_URL", raising=False)
-    monkeypatch.delenv("PLANEVAL_CATALOG", raising=False)
-    monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")
+    monkeypatch, _selection, settings, catalog, campaign = demo_in_home(root)
     try:
-        selection = context.select(year=2025)
-        settings, catalog, campaign = context.open_selection(selection)
-        setup.init_units(campaign.code)
-        drop_demo_submissions(settings, catalog, campaign)
         inbox = settings.inbox("meteorology")
         for path in inbox.glob("*.xlsx"):
             if "联系人" not in path.name:

@@ -17,12 +17,13 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from helpers import demo_in_home
 from openpyxl import load_workbook
 from render_check import ascii_marks, require_render_tools, squeeze, to_pdf
 
 from planeval.intake.unit_forms import form_filename
-from planeval.stages import collect, context, setup, year_end
-from planeval.ui.demo import drop_demo_submissions, fill_form, load_demo_spec
+from planeval.stages import collect, context, year_end
+from planeval.ui.demo import fill_form, load_demo_spec
 
 NASTY = "A&B <核实> {{ 重大 }} {% if x %}不变{% endif %}"
 
@@ -30,19 +31,11 @@ NASTY = "A&B <核实> {{ 重大 }} {% if x %}不变{% endif %}"
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory) -> dict:
     require_render_tools()
-    monkeypatch = pytest.MonkeyPatch()
     root = tmp_path_factory.mktemp("documents")
-    monkeypatch.setenv("PLANEVAL_HOME", str(root / "home"))
-    monkeypatch.delenv("PLANEVAL_DB_URL", raising=False)
-    monkeypatch.delenv("PLANEVAL_CATALOG", raising=False)
-    monkeypatch.setenv("PLANEVAL_SETTLE_SECONDS", "0")
+    monkeypatch, selection, settings, catalog, campaign = demo_in_home(root)
     try:
-        selection = context.select(year=2025)
-        settings, catalog, campaign = context.open_selection(selection)
-        setup.init_units(campaign.code)
         spec = load_demo_spec(catalog)
         spec["indicators"]["fishing_vessel_death_decline"]["analysis"] = NASTY
-        drop_demo_submissions(settings, catalog, campaign)
         # 市气象局's only upload is spoiled: its letter must list the errors with their cells
         meteorology = catalog.unit("meteorology")
         inbox = settings.inbox("meteorology")
