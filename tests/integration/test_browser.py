@@ -160,7 +160,8 @@ def test_the_office_approves_without_a_comment_and_the_admin_may_not(browser: An
         if state in ("success", "failed"):
             break
         time.sleep(3)
-    assert state == "success"
+    if state != "success":  # say which task failed and why, not only that the run did
+        raise AssertionError(f"the year-end run ended {state}: {api.failure('year_end_assessment', since)}")
     page = _login(browser, running, office)
     page.goto(f"{running['base']}/planeval/reports", wait_until="domcontentloaded")
     link = page.locator("a", has_text="定稿").first  # the href is percent-encoded; the text is the file name

@@ -87,6 +87,44 @@ def _with_aspects(plans_raw: object, tasks_path: Path, tasks_raw: object) -> obj
     ]
 
 
+def _relative_deadlines(
+    indicators: tuple[Indicator, ...], plans: tuple[Plan, ...]
+) -> tuple[tuple[Indicator, ...], tuple[Plan, ...]]:
+    """``due_in_years`` (“利用1至2年”: 2) as the year it means: the plan's first year + n − 1. An indicator takes
+    the first plan that lists it; one no plan lists keeps its relative deadline unresolved."""
+    first_year = {}
+    for plan in plans:
+        for code in plan.indicator_table.indicators:
+            first_year.setdefault(code, plan.period[0])
+
+    def year(first: int, years: int) -> int:
+        return first + years - 1
+
+    resolved_indicators = tuple(
+        i.model_copy(update={"due_year": year(first_year[i.code], i.due_in_years)})
+        if i.due_in_years is not None and i.code in first_year
+        else i
+        for i in indicators
+    )
+    resolved_plans = []
+    for plan in plans:
+        aspects = tuple(
+            aspect.model_copy(
+                update={
+                    "tasks": tuple(
+                        t.model_copy(update={"due_year": year(plan.period[0], t.due_in_years)})
+                        if t.due_in_years is not None
+                        else t
+                        for t in aspect.tasks
+                    )
+                }
+            )
+            for aspect in plan.aspects
+        )
+        resolved_plans.append(plan.model_copy(update={"aspects": aspects}))
+    return resolved_indicators, tuple(resolved_plans)
+
+
 def load_catalog(root: str | Path) -> Catalog:
     """Load and cross-check the catalog in folder ``root``; raise CatalogError naming file and key."""
     root = Path(root).resolve()
@@ -126,6 +164,7 @@ def load_catalog(root: str | Path) -> Catalog:
         if key == "plans":
             raw = _with_aspects(raw, *part("plan_tasks", optional=True))
         data[key] = _validate_list(path, raw or [], model)
+    data["indicators"], data["plans"] = _relative_deadlines(data["indicators"], data["plans"])  # type: ignore[arg-type]
     forms_path, forms_raw = part("forms")
     try:
         data["forms"] = Forms.model_validate(forms_raw)

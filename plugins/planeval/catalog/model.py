@@ -18,7 +18,7 @@ from planeval.dates import monitoring_window
 Comparator = Literal[">", "≥", "<", "≤", "="]
 
 
-IndicatorKind = Literal["decline", "level", "average", "cumulative", "zero", "qualitative"]
+IndicatorKind = Literal["decline", "level", "average", "cumulative", "zero", "qualitative", "ranking"]
 
 
 Rating = Literal["提前实现", "符合预期", "滞后预期"]
@@ -182,6 +182,12 @@ class Indicator(FrozenModel):
     # a level target's base-year figure as the plan prints it (2020年基数): where its 序时进度 line starts
     base_value: float | None = None
     scale: tuple[str, ...] = ()  # qualitative kind: the stated scale, lowest first; the target is one of them
+    # ranking kind: the group the unit's rank is taken in ("全省13个设区市"); the target is a rank (≤3)
+    comparison_group: str = ""
+    every_year: bool = False  # a level that must hold in every year of the plan, not only at the deadline
+    cooperating: tuple[str, ...] = ()  # units that share the indicator (按职责分工负责); the lead's figure counts
+    # a deadline relative to the plan's start ("利用1至2年": 2): due_year = first plan year + n − 1, set on load
+    due_in_years: int | None = Field(default=None, ge=1)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -200,6 +206,16 @@ class Indicator(FrozenModel):
             raise ValueError("decline 指标必须给出 base_year(基准年)")
         if self.kind == "zero" and (target.comparator not in ("=", "≤") or target.value != 0):
             raise ValueError("zero 指标的目标须为 0(写作 “零” 或 “0”,comparator: “=”)")
+        if self.kind == "ranking" and (not self.comparison_group or not target.is_ceiling):
+            raise ValueError("ranking 指标需要 comparison_group(排名范围,如“全省13个设区市”),目标写作名次上限(如 ≤3)")
+        if self.comparison_group and self.kind != "ranking":
+            raise ValueError("comparison_group 只适用于 ranking 指标")
+        if self.every_year and self.kind not in ("level", "ranking"):
+            raise ValueError("every_year(每年均须满足)只适用于 level 或 ranking 指标")
+        if self.due_year is not None and self.due_in_years is not None:
+            raise ValueError("due_year 与 due_in_years 只能给出其一")
+        if set(self.cooperating) & set(self.responsible):
+            raise ValueError("cooperating(配合单位)不能同时是 responsible(牵头/负责单位)")
         return self
 
     @cached_property
@@ -311,6 +327,7 @@ class PlanTask(FrozenModel):
     indicators: tuple[str, ...] = ()  # the plan's indicators that measure the task (indicators.yaml)
     projects: tuple[str, ...] = ()  # the key projects that carry it (projects.yaml)
     due_year: int | None = None  # a deadline the plan sets for the task (2022年前…)
+    due_in_years: int | None = Field(default=None, ge=1)  # relative ("利用1至2年": 2), set as due_year on load
 
     @cached_property
     def match_keys(self) -> frozenset[str]:
@@ -412,7 +429,9 @@ class Campaign(FrozenModel):
     code: str
     name: str
     year: int
-    kind: Literal["summary", "annual", "half_year"] = "summary"
+    # summary 总结评估 (the plan's end), midterm 中期评估, annual 年度 (a yearly cycle of work points), half_year
+    kind: Literal["summary", "midterm", "annual", "half_year"] = "summary"
+    title: str = ""  # the report's title where the kind's default does not fit (campaign_title in reporting)
     plans: tuple[str, ...] = ()
     tasks: bool = False  # collect progress on the catalog's work points (tasks.yaml)
     data_cutoff: dt.date
