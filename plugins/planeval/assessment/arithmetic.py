@@ -55,7 +55,7 @@ ProgressKind = Literal["decline", "cumulative", "floor", "ceiling", "average", "
 
 def progress_kind(indicator: Indicator) -> ProgressKind:
     """The way 序时进度 applies to the indicator: its catalog kind, with a level split by its comparator."""
-    if indicator.kind == "level":
+    if indicator.kind == "level" or indicator.kind == "ranking":  # a rank is a ceiling: 前3名 is not above 3
         return "ceiling" if indicator.target.is_ceiling else "floor"
     if indicator.kind == "cumulative" and indicator.target.is_ceiling:
         return "ceiling"  # a total not to exceed (累计不超过) holds or not; it has no share to reach

@@ -158,7 +158,7 @@ def run_dag_answering_approval(
         try:
             base_url = f"http://127.0.0.1:{port}"
             _wait_until_up(base_url, server, timeout=180)
-            api = AirflowApi(base_url, REVIEWER, password)
+            api = AirflowApi(base_url, REVIEWER, password, triggerer=False)
             try:
                 pending = api.wait_for_pending(dag_id, timeout=timeout, since=started, alive=lambda: run.poll() is None)
             except RunFailed as exc:

@@ -61,10 +61,15 @@ class PendingApproval:
 class AirflowApi:
     """The few calls of Airflow's public REST API an approval needs, authenticated like the UI's login."""
 
-    def __init__(self, base_url: str, username: str, password: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self, base_url: str, username: str, password: str, timeout: float = 30.0, *, triggerer: bool = True
+    ) -> None:
+        """``triggerer``: the Airflow answered runs a triggerer (a stack); False for ``airflow dags test``,
+        which runs the trigger in its own process (``is_parked``)."""
         import httpx
 
         self.base_url = base_url.rstrip("/")
+        self.triggerer = triggerer
         response = httpx.post(
             f"{self.base_url}/auth/token", json={"username": username, "password": password}, timeout=timeout
         )
@@ -101,20 +106,30 @@ class AirflowApi:
         answer: dict[str, Any] = response.json()
         return answer
 
-    def task_state(self, pending: PendingApproval) -> str | None:
+    def task_instance(self, pending: PendingApproval) -> dict[str, Any]:
         path = f"/api/v2/dags/{pending.dag_id}/dagRuns/{pending.run_id}/taskInstances/{pending.task_id}"
         if pending.map_index >= 0:
             path += f"/{pending.map_index}"
         response = self.client.get(path)
         response.raise_for_status()
-        state: str | None = response.json().get("state")
-        return state
+        instance: dict[str, Any] = response.json()
+        return instance
+
+    def is_parked(self, pending: PendingApproval) -> bool:
+        """The task waits for its answer: ``awaiting_input`` and its trigger taken by a triggerer. The operator
+        writes its question before the task parks, and the triggerer picks the trigger up after; an answer
+        given before both is overwritten or races the trigger's start and can fail the task (a person is
+        never that quick; a program is). Without a triggerer (``airflow dags test`` runs the trigger itself)
+        the trigger carries no triggerer id: the state alone says it."""
+        instance = self.task_instance(pending)
+        if instance.get("state") != "awaiting_input":
+            return False
+        trigger = instance.get("trigger")
+        return trigger is None or trigger.get("triggerer_id") is not None or not self.triggerer
 
     def parked(self, dag_id: str) -> list[PendingApproval]:
-        """Pending approvals whose task is parked. The operator writes its question before the task reaches
-        ``awaiting_input``; an answer given in between is overwritten when the task parks, and the run then
-        waits for ever — so only a parked task is answered (a person is never that quick; a program is)."""
-        return [item for item in self.pending(dag_id) if self.task_state(item) == "awaiting_input"]
+        """Pending approvals whose task is parked (``is_parked``)."""
+        return [item for item in self.pending(dag_id) if self.is_parked(item)]
 
     def runs(self, dag_id: str, since: dt.datetime | None = None, limit: int = 10) -> list[dict[str, Any]]:
         """The DAG's runs, newest first; ``since``: only runs created then or later."""
@@ -164,6 +179,9 @@ class AirflowApi:
             if details:
                 first = details[0]
                 return f"{first.get('exc_type', '')}: {first.get('exc_value', '')}".strip(": ")
+        for entry in reversed(entries):  # no exception: the last error the log recorded (a state change, a kill)
+            if isinstance(entry, dict) and str(entry.get("level", "")).lower() in ("error", "critical"):
+                return str(entry.get("event", ""))
         return ""
 
     def failure(
