@@ -176,3 +176,35 @@ def test_every_template_of_the_demo_fills(city):
 
 def _units(city: str):
     return load_catalog(REPO_ROOT / "catalog" / city).units
+
+
+def test_a_qualitative_indicator_is_written_and_said_in_words_of_its_scale():
+    from planeval.catalog.model import Indicator
+    from planeval.ui.demo import synthesised_values
+    from planeval.ui.demo_narrative import indicator_facts
+
+    indicator = Indicator.model_validate(
+        {
+            "code": "platform",
+            "name": "应急指挥平台建设",
+            "kind": "qualitative",
+            "scale": ["未启动", "推进中", "基本建成", "建成"],
+            "target": "基本建成",
+            "attribute": "预期性",
+            "unit": "",
+            "direction": "increase",
+            "aggregation": "average",
+            "responsible": ["emergency"],
+        }
+    )
+    assert synthesised_values(indicator, 5) == ["未启动", "推进中", "推进中", "基本建成", "基本建成"]
+    catalog = load_catalog(REPO_ROOT / "catalog" / "haian")
+    plan = catalog.plans[0]
+    table = plan.indicator_table.model_copy(update={"indicators": ("platform",)})
+    catalog = catalog.model_copy(
+        update={"indicators": (indicator,), "plans": (plan.model_copy(update={"indicator_table": table}),)}
+    )
+    campaign = catalog.campaign().model_copy(update={"plans": (plan.code,)})
+    spec = {"indicators": {"platform": {"values": ["推进中", "推进中", "推进中", "推进中"]}}}
+    facts = indicator_facts(catalog, campaign, catalog.unit("emergency"), spec)
+    assert [f["value"] for f in facts] == ["“推进中”"]

@@ -29,9 +29,12 @@ def load_demo_spec(catalog: Catalog) -> dict[str, Any]:
         return yaml.safe_load(handle) or {}
 
 
-def synthesised_values(indicator: Indicator, years: int) -> list[float]:
-    """Figures that progress steadily toward the target: a plausible default for any catalog."""
+def synthesised_values(indicator: Indicator, years: int) -> list[float | str]:
+    """Figures that progress steadily toward the target: a plausible default for any catalog. A qualitative
+    indicator's cells hold words of its scale, climbing to the target's word by the last year."""
     target = indicator.target.value
+    if indicator.kind == "qualitative":
+        return [indicator.scale[min(round(target * (i + 1) / years), round(target))] for i in range(years)]
     if indicator.kind in ("decline", "cumulative"):
         step = target / years * 1.05
         return [round(step * (i + 1), 2) if indicator.kind == "decline" else round(step, 2) for i in range(years)]
@@ -42,7 +45,7 @@ def synthesised_values(indicator: Indicator, years: int) -> list[float]:
 
 def indicator_entry(
     spec: dict[str, Any], indicator: Indicator, unit_code: str, count: int
-) -> tuple[list[float], str, str]:
+) -> tuple[list[float | str], str, str]:
     entry = (spec.get("indicators") or {}).get(indicator.code) or {}
     values = (entry.get("per_unit") or {}).get(unit_code) or entry.get("values")
     values = list(values) if values else synthesised_values(indicator, count)

@@ -132,7 +132,8 @@ def indicator_facts(catalog: Catalog, campaign: Campaign, unit: Unit, spec: dict
             years = plan.period[1] - plan.period[0] + 1
             values, rating, analysis = indicator_entry(spec, indicator, unit.code, years)
             index = campaign.data_year - plan.period[0]
-            figure = values[index] if 0 <= index < len(values) else None
+            typed = values[index] if 0 <= index < len(values) else None
+            figure = indicator.scale_rank(typed) if isinstance(typed, str) else typed  # a scale word: its rank
             facts.append(_fact(indicator, figure, rating, analysis))
     return facts
 
