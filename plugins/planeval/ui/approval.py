@@ -58,6 +58,9 @@ class PendingApproval:
     body: str
 
 
+PARKED_SETTLE_SECONDS = 20.0
+
+
 class AirflowApi:
     """The few calls of Airflow's public REST API an approval needs, authenticated like the UI's login."""
 
@@ -70,6 +73,11 @@ class AirflowApi:
 
         self.base_url = base_url.rstrip("/")
         self.triggerer = triggerer
+        # Under a scheduler the worker that parked the task reports its exit a few seconds after the task
+        # parks; an answer before that resumes the task first, and the scheduler then fails it for the stale
+        # report ("finished with state success, but the task instance's state attribute is queued", Airflow
+        # 3.3). A person is never that quick; a program waits this long after the task parks.
+        self.settle_seconds = PARKED_SETTLE_SECONDS if triggerer else 0.0
         response = httpx.post(
             f"{self.base_url}/auth/token", json={"username": username, "password": password}, timeout=timeout
         )
@@ -226,6 +234,7 @@ class AirflowApi:
 
         deadline = time.monotonic() + timeout
         upstream: set[str] | None = None  # read once the DAG is known to the API (it has a run)
+        seen: dict[PendingApproval, float] = {}  # when each approval was first seen parked
         while True:
             exited = alive is not None and not alive()
             try:
@@ -233,7 +242,9 @@ class AirflowApi:
                 run_ids = {run["dag_run_id"] for run in runs} if since is not None else None
                 parked = [item for item in self.parked(dag_id) if run_ids is None or item.run_id in run_ids]
                 if parked:
-                    return parked[0]
+                    first_seen = seen.setdefault(parked[0], time.monotonic())
+                    if time.monotonic() - first_seen >= self.settle_seconds:
+                        return parked[0]
                 if runs and upstream is None:
                     upstream = self.upstream_of(dag_id, APPROVAL_TASK)
                 failure = self.failure(dag_id, since, upstream) if runs else None
