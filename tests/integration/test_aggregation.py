@@ -52,7 +52,7 @@ def test_municipal_tables_from_accepted_submissions(db_url, home, catalog, campa
     assert (gdp["computed_rating"], gdp["self_rating"]) == ("滞后预期", "符合预期")
     road = results[("safety", "road_transport_death_decline")]
     assert road["source_units"] == "public_security,transport"
-    assert road["conflict"] == "2024年:市公安局填报 18,市交通运输局填报 17.5"
+    assert road["conflict"] == "2024年:牵头单位市公安局报18%,责任单位市交通运输局报17.5%,已采用牵头单位数据"
     assert road["to_date_value"] == pytest.approx(18.0)  # the lead unit's figure is used
     disaster = results[("emergency", "disaster_death_rate")]
     assert disaster["source_units"] == "emergency,agriculture" and disaster["conflict"] is None

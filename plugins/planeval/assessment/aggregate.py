@@ -7,6 +7,7 @@ May import: planeval.catalog, planeval.warehouse, planeval.assessment.arithmetic
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,31 +34,93 @@ class _UnitReport:
     values: ReportedValues = field(default_factory=dict)  # (year, forecast) → (v, cell)
 
 
+# Two units' figures for the same cell are the same figure within this: a cell is printed to two decimals.
+REPORTED_TOLERANCE = 0.01
+
+# How the notes on one indicator are joined in ``indicator_result.conflict`` (reporting/facts.py splits them).
+NOTE_SEPARATOR = "；"
+
+
+def source_role(indicator: Indicator, unit_code: str) -> str:
+    """A reporting unit's part in an indicator, as a note names it: 牵头单位 (``responsible[0]``), 责任单位
+    (another responsible unit), 配合单位 (``cooperating``), or 其他单位."""
+    if unit_code == indicator.lead_unit:
+        return "牵头单位"
+    if unit_code in indicator.responsible:
+        return "责任单位"
+    return "配合单位" if unit_code in indicator.cooperating else "其他单位"
+
+
+def source_order(indicator: Indicator, units: Iterable[str]) -> list[str]:
+    """The reporting units in the order their figures count: the lead, the other responsible units and the
+    cooperating units in catalog order, then any other unit by code."""
+    reporting = set(units)
+    known = [u for u in (*indicator.responsible, *indicator.cooperating) if u in reporting]
+    return known + sorted(reporting - set(known))
+
+
+def year_label(key: FigureKey) -> str:
+    """A figure's year as a note names it: 2024年, 2025年预测值."""
+    return f"{key[0]}年{'预测值' if key[1] else ''}"
+
+
 def _merge(
     catalog: Catalog, indicator_code: str, reports: dict[str, _UnitReport]
-) -> tuple[ReportedValues, _UnitReport, list[str], str | None]:
-    """Merge the responsible units' reports: the lead's value wins; disagreements are named.
+) -> tuple[ReportedValues, _UnitReport, list[str], list[str]]:
+    """Merge the units' reports of one indicator: each year's figure is the lead's (``responsible[0]``), else
+    the first in ``source_order`` that reported it; a figure used from another unit, and every figure that
+    differs from the one used by more than ``REPORTED_TOLERANCE``, is noted for the office.
 
-    Returns the merged values (with the submission cell each came from), the lead's report, the reporting
-    units in order, and the disagreements (None if the units agree)."""
+    Returns the merged values (with the submission cell each came from), the report whose rating and
+    analysis count, the reporting units in order, and the notes."""
     indicator = catalog.indicator(indicator_code)
-    order = [u for u in indicator.responsible if u in reports] + sorted(set(reports) - set(indicator.responsible))
+    order = source_order(indicator, reports)
+    lead = indicator.lead_unit
     merged: ReportedValues = {}
-    first_reporter: dict[FigureKey, str] = {}
-    conflicts = []
-    for unit in order:
-        for key, (value, cell) in reports[unit].values.items():
-            if key not in merged:
-                merged[key] = (value, f"{reports[unit].submission_id}:{cell}")
-                first_reporter[key] = unit
-            elif abs(merged[key][0] - value) > 1e-9:
-                year = f"{key[0]}年{'预测值' if key[1] else ''}"
-                conflicts.append(
-                    f"{year}:{catalog.unit(first_reporter[key]).name}填报 {merged[key][0]:g},"
-                    f"{catalog.unit(unit).name}填报 {value:g}"
-                )
-    lead = reports[order[0]]
-    return merged, lead, order, "；".join(conflicts) or None
+    notes = []
+    if lead not in reports:
+        notes.append(f"{_named(catalog, indicator, lead)}未填报,已采用{_named(catalog, indicator, order[0])}填报的数据")
+    for key in sorted({key for report in reports.values() for key in report.values}):
+        reporters = [unit for unit in order if key in reports[unit].values]
+        chosen = reporters[0]
+        value, cell = reports[chosen].values[key]
+        merged[key] = (value, f"{reports[chosen].submission_id}:{cell}")
+        note = _figure_note(catalog, indicator, key, reports, reporters, lead_reported=lead in reports)
+        if note:
+            notes.append(note)
+    return merged, reports[order[0]], order, notes
+
+
+def _named(catalog: Catalog, indicator: Indicator, unit_code: str) -> str:
+    """A unit as a note names it, with its part: 牵头单位市公安局, 配合单位市消防救援支队."""
+    return f"{source_role(indicator, unit_code)}{catalog.unit(unit_code).name}"
+
+
+def _figure_note(
+    catalog: Catalog,
+    indicator: Indicator,
+    key: FigureKey,
+    reports: dict[str, _UnitReport],
+    reporters: list[str],
+    *,
+    lead_reported: bool,
+) -> str | None:
+    """The note on one year's figure, or None: the figure used, the others that differ from it, and whose
+    figure was used (“2024年:牵头单位市应急管理局报76%,配合单位市消防救援支队报74%,已采用牵头单位数据”). A year
+    the lead left blank in a table it sent is noted even where no other unit differs."""
+    chosen = reporters[0]
+    used = reports[chosen].values[key][0]
+    differing = [u for u in reporters[1:] if abs(reports[u].values[key][0] - used) > REPORTED_TOLERANCE + 1e-9]
+    fallback = lead_reported and chosen != indicator.lead_unit
+    if not differing and not fallback:
+        return None
+    parts = [f"{_named(catalog, indicator, indicator.lead_unit)}未填报"] if fallback else []
+    parts += [
+        f"{_named(catalog, indicator, unit)}报{indicator.with_unit(reports[unit].values[key][0])}"
+        for unit in (chosen, *differing)
+    ]
+    parts.append(f"已采用{source_role(indicator, chosen)}数据")
+    return f"{year_label(key)}:{','.join(parts)}"
 
 
 # A reported cell and the one computed from the unit's raw figures may differ by the reporter's rounding.
@@ -147,7 +210,7 @@ def _indicator_tables(
                     "analysis": lead.analysis,
                     "source_units": ",".join(units) or None,
                     "source_submissions": ",".join(unit_reports[u].submission_id for u in units) or None,
-                    "conflict": "；".join(notes) or None,
+                    "conflict": NOTE_SEPARATOR.join(notes) or None,
                 }
             )
             cell_rows += _printed_cells(catalog, campaign, plan, seq, indicator, figures, outcome)
@@ -167,11 +230,10 @@ def _indicator_figures(
     """An indicator's yearly figures: the units' merged reports, completed from the city's raw figures.
     Returns them with the lead's report, the reporting units and the notes for the office."""
     if unit_reports:
-        merged, lead, units, conflict = _merge(catalog, indicator.code, unit_reports)
+        merged, lead, units, notes = _merge(catalog, indicator.code, unit_reports)
     else:
-        merged, lead, units, conflict = {}, _UnitReport(""), [], None
+        merged, lead, units, notes = {}, _UnitReport(""), [], []
     figures: FigureCells = {key: (value, cell, "reported", None) for key, (value, cell) in merged.items()}
-    notes = [conflict] if conflict else []
     notes += _add_derived(catalog, indicator, plan.base_year, measures, figures)
     return figures, lead, units, notes
 
@@ -255,7 +317,7 @@ def city_measures(
         town_sum: float | None = None
         if measure.additive and towns and owing_towns <= {e["unit_code"] for e in towns}:
             town_sum = sum(float(e["value"]) for e in towns)
-        label = f"{measure.name}{year}年{'预测值' if is_forecast else ''}"
+        label = f"{measure.name}{year_label((year, is_forecast))}"
         notes = [
             f"{label}:{catalog.unit(departments[0]['unit_code']).name}填报 {departments[0]['value']:g},"
             f"{catalog.unit(e['unit_code']).name}填报 {e['value']:g}"
@@ -283,7 +345,7 @@ def city_measures(
                 "origin": origin,
                 "source_units": ",".join(e["unit_code"] for e in chosen),
                 "lineage": lineage,
-                "conflict": "；".join(notes) or None,
+                "conflict": NOTE_SEPARATOR.join(notes) or None,
             }
         )
     return values, rows
@@ -303,7 +365,7 @@ def _add_derived(
         if key not in figures:
             figures[key] = (cell.value, lineage, "derived", cell.derivation)
         elif abs(figures[key][0] - cell.value) > DERIVED_TOLERANCE:
-            year = f"{key[0]}年{'预测值' if key[1] else ''}"
+            year = year_label(key)
             shown = f"{cell.value:g}" + (f" = {cell.derivation}" if cell.derivation != f"{cell.value:g}" else "")
             hint = ""
             if indicator.kind == "decline" and not key[1]:  # the usual slip: a decline on the year before

@@ -17,6 +17,7 @@ def check_catalog(catalog: Catalog) -> None:
     errors = [
         *check_units(catalog),
         *check_indicators(catalog),
+        *check_cooperating(catalog),
         *check_plans(catalog),
         *check_projects(catalog),
         *check_tasks(catalog),
@@ -61,6 +62,17 @@ def check_indicators(catalog: Catalog) -> list[str]:
                 for code in indicator.formula.measures
                 if code not in measure_codes
             ]
+    return errors
+
+
+def check_cooperating(catalog: Catalog) -> list[str]:
+    """An indicator's cooperating units (配合单位) are known units, each named once."""
+    errors: list[str] = []
+    unit_codes = {u.code for u in catalog.units}
+    for indicator in catalog.indicators:
+        where = f"indicators[{indicator.code}].cooperating"
+        errors += [f"{where}: 未知单位 {code!r}" for code in indicator.cooperating if code not in unit_codes]
+        errors += [f"{where}: 单位 {code!r} 重复" for code in _duplicates(list(indicator.cooperating))]
     return errors
 
 

@@ -91,7 +91,8 @@ def _relative_deadlines(
     indicators: tuple[Indicator, ...], plans: tuple[Plan, ...]
 ) -> tuple[tuple[Indicator, ...], tuple[Plan, ...]]:
     """``due_in_years`` (“利用1至2年”: 2) as the year it means: the plan's first year + n − 1. An indicator takes
-    the first plan that lists it; one no plan lists keeps its relative deadline unresolved."""
+    the first plan that lists it; one no plan lists keeps its relative deadline unresolved. A resolved deadline
+    is the ``due_year`` alone (``due_in_years`` cleared): an indicator may not carry both (model check)."""
     first_year: dict[str, int] = {}
     for plan in plans:
         for code in plan.indicator_table.indicators:
@@ -101,7 +102,7 @@ def _relative_deadlines(
         return first + years - 1
 
     resolved_indicators = tuple(
-        i.model_copy(update={"due_year": year(first_year[i.code], i.due_in_years)})
+        i.model_copy(update={"due_year": year(first_year[i.code], i.due_in_years), "due_in_years": None})
         if i.due_in_years is not None and i.code in first_year
         else i
         for i in indicators
@@ -112,7 +113,7 @@ def _relative_deadlines(
             aspect.model_copy(
                 update={
                     "tasks": tuple(
-                        t.model_copy(update={"due_year": year(plan.period[0], t.due_in_years)})
+                        t.model_copy(update={"due_year": year(plan.period[0], t.due_in_years), "due_in_years": None})
                         if t.due_in_years is not None
                         else t
                         for t in aspect.tasks

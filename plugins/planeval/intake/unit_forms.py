@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planeval.catalog import Campaign, Catalog, Plan, TableForm, Unit
+from planeval.catalog import Campaign, Catalog, Indicator, Plan, TableForm, Unit
 from planeval.catalog.layouts import figures_layout, indicator_layout, project_layout, row_table_layout
+from planeval.catalog.model import role_in
 from planeval.safetext import cell_text
 
 if TYPE_CHECKING:  # openpyxl is imported where a form is written
@@ -38,8 +39,37 @@ def put(sheet: Worksheet, row: int, column: int, value: FormValue) -> Cell:
     return sheet.cell(row=row, column=column, value=cell_text(value))
 
 
+# Under the indicator table of a unit that cooperates on some of its rows (docs/assessment.md, “Cooperating units”).
+COOPERATING_NOTE = (
+    "注:责任单位一栏标“本单位配合”的指标由牵头单位负责报送,本单位为配合单位,可填报本单位掌握的数据,也可留空;"
+    "汇总时采用牵头单位的数据,本单位数据与之不一致的,由市安委办核定。"
+)
+
+
+def cooperating_indicators(catalog: Catalog, unit_code: str, plan_codes: tuple[str, ...]) -> list[Indicator]:
+    """The indicators of these plans the unit cooperates on (配合), in table order, each once."""
+    found = {
+        indicator.code: indicator
+        for plan_code in plan_codes
+        for indicator in catalog.plan_indicators(plan_code)
+        if unit_code in indicator.cooperating
+    }
+    return list(found.values())
+
+
+def offered_forms(catalog: Catalog, campaign: Campaign, unit: Unit) -> list[str]:
+    """The forms the unit receives: those it owes (``Catalog.expected_forms``) and, where the campaign asks
+    for the indicator table, that table for a unit that only cooperates on indicators — offered, not owed:
+    its figures are optional, so no obligation is recorded and no reminder sent for it."""
+    forms = catalog.expected_forms(campaign, unit)
+    asks = campaign.due("indicator_table") is not None
+    if asks and "indicator_table" not in forms and cooperating_indicators(catalog, unit.code, campaign.plans):
+        forms.append("indicator_table")
+    return forms
+
+
 def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: Path) -> list[Path]:
-    """Every pre-filled workbook the unit owes in the campaign (one file per form: each has its own due
+    """Every pre-filled workbook the unit receives in the campaign (one file per form: each has its own due
     date and its own receipt); existing files are kept, so a unit's own edits are never overwritten."""
     writers: dict[str, FormWriter] = {
         "indicator_table": write_unit_form,
@@ -48,7 +78,7 @@ def write_unit_forms(catalog: Catalog, campaign: Campaign, unit: Unit, folder: P
         "figures_table": write_figures_form,
     }
     written: list[Path] = []
-    for form in catalog.expected_forms(campaign, unit):
+    for form in offered_forms(catalog, campaign, unit):
         if form not in writers:
             continue
         path = folder / form_filename(catalog, campaign, unit, form)
@@ -247,9 +277,9 @@ def _add_indicator_sheet(
 
     table = plan.indicator_table
     mine = [
-        (seq, catalog.indicator(code))
+        (seq, indicator, role)
         for seq, code in enumerate(table.indicators, start=1)
-        if unit.code in catalog.indicator(code).responsible
+        if (role := role_in(unit.code, (indicator := catalog.indicator(code)).responsible, indicator.cooperating))
     ]
     if not mine:
         return False
@@ -259,14 +289,14 @@ def _add_indicator_sheet(
     sheet.column_dimensions[get_column_letter(keys.index("name") + 1)].width = 40
     sheet.column_dimensions[get_column_letter(keys.index("analysis") + 1)].width = 40
     prefilled = {"seq", "name", "target", "attribute", "responsible"}
-    for offset, (seq, indicator) in enumerate(mine):
+    for offset, (seq, indicator, role) in enumerate(mine):
         row = 3 + offset
         values: dict[str, FormValue] = {
             "seq": seq,
             "name": indicator.name,
             "target": indicator.target_text,
             "attribute": indicator.attribute,
-            "responsible": indicator.responsible_text,
+            "responsible": responsible_cell(catalog, indicator, role),
         }
         for index, key in enumerate(keys, start=1):
             cell = put(sheet, row, index, values.get(key))
@@ -275,7 +305,18 @@ def _add_indicator_sheet(
                 cell.fill = styles.locked_fill
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     _add_rating_dropdown(catalog, sheet, get_column_letter(keys.index("self_rating") + 1), 2 + len(mine))
+    if any(role == "配合" for *_, role in mine):
+        put(sheet, 2 + len(mine) + 3, 1, COOPERATING_NOTE)
     return True
+
+
+def responsible_cell(catalog: Catalog, indicator: Indicator, role: str) -> str:
+    """The 责任单位 cell of a unit's row: the table's wording (else the responsible units' names), marked
+    “(本单位配合)” on a row the unit cooperates on (a responsible unit's row keeps the wording as it is)."""
+    if role != "配合":
+        return indicator.responsible_text
+    text = indicator.responsible_text or "、".join(catalog.unit(code).name for code in indicator.responsible)
+    return f"{text}(本单位配合)"
 
 
 def _add_rating_dropdown(catalog: Catalog, sheet: Worksheet, letter: str, last_row: int) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from planeval.assessment.aggregate import NOTE_SEPARATOR
 from planeval.assessment.arithmetic import Figures, forecast_figure, rated_figure
 from planeval.assessment.tasks import TaskAssessment, TaskEvidence, assess_plan_tasks
 from planeval.catalog import Campaign, Catalog, Indicator, Plan
@@ -72,9 +73,21 @@ class IndicatorFacts:
         return expected
 
     @property
+    def notes(self) -> list[str]:
+        """What aggregation noted for the office on this indicator, one note each (``source_notes``)."""
+        return source_notes(self.result["conflict"])
+
+    @property
     def disagrees(self) -> bool:
         """The unit rated itself otherwise than planeval did."""
         return bool(self.rating and self.self_rating and self.self_rating != self.rating)
+
+
+def source_notes(conflict: str | None) -> list[str]:
+    """The notes of ``indicator_result.conflict`` one by one: a figure taken from a unit other than the lead
+    (“牵头单位…未填报,已采用…”), a unit's differing figure (“2024年:牵头单位…报76%,配合单位…报74%,已采用牵头单位
+    数据”), a reported cell that differs from the raw figures."""
+    return [note for note in (conflict or "").split(NOTE_SEPARATOR) if note]
 
 
 @dataclass(frozen=True)

@@ -223,13 +223,8 @@ def build_review(facts: ReportFacts) -> list[tuple[str, list[str]]]:
         for item in facts.indicators()
         if item.disagrees
     ]
-    conflicts = list(
-        dict.fromkeys(
-            f"{item.indicator.plain_name}:{clause(item.result['conflict'])}。"
-            for item in facts.indicators()
-            if item.result["conflict"]
-        )
-    )
+    notes = (f"{item.indicator.plain_name},{clause(note)}。" for item in facts.indicators() for note in item.notes)
+    conflicts = list(dict.fromkeys(notes))
     tasks = [
         f"{task.task.title}({task.unit}):评估为“{task.status}”,{task.note}。"
         for plan in facts.plans

@@ -23,7 +23,7 @@ from planeval.catalog.layouts import Column, indicator_layout
 from planeval.dates import BEIJING
 from planeval.files import replace_atomically
 from planeval.monitoring.obligations import STATUS_LABELS, STATUSES, ObligationStatus, completeness_rows
-from planeval.reporting.facts import Row
+from planeval.reporting.facts import Row, source_notes
 from planeval.safetext import cell_text
 from planeval.warehouse.db import fetch_all
 
@@ -208,9 +208,11 @@ def write_summary_xlsx(
     as_of: dt.date,
     statuses: list[ObligationStatus],
     contacts: list[Row] | None = None,
+    figure_notes: list[Row] | None = None,
 ) -> Path:
-    """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet and,
-    when the campaign collects them, the 联系人 (附件7) received so far."""
+    """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet, when the
+    campaign collects them the 联系人 (附件7) received so far, and — once the indicator tables are aggregated
+    and some figures need settling (``warehouse.queries.figure_notes``) — a 需核定数据 sheet, one note a row."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -263,7 +265,26 @@ def write_summary_xlsx(
     for sheet in sheets:
         for column in "ABCDEFGHIJ":
             sheet.column_dimensions[column].width = 16
+    if figure_notes:
+        _figure_notes_sheet(workbook.create_sheet("需核定数据"), catalog, figure_notes)
     return replace_atomically(path, workbook.save)
+
+
+FIGURE_NOTE_HEADERS = ["规划", "序号", "指标", "报送单位", "需核定事项"]
+
+
+def _figure_notes_sheet(sheet: Worksheet, catalog: Catalog, rows: list[Row]) -> Worksheet:
+    """需核定数据: each note aggregation recorded on an indicator (the lead's figure used, a unit's differing
+    figure, a cell that differs from the raw figures), with the plan's row and the units that reported it."""
+    put_row(sheet, FIGURE_NOTE_HEADERS)
+    for row in rows:
+        indicator = catalog.indicator(row["indicator_code"])
+        units = "、".join(catalog.unit(code).name for code in (row["source_units"] or "").split(",") if code)
+        for note in source_notes(row["conflict"]):
+            put_row(sheet, [catalog.plan(row["plan_code"]).short_name, row["seq"], indicator.plain_name, units, note])
+    for column, width in zip("ABCDE", (16, 8, 36, 24, 80), strict=True):
+        sheet.column_dimensions[column].width = width
+    return sheet
 
 
 CONTACT_HEADERS = ["单位", "类别", "姓名", "职务", "联系方式", "备注"]

@@ -18,6 +18,7 @@ from planeval.reporting.workbooks import write_contacts_xlsx, write_summary_xlsx
 from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
 from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
+from planeval.warehouse.queries import figure_notes
 
 
 def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[CampaignSelection | None, dt.date]:
@@ -63,10 +64,12 @@ def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     """The completeness and timeliness workbook of a monitor run, under reports/<campaign>/monitor/."""
     settings, catalog, campaign = open_selection(selection)
     day = dt.date.fromisoformat(as_of)
-    statuses = obligations.stored_statuses(make_engine(settings.db_url), campaign, day)
+    engine = make_engine(settings.db_url)
+    statuses = obligations.stored_statuses(engine, campaign, day)
     path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
     contacts = list_contacts(selection) if campaign.due("contacts") else None
-    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts))
+    notes = figure_notes(engine, campaign.code)
+    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes))
 
 
 @translate_faults

@@ -155,7 +155,9 @@ def suite_parameters(catalog: Catalog) -> SuiteParameters:
     """Catalog facts the suites refer to as ``$PARAMETER``."""
     return {
         "allowed_unit_indicators": sorted(
-            f"{unit}|{indicator.code}" for indicator in catalog.indicators for unit in indicator.responsible
+            f"{unit}|{indicator.code}"
+            for indicator in catalog.indicators
+            for unit in (*indicator.responsible, *indicator.cooperating)
         ),
         "allowed_unit_projects": sorted(
             f"{unit}|{project.code}" for project in catalog.projects for unit in project.responsible

@@ -34,3 +34,9 @@ def current_values(
     for row in fetch_all(engine, "select_current_values", campaign_code=campaign_code, unit_ids=unit_codes):
         previous.setdefault(row["unit_code"], {})[(row["indicator_code"], row["year"])] = (row["value"], row["version"])
     return previous
+
+
+def figure_notes(engine: Engine, campaign_code: str) -> list[dict[str, Any]]:
+    """The campaign's indicator rows that carry notes for the office (``indicator_result.conflict``), by plan
+    and table order: the office settles them (需核定的事项)."""
+    return fetch_all(engine, "select_figure_notes", campaign_code=campaign_code)
