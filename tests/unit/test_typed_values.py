@@ -115,13 +115,33 @@ def test_a_percent_format_on_a_rate_per_100k_is_settled_by_the_row(catalog):
     issue = ambiguity_issue(ambiguity, indicator, "2024年", "附件4", 7, "H")
     assert issue.message == (
         "附件4!H7:指标“年均每十万人火灾死亡率”的“2024年”单元格格式为百分比,显示为“15%”(存储值 0.15),"
-        "同行其他数值为 0.12~0.18,已按 0.15人/十万人 读取;请将单元格改为常规或数值格式,不带“%”"
+        "同行其他数值为 0.12~0.18,已按 0.15人/十万人 读取;请将单元格改为常规或数值格式,填写以“人/十万人”计的数值"
     )
 
 
 def test_a_percent_format_on_a_rate_per_100k_alone_is_refused(catalog):
     numbers, (ambiguity,) = settle_row(catalog.indicator(FIRE), _row(y2024=("pct", 0.15)))
     assert ambiguity.severity == "error" and numbers["y2024"].value is None
+
+
+def test_a_percent_sign_on_a_rate_per_100k_is_settled_by_the_row(catalog):
+    indicator = catalog.indicator(FIRE)
+    numbers, (ambiguity,) = settle_row(indicator, _row(y2022=12, y2023=18, y2024="15%"))
+    assert numbers["y2024"].value == 15.0 and ambiguity.severity == "warning"
+    assert ambiguity_issue(ambiguity, indicator, "2024年", "附件4", 7, "H").message.endswith(
+        "已按 15人/十万人 读取;请填写以“人/十万人”计、不带“%”的数值"
+    )
+
+
+def test_a_percentage_typed_before_the_percent_format_shows_hundredfold_and_is_settled(catalog):
+    indicator = catalog.indicator(RATE)
+    numbers, (ambiguity,) = settle_row(indicator, _row(y2022=88, y2023=96, y2024=("pct", 95)))
+    assert numbers["y2024"].value == 95.0 and ambiguity.severity == "warning"  # shows 9500%: 95 stands
+    issue = ambiguity_issue(ambiguity, indicator, "2024年", "附件3", 5, "H")
+    assert issue.message == (
+        "附件3!H5:指标“工业企业较大以上安全风险报告率(%)”的“2024年”单元格格式为百分比,显示为“9500%”(存储值 95),"
+        "同行其他数值为 88~96,已按 95% 读取;请将单元格改为常规或数值格式,填写以“%”计的数值"
+    )
 
 
 def test_a_qualitative_cell_is_its_rank_on_the_scale():

@@ -210,37 +210,46 @@ def settle_row(
     unit = indicator.unit if indicator is not None else ""
     typed = {key: read_typed(raw, unit, percent_format) for key, (raw, percent_format) in cells.items()}
     percent = indicator is not None and indicator.is_percent
-    fraction_scale = percent and indicator is not None and indicator.target.value > 1
+    fraction_scale = indicator is not None and indicator.is_percent and indicator.target.value > 1
     numbers: dict[str, Number] = {}
     doubtful: dict[str, tuple[float, float]] = {}
     for key, cell in typed.items():
-        if cell.value is None:
-            numbers[key] = Number(None, cell.text, cell.tidied)
-        elif percent and cell.percent == "format":
-            value = float(_plain(cell.value * 100))
-            numbers[key] = Number(value, _plain(value), False)
-        elif percent and not cell.percent and fraction_scale and 0 < abs(cell.value) <= 1:
-            doubtful[key] = (cell.value, float(_plain(cell.value * 100)))
-        elif not percent and cell.percent == "format":
-            doubtful[key] = (cell.value, float(_plain(cell.value * 100)))
-        elif not percent and cell.percent == "sign":
-            doubtful[key] = (cell.value, float(_plain(cell.value / 100)))
+        readings = _readings(cell, percent, fraction_scale)
+        if readings is not None:
+            doubtful[key] = readings
+        elif cell.value is not None and percent and cell.percent == "format":
+            numbers[key] = Number(float(_plain(cell.value * 100)), _plain(cell.value * 100), False)
         else:
             numbers[key] = Number(cell.value, cell.text, cell.tidied)
     reference = [n.value for n in numbers.values() if n.value]
     bounds = plausible_range(reference)
     ambiguities = []
-    for key, (as_typed, other) in doubtful.items():
-        fitting = [v for v in (as_typed, other) if bounds is not None and bounds[0] <= v <= bounds[1]]
+    for key, (stored, other) in doubtful.items():
+        fitting = [v for v in (stored, other) if bounds is not None and bounds[0] <= v <= bounds[1]]
         chosen = fitting[0] if len(fitting) == 1 else None
         cell = typed[key]
-        if percent and chosen == as_typed:  # a small decline typed as such is no ambiguity
-            numbers[key] = Number(as_typed, cell.text, cell.tidied)
+        if percent and not cell.percent and chosen == stored:  # a small decline typed as such: no doubt
+            numbers[key] = Number(stored, cell.text, cell.tidied)
             continue
         numbers[key] = Number(chosen, _plain(chosen) if chosen is not None else cell.text, False)
         span = (min(reference), max(reference)) if reference else None
-        ambiguities.append(Ambiguity(key, cell, (as_typed, other), chosen, span))
+        ambiguities.append(Ambiguity(key, cell, (stored, other), chosen, span))
     return numbers, ambiguities
+
+
+def _readings(cell: Typed, percent: bool, fraction_scale: bool) -> tuple[float, float] | None:
+    """The two readings of a doubtful cell, (the number typed or stored, the other one), or None when the
+    cell reads one way (``settle_row``)."""
+    value = cell.value
+    if value is None:
+        return None
+    if percent and cell.percent == "format" and abs(value) > 1:  # shows 9500%: 95 typed before the format
+        return value, float(_plain(value * 100))
+    if percent and not cell.percent and fraction_scale and 0 < abs(value) <= 1:
+        return value, float(_plain(value * 100))
+    if not percent and cell.percent:  # 15% on a rate per 100,000 people: 0.15 or 15
+        return value, float(_plain(value * 100 if cell.percent == "format" else value / 100))
+    return None
 
 
 def ambiguity_issue(
@@ -262,21 +271,28 @@ def ambiguity_issue(
         else "同行没有可参照的其他数值"
     )
     percent = indicator is not None and indicator.is_percent
+    fraction = percent and not typed.percent  # 0.95 typed in a % indicator
     if ambiguity.chosen is not None:
-        if percent:
-            assumed = f"按百分数读取为 {_plain(ambiguity.chosen)}%(即 {_plain(first)} × 100)"
+        if fraction:
+            assumed = f"已按百分数读取为 {_plain(ambiguity.chosen)}%(即 {_plain(first)} × 100)"
             hint = f";如确为 {_plain(first)}%,请填写“{_plain(first)}%”"
         else:
-            assumed = f"按 {_plain(ambiguity.chosen)}{unit} 读取"
-            hint = ";请将单元格改为常规或数值格式,不带“%”"
-        return Issue("assumed_reading", f"{where}{what},{others},已{assumed}{hint}", sheet, row, column)
-    if percent:
-        doubt = f"无法判断是 {_plain(first)}% 还是 {_plain(second)}%"
+            assumed = f"已按 {_plain(ambiguity.chosen)}{unit} 读取"
+            hint = f";{_plain_fix(typed, unit)}"
+        return Issue("assumed_reading", f"{where}{what},{others},{assumed}{hint}", sheet, row, column)
+    doubt = f"无法判断是 {_plain(first)}{unit} 还是 {_plain(second)}{unit}"
+    if fraction:
         fix = f"请按百分数填写(如 {_plain(second)} 或 {_plain(second)}%;确为 {_plain(first)}% 时填写“{_plain(first)}%”)"
     else:
-        doubt = f"无法判断是 {_plain(first)}{unit} 还是 {_plain(second)}{unit}"
-        fix = f"该指标以“{unit}”计,请将单元格改为常规或数值格式,填写不带“%”的数值"
+        fix = _plain_fix(typed, unit)
     return Issue("ambiguous_number", f"{where}{what},{others},{doubt};{fix}", sheet, row, column)
+
+
+def _plain_fix(typed: Typed, unit: str) -> str:
+    """What to do with a cell whose percent format or “%” made it doubtful."""
+    if typed.percent == "format":
+        return f"请将单元格改为常规或数值格式,填写以“{unit}”计的数值"
+    return f"请填写以“{unit}”计、不带“%”的数值"
 
 
 # The error values Excel shows in a cell whose formula failed (python-calamine reads them as empty; the
