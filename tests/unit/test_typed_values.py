@@ -7,6 +7,7 @@ import pytest
 
 from planeval.catalog import Indicator
 from planeval.intake.cells import ambiguity_issue, normalise_number, plausible_range, read_typed, settle_row
+from planeval.intake.formats import is_percent_format, percent_cells
 
 RATE = "major_risk_report_rate"  # 工业企业较大以上安全风险报告率(%), target 100
 DECLINE = "accident_count_decline"  # 生产安全事故起数下降(%), target >15
@@ -165,3 +166,43 @@ def test_plausible_range_widens_the_others_range():
     assert plausible_range([80, 100]) == (60, 120)
     assert plausible_range([96]) == (48, 144)
     assert plausible_range([]) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [("0%", True), ("0.00%", True), ("#,##0.0%;[Red]-0.0%", True), ('0"%"', False), ("0\\%", False), ("0.00", False)],
+)
+def test_percent_formats_are_those_that_multiply(code, percent):
+    assert is_percent_format(code) is percent
+
+
+def test_only_the_asked_cells_with_a_percent_style_are_reported(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "附件3"
+    sheet["C3"], sheet["D3"], sheet["E3"], sheet["F3"] = 0.95, 0.96, 97, 0.5
+    sheet["C3"].number_format, sheet["D3"].number_format, sheet["F3"].number_format = "0%", "0.0%", '0"%"'
+    sheet["C40"] = 1.0
+    sheet["C40"].number_format = "0%"
+    path = tmp_path / "form.xlsx"
+    workbook.save(path)
+    asked = {(2, 2), (2, 3), (2, 4), (2, 5)}
+    assert percent_cells(path, "附件3", asked) == {(2, 2), (2, 3)}
+    assert percent_cells(path, "附件3", {(39, 2)}) == {(39, 2)}
+    assert percent_cells(path, "附件3", set()) == set()
+    assert percent_cells(path, "no such sheet", asked) == set()
+
+
+def test_a_workbook_without_percent_styles_answers_without_reading_its_sheets(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from planeval.intake import formats
+
+    workbook = Workbook()
+    workbook.active["C3"] = 0.95
+    path = tmp_path / "plain.xlsx"
+    workbook.save(path)
+    monkeypatch.setattr(formats, "worksheet_parts", lambda _: pytest.fail("the sheet was read"))
+    assert percent_cells(path, "Sheet", {(2, 2)}) == set()

@@ -190,8 +190,9 @@ def settle_row(
     """The numbers of an indicator row's value cells (years, forecast, 年均/累计), each cell read as typed and
     settled against the row's other cells where it can mean two things (docs/validation.md, “Percentages”):
 
-    - a % indicator: a percent-formatted cell is its shown percentage (0.95 → 95); a plain number with
-      0 < |x| ≤ 1 where the target is above 1 (0.95 beside 80–100) may be a fraction typed for a percentage;
+    - a % indicator: a percent-formatted cell is its shown percentage (0.95 → 95), but one above 1 (95 typed
+      before the format: shown 9500%) may be either; a plain number with 0 < |x| ≤ 1 where the target is
+      above 1 (0.95 beside 80–100) may be a fraction typed for a percentage;
     - any other indicator: a percent-formatted cell, or one typed with “%”, may be the stored number or the
       shown one.
 
@@ -207,10 +208,11 @@ def settle_row(
             key: Number(float(r), str(r), False) if r is not None else Number(None, "", False)
             for key, r in ranks.items()
         }, []
-    unit = indicator.unit if indicator is not None else ""
-    typed = {key: read_typed(raw, unit, percent_format) for key, (raw, percent_format) in cells.items()}
-    percent = indicator is not None and indicator.is_percent
-    fraction_scale = indicator is not None and indicator.is_percent and indicator.target.value > 1
+    typed = {key: read_typed(raw, indicator.unit if indicator else "", fmt) for key, (raw, fmt) in cells.items()}
+    if indicator is None:  # a row naming no indicator is refused by its own rule: its numbers as typed
+        return {key: Number(cell.value, cell.text, cell.tidied) for key, cell in typed.items()}, []
+    percent = indicator.is_percent
+    fraction_scale = percent and indicator.target.value > 1
     numbers: dict[str, Number] = {}
     doubtful: dict[str, tuple[float, float]] = {}
     for key, cell in typed.items():

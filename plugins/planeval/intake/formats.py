@@ -73,9 +73,11 @@ def _xlsx_percent_cells(path: Path, sheet: str, wanted: set[Position]) -> set[Po
 
     with zipfile.ZipFile(path) as archive:
         styles = _xlsx_percent_styles(archive)
-        part = worksheet_parts(path).get(sheet)
-        if not styles or part is None:
+        if not styles:
             return set()  # no percent style anywhere: the sheet is not read again
+        part = worksheet_parts(path).get(sheet)
+        if part is None:
+            return set()
         last_row = max(row for row, _ in wanted)
         found: set[Position] = set()
         position = [0, 0]  # 1-based row, column of the current cell

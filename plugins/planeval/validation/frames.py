@@ -131,12 +131,13 @@ def form_measures(catalog: Catalog, campaign: Campaign, parsed: ParsedWorkbook) 
     if not parsed.figure_rows:
         return {}
     measures: Measures = {}
+    years = year_columns(figures_layout(catalog, campaign))
     for row in parsed.figure_rows:
         if row.code is None or row.code in measures:
             continue
         measures[row.code] = {
             (column.year, column.key == "forecast"): cell.number.value
-            for column in year_columns(figures_layout(catalog, campaign))
+            for column in years
             if column.year is not None
             and (cell := row.cells.get(column.key)) is not None
             and cell.number is not None
