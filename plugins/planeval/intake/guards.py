@@ -118,7 +118,7 @@ def refusal(received: Received, max_bytes: int) -> Issue | None:
 MAX_COLUMNS = 200
 
 
-_SHEET_XML_CHUNK = 1 << 20
+SHEET_XML_CHUNK = 1 << 20
 
 
 def extent_refusal(name: str, columns: int, rows: int, declared: str | None = None) -> RejectedFile:
@@ -220,7 +220,7 @@ def scan_sheet_xml(name: str, path: Path, part: str) -> dict[tuple[int, int], st
     parser.CharacterDataHandler = scan.text
     parser.StartDoctypeDeclHandler = _refuse_doctype
     with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-        while chunk := stream.read(_SHEET_XML_CHUNK):
+        while chunk := stream.read(SHEET_XML_CHUNK):
             parser.Parse(chunk, False)
     parser.Parse(b"", True)
     return scan.errors
@@ -229,10 +229,10 @@ def scan_sheet_xml(name: str, path: Path, part: str) -> dict[tuple[int, int], st
 def scan_xlsx(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     """Every worksheet of an .xlsx checked for an absurd data area before any reader builds it (RejectedFile);
     per sheet name, its Excel error cells."""
-    return {name: scan_sheet_xml(name, path, part) for name, part in _worksheet_parts(path).items()}
+    return {name: scan_sheet_xml(name, path, part) for name, part in worksheet_parts(path).items()}
 
 
-def _worksheet_parts(path: Path) -> dict[str, str]:
+def worksheet_parts(path: Path) -> dict[str, str]:
     """Sheet name → its part in the zip (``xl/worksheets/sheet1.xml``), from workbook.xml and its rels; a
     worksheet part no sheet names is checked too, under its part name."""
     import posixpath

@@ -4,7 +4,8 @@ Tables are located by their header row (matched on normalised names and the cata
 by position); the sheet's 附件 number comes from the sheet name, the title above the table, or,
 failing both, from which plan's indicators the rows name.
 
-May import: planeval.catalog, planeval.records, planeval.intake.cells, planeval.intake.guards."""
+May import: planeval.catalog, planeval.records, planeval.intake.cells, planeval.intake.formats,
+planeval.intake.guards."""
 
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ from planeval.intake.cells import (
     ParsedWorkbook,
     SheetColumns,
     TableRow,
+    ambiguity_issue,
     cell_refusal,
     cell_text,
     column_letter,
-    indicator_number,
+    normalise_number,
+    settle_row,
 )
+from planeval.intake.formats import percent_cells
 from planeval.intake.guards import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -56,6 +60,8 @@ HEADER_SCAN_ROWS = 15
 class Sheet:
     rows: Sequence[Sequence[object]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col)
+    name: str = ""
+    source: Path | None = None  # the workbook, for the number formats of the few cells that need them
 
 
 def read_sheets(path: Path) -> dict[str, Sheet]:
@@ -79,7 +85,7 @@ def read_sheets(path: Path) -> dict[str, Sheet]:
         check_extent(name, last_column + 1, last_row + 1)  # what the grid will hold, before it is built
         merged = [(start[0], start[1], end[0], end[1]) for start, end in (sheet.merged_cell_ranges or [])]
         rows = sheet.to_python(skip_empty_area=False)  # the grid from A1, empty cells as ""
-        sheets[name] = Sheet(_with_errors(rows, errors.get(name, {})), merged)
+        sheets[name] = Sheet(_with_errors(rows, errors.get(name, {})), merged, name, path)
     return sheets
 
 
@@ -459,6 +465,8 @@ def _collect_rows(
     fixed = {"seq", "name", "target", "attribute", "responsible", "lead", "cooperating", "role", "unit"}
     value_keys = [c.key for c in layout if c.key not in fixed]
     numeric_keys = {c.key for c in [*year_columns(layout), *period_columns(layout)]}
+    headers = {c.key: c.header for c in layout}
+    read: list[tuple[TableRow, list[TableRow]]] = []
     for offset, row in enumerate(body):
         label = cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
         if not label or label.startswith("填表说明") or label.startswith("注"):
@@ -473,10 +481,59 @@ def _collect_rows(
             parsed.errors += refused
             continue
         code, target = _row_code(catalog, plan.code if plan else None, kind, label, cells, parsed)
-        indicator = catalog.indicator(code) if kind == "indicator" and code else None
-        for key in numeric_keys & cells.keys():  # each number is read here, once
-            cells[key].number = Number(*indicator_number(indicator, cells[key].raw))
-        target.append(TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells))
+        read.append(
+            (TableRow(sheet_name, first_body + 1 + offset, plan.code if plan else None, label, code, cells), target)
+        )
+    formatted = _percent_formatted(sheet, [row for row, _ in read if kind == "indicator"], numeric_keys, mapping)
+    for table_row, target in read:  # each number is read here, once
+        if kind == "indicator":
+            _settle_indicator_row(catalog, table_row, numeric_keys, headers, mapping, formatted, parsed)
+        else:
+            unit = catalog.measure(table_row.code).unit if kind == "figures" and table_row.code else ""
+            for key in numeric_keys & table_row.cells.keys():
+                table_row.cells[key].number = Number(*normalise_number(table_row.cells[key].raw, unit))
+        target.append(table_row)
+
+
+def _percent_formatted(
+    sheet: Sheet, rows: list[TableRow], numeric_keys: set[str], mapping: dict[str, int]
+) -> set[tuple[int, int]]:
+    """The numeric value cells of these indicator rows that are formatted as a percentage, by 0-based (row,
+    column): only cells holding a number are asked about, and only when there is a workbook to ask."""
+    wanted = {
+        (row.row - 1, mapping[key])
+        for row in rows
+        for key in numeric_keys & row.cells.keys()
+        if isinstance(row.cells[key].raw, int | float) and not isinstance(row.cells[key].raw, bool)
+    }
+    return percent_cells(sheet.source, sheet.name, wanted) if sheet.source is not None and wanted else set()
+
+
+def _settle_indicator_row(
+    catalog: Catalog,
+    row: TableRow,
+    numeric_keys: set[str],
+    headers: dict[str, str],
+    mapping: dict[str, int],
+    formatted: set[tuple[int, int]],
+    parsed: ParsedWorkbook,
+) -> None:
+    """The row's numbers settled together (``cells.settle_row``): a cell read one of two ways is a warning
+    naming the reading taken, one that cannot be settled an error (its number is not read)."""
+    indicator = catalog.indicator(row.code) if row.code else None
+    keys = sorted(numeric_keys & row.cells.keys())
+    letters = {key: row.cells[key].column for key in keys}
+    numbers, ambiguities = settle_row(
+        indicator,
+        {key: (row.cells[key].raw, (row.row - 1, mapping[key]) in formatted) for key in keys},
+    )
+    for key in keys:
+        row.cells[key].number = numbers[key]
+    for ambiguity in ambiguities:
+        issue = ambiguity_issue(
+            ambiguity, indicator, headers[ambiguity.key], row.sheet, row.row, letters[ambiguity.key]
+        )
+        (parsed.warnings if ambiguity.severity == "warning" else parsed.errors).append(issue)
 
 
 def _refused_cells(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from planeval.assessment.arithmetic import DerivedCell, derive_cells
 from planeval.catalog import Campaign, Catalog, Indicator, Plan, normalise_text
 from planeval.catalog.layouts import figures_layout, indicator_layout, period_columns, year_columns
 from planeval.intake.cells import Cell, Number, ParsedWorkbook, TableRow, cell_text
@@ -38,6 +39,7 @@ def _none_if_blank(text: str) -> str | None:
 
 
 Record = dict[str, object]  # one frame row: column name → value
+Measures = dict[str, dict[tuple[int, bool], float]]  # raw figures: measure → (year, is_forecast) → value
 
 
 def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Submission]) -> dict[str, pd.DataFrame]:
@@ -54,8 +56,10 @@ def build_frames(catalog: Catalog, campaign: Campaign, submissions: Iterable[Sub
         tasks += _task_records(catalog, sid, unit, parsed)
         contacts += _contact_records(sid, parsed)
         documents = normalise_text(submission.documents)
+        measures = form_measures(catalog, campaign, parsed)
         for row in parsed.indicator_rows:
-            rows.append(_indicator_row_record(catalog, campaign, sid, unit, row, documents))
+            computed = computed_cells(catalog, row, measures)
+            rows.append(_indicator_row_record(catalog, campaign, sid, unit, row, documents, computed))
             cells += _indicator_cell_records(catalog, campaign, sid, row)
         cells += _figure_cells(catalog, campaign, sid, parsed)
         projects += _project_records(sid, unit, parsed)
@@ -121,12 +125,50 @@ def _row_number(row: TableRow, cell: Cell) -> Number:
     return cell.number
 
 
+def form_measures(catalog: Catalog, campaign: Campaign, parsed: ParsedWorkbook) -> Measures:
+    """The raw figures of the form's own 基础数据 sheet: measure → (year, is_forecast) → value, the first row
+    of each measure (as staged)."""
+    if not parsed.figure_rows:
+        return {}
+    measures: Measures = {}
+    years = year_columns(figures_layout(catalog, campaign))
+    for row in parsed.figure_rows:
+        if row.code is None or row.code in measures:
+            continue
+        measures[row.code] = {
+            (column.year, column.key == "forecast"): cell.number.value
+            for column in years
+            if column.year is not None
+            and (cell := row.cells.get(column.key)) is not None
+            and cell.number is not None
+            and cell.number.value is not None
+        }
+    return measures
+
+
+def computed_cells(catalog: Catalog, row: TableRow, measures: Measures) -> dict[tuple[int, bool], DerivedCell]:
+    """The yearly cells (and forecast) of an indicator row that the form's own raw figures give, by
+    (year, is_forecast): ``arithmetic.derive_cells``, the arithmetic aggregation uses for the city."""
+    if not measures or row.code is None:
+        return {}
+    indicator = catalog.indicator(row.code)
+    return derive_cells(indicator, indicator.base_year or _row_plan(catalog, row).base_year, measures)
+
+
 def _indicator_row_record(
-    catalog: Catalog, campaign: Campaign, sid: str, unit: str, row: TableRow, documents: str
+    catalog: Catalog,
+    campaign: Campaign,
+    sid: str,
+    unit: str,
+    row: TableRow,
+    documents: str,
+    computed: dict[tuple[int, bool], DerivedCell],
 ) -> Record:
-    """The indicator row as the rows suite sees it: rating, analysis, the data-year and forecast texts."""
+    """The indicator row as the rows suite sees it: rating, analysis, the data-year and forecast texts (a
+    blank cell the form's 基础数据 computes counts as filled: the computed figure stands in its text)."""
     plan = _row_plan(catalog, row)
-    data_year_key = f"y{min(campaign.data_year, plan.period[1])}"
+    data_year = min(campaign.data_year, plan.period[1])
+    data_year_key = f"y{data_year}"
     indicator = catalog.indicator(row.code) if row.code else None
     rating = _none_if_blank(row.text("self_rating"))
     analysed = bool(row.text("analysis")) or (indicator is not None and _mentions(documents, indicator))
@@ -143,8 +185,8 @@ def _indicator_row_record(
         # a qualitative rating stands on its evidence: the 分析说明 must say what was built/done
         "evidence_ok": bool(row.text("analysis")) if qualitative else None,
         "analysis_column": _column_of(row, "analysis") or row.cells["name"].column,
-        "data_year_text": _none_if_blank(row.text(data_year_key)),
-        "forecast_text": _none_if_blank(row.text("forecast")),
+        "data_year_text": _none_if_blank(row.text(data_year_key)) or _computed_text(computed, (data_year, False)),
+        "forecast_text": _none_if_blank(row.text("forecast")) or _computed_text(computed, (plan.period[1], True)),
         "forecast_column": _column_of(row, "forecast"),
         "forecast_year": plan.period[1],
         "name_column": row.cells["name"].column,
@@ -188,6 +230,12 @@ def _indicator_cell_records(catalog: Catalog, campaign: Campaign, sid: str, row:
             }
         )
     return records
+
+
+def _computed_text(computed: dict[tuple[int, bool], DerivedCell], key: tuple[int, bool]) -> str | None:
+    """A computed cell as the row's text for it (“按基础数据计算为 95.24”), None when the figures do not give it."""
+    cell = computed.get(key)
+    return f"按基础数据计算为 {cell.value:g}" if cell is not None else None
 
 
 def _project_records(sid: str, unit: str, parsed: ParsedWorkbook) -> list[Record]:

@@ -7,12 +7,12 @@ planeval.validation.frames."""
 
 from __future__ import annotations
 
-from planeval.assessment.arithmetic import period_figure
+from planeval.assessment.arithmetic import DerivedCell, period_figure
 from planeval.catalog import Campaign, Catalog, Indicator
 from planeval.catalog.layouts import Column, indicator_layout, period_columns, year_columns
-from planeval.intake.cells import TableRow, cell_text
+from planeval.intake.cells import TableRow, cell_text, plausible_range
 from planeval.records import Issue, Verdict
-from planeval.validation.frames import Submission
+from planeval.validation.frames import Submission, computed_cells, form_measures
 
 Values = dict[str, float | None]  # an indicator row's numbers by column key (None: blank or not a number)
 
@@ -20,6 +20,7 @@ Values = dict[str, float | None]  # an indicator row's numbers by column key (No
 def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
     """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
     _check_unknown_measures(submission, verdict)
+    measures = form_measures(catalog, campaign, submission.parsed)
     seen: dict[str, tuple[TableRow, Values]] = {}  # indicator → its first row (附件3) and numbers
     for row in submission.parsed.indicator_rows:
         if not row.code:
@@ -28,6 +29,7 @@ def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submissio
         assert row.plan_code is not None, f"indicator row {row.sheet}!{row.row} without a plan"
         layout = indicator_layout(catalog, catalog.plan(row.plan_code), campaign)
         values = _read_values(row, indicator, layout, verdict)
+        _note_computed(row, indicator, layout, computed_cells(catalog, row, measures), verdict)
         if indicator.kind != "qualitative":  # ranks on a scale have no average, trend or outlier
             _check_periods(row, indicator, layout, values, verdict)
             _check_outliers(row, indicator, layout, values, verdict)
@@ -80,6 +82,34 @@ def _check_contradictions(
                 row.sheet,
                 row.row,
                 row.cells["self_rating"].column,
+            )
+        )
+
+
+def _note_computed(
+    row: TableRow,
+    indicator: Indicator,
+    layout: list[Column],
+    computed: dict[tuple[int, bool], DerivedCell],
+    verdict: Verdict,
+) -> None:
+    """Years left blank that the form's 基础数据 computes: accepted, and the receipt says with which figures."""
+    headers, figures = [], []
+    for column in year_columns(layout):
+        cell = row.cells.get(column.key)
+        derived = computed.get((column.year, column.key == "forecast")) if column.year is not None else None
+        if derived is not None and (cell is None or not cell_text(cell.raw)):
+            arithmetic = f"(= {derived.derivation})" if derived.derivation != f"{derived.value:g}" else ""
+            headers.append(f"“{column.header}”")
+            figures.append(f"{column.header} {derived.value:g}{arithmetic}")
+    if figures:
+        verdict.warnings.append(
+            Issue(
+                "computed_from_figures",
+                f"指标“{indicator.name}”未填写{''.join(headers)},已按本表基础数据计算:{';'.join(figures)}",
+                row.sheet,
+                row.row,
+                row.cells["name"].column,
             )
         )
 
@@ -198,11 +228,11 @@ def _check_outliers(
     filled = [(c, value) for c in year_columns(layout) if (value := values.get(c.key)) is not None]
     for column, value in filled:
         others = [other for c, other in filled if c is not column]
-        if len(others) < 2:
+        bounds = plausible_range(others)
+        if len(others) < 2 or bounds is None:
             return
         low, high = min(others), max(others)
-        spread = (high - low) or 0.5 * max(abs(high), abs(low))
-        if spread and not (low - spread <= value <= high + spread):
+        if bounds[0] != bounds[1] and not (bounds[0] <= value <= bounds[1]):
             verdict.warnings.append(
                 Issue(
                     "outlier",
