@@ -123,7 +123,7 @@ def _lagging_indicators(facts: ReportFacts) -> list[IndicatorFacts]:
 
 
 def _indicator_problem(facts: ReportFacts, item: IndicatorFacts) -> str:
-    gap = gap_sentence(item.indicator, item.current, item.expected, facts.campaign.data_year)
+    gap = gap_sentence(item.indicator, item.compared, item.plan.period[0])
     analysis = first_sentence(item.analysis)
     own = f"责任单位分析:{analysis}。" if analysis else "责任单位未说明滞后原因。"
     return drafted(f"{item.indicator.plain_name}({item.responsible}):{gap}{own}")
