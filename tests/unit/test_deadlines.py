@@ -202,3 +202,20 @@ def test_schedule_wording_is_the_same_in_the_reason_and_the_gap_sentence(catalog
     behind, _, behind_gap = rated(system, plan, 2021, {2021: 1})
     assert behind.reason == "当前“启动建设”,低于序时进度要求的“推进中”"
     assert behind_gap == "2021年为“启动建设”,低于序时进度要求的“推进中”。"
+
+
+def test_a_slip_after_a_deadline_met_is_flagged_for_the_office(catalog, campaign, plan):
+    from planeval.reporting.facts import IndicatorFacts, PlanFacts, ReportFacts
+    from planeval.reporting.findings import build_findings
+
+    indicator = Indicator.model_validate(STANDARDISED)
+    figures = Figures({2022: 76, 2023: 77, 2024: 70})
+    result = assess(indicator, plan, campaign.data_year, figures)
+    row = {"seq": 1, "computed_rating": result.rating, "computed_reason": result.reason, "analysis": None}
+    item = IndicatorFacts(plan, indicator, row, {}, figures, result.compared, None, "市应急管理局")
+    facts = ReportFacts(catalog, campaign, [PlanFacts(plan, [], [item])], [], {})
+    groups = build_findings(facts, [])["problem_groups"]
+    slipped = next(group for group in groups if "回落" in group["heading"])
+    assert slipped["heading"] == "(一)部分指标按期实现后有所回落。"
+    assert any("重点企业安全生产标准化达标率(市应急管理局):2022年达到76%,按期实现;2024年回落至70%。" in line
+               for line in slipped["lines"])  # fmt: skip
