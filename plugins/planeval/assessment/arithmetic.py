@@ -258,8 +258,10 @@ def compare(
         later = tuple((year, _figure(indicator, actuals, year)) for year in years if year > rated)
         slips = tuple((year, value) for year, value in later if not target.is_met(value))
         met = target.is_met(figure)
-        return Compared(kind, figure, rated, years[0], deadline, data_year, met, expected, base, rated != deadline,
-                        later=later, slips=slips)  # fmt: skip
+        return Compared(
+            kind, figure, rated, years[0], deadline, data_year, met, expected, base,
+            substituted=rated != deadline, later=later, slips=slips,
+        )  # fmt: skip
     figure = _figure(indicator, actuals, years[-1])
     return Compared(kind, figure, years[-1], years[0], deadline, data_year, target.is_met(figure), expected, base)
 
