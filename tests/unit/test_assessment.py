@@ -214,7 +214,7 @@ def test_zero_target_is_broken_by_any_year_with_a_death(catalog):
     kept = assess(indicator, plan, 2024, Figures({2021: 0, 2022: 0, 2023: 0, 2024: 0}, 0))
     assert kept.rating == "符合预期" and kept.to_date == 0 and kept.forecast_meets_target is True
     broken = assess(indicator, plan, 2024, Figures({2021: 0, 2022: 3, 2023: 0, 2024: 0}, 0))
-    assert broken.rating == "滞后预期" and broken.reason == "目标为零,2022年3"
+    assert broken.rating == "滞后预期" and broken.reason == "目标为零,2022年3人"  # the year and the unit
     assert broken.forecast_meets_target is False and broken.trend_forecast is None
 
 
@@ -227,11 +227,11 @@ def test_qualitative_target_on_a_stated_scale_with_an_intermediate_deadline(cata
     assert early.reason == "当前“推进中”,达到序时进度要求的“推进中”"
     assert assess(indicator, plan, 2021, Figures({2021: 1})).rating == "滞后预期"
     assert assess(indicator, plan, 2021, Figures({2021: 3})).rating == "提前实现"
-    # after the deadline, anything below 基本建成 is late whatever the plan's share
-    late = assess(indicator, plan, 2024, Figures({2021: 1, 2022: 2, 2023: 2, 2024: 2}))
+    # after the deadline, rated on the deadline year: below 基本建成 in 2022 is late whatever came later
+    late = assess(indicator, plan, 2024, Figures({2021: 1, 2022: 2, 2023: 3, 2024: 3}))
     assert late.schedule_share == 1.0 and late.rating == "滞后预期"
-    assert late.reason == "目标应于2022年实现,当前为“推进中”,未按期实现"
-    assert indicator.display(late.to_date) == "推进中"
+    assert late.reason == "2022年为“推进中”,未按期(2022年)实现规划目标(基本建成);2023年达到“基本建成”,晚于期限"
+    assert indicator.display(late.to_date) == "基本建成"  # 年均/累计 columns: the latest rank
 
 
 def test_a_level_due_before_the_plan_end(catalog):
@@ -244,7 +244,7 @@ def test_a_level_due_before_the_plan_end(catalog):
     assert early.rating == "提前实现" and early.reason == "已达到规划目标(100%),当前为100%,早于2022年的期限"
     assert assess(coverage, plan, 2024, Figures({2022: 100, 2024: 100})).rating == "符合预期"  # met, after its year
     late = assess(coverage, plan, 2024, Figures({2022: 95, 2023: 98, 2024: 99}, base=80))
-    assert late.rating == "滞后预期" and late.reason == "目标应于2022年实现,当前为99%,未按期实现"
+    assert late.rating == "滞后预期" and late.reason == "2022年为95%,未按期(2022年)实现规划目标(100%)"
 
 
 def test_schedule_share_can_be_given_per_year(catalog):

@@ -14,6 +14,7 @@ from statistics import fmean, linear_regression
 from typing import Literal
 
 from planeval.catalog import Formula, Indicator, Plan
+from planeval.catalog.model import ranking_top
 
 EPSILON = 1e-9
 
@@ -25,6 +26,43 @@ class Figures:
     actuals: dict[int, float]  # year → value, for the plan years up to the data year
     forecast: float | None = None  # the end-of-plan forecast (2025年预测值)
     base: float | None = None  # the indicator's own figure in the base year (2020), where known: a floor's start
+
+
+Maintenance = Literal["保持", "回落"]
+YearFigure = tuple[int, float]  # (year, figure)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The figures one rating compares. ``rate`` reads only these, and so does every sentence that restates
+    the rating (reporting/words.py), so a reason or a sentence can never say other than the numbers do."""
+
+    kind: ProgressKind
+    figure: float  # the figure rated: the deadline year's (or data year's) cell, sum or mean
+    year: int  # the year ``figure`` is of (the last year of a sum or a mean)
+    first_year: int  # the first assessed year (where a sum, a mean or an every-year check starts)
+    deadline: int  # the plan's end, or the indicator's due_year
+    data_year: int
+    met: bool  # ``figure`` meets the target (its comparator exactly)
+    expected: float | None = None  # what 序时进度 asks by the data year (before the deadline)
+    base: float | None = None  # a floor's base-year figure, where its 序时进度 line starts
+    substituted: bool = False  # the deadline year had no figure: ``year`` is the one rated in its place
+    breaks: tuple[YearFigure, ...] = ()  # zero / every-year targets: the years that broke it
+    later: tuple[YearFigure, ...] = ()  # past an intermediate deadline: the figures of the years after it
+    slips: tuple[YearFigure, ...] = ()  # of ``later``, those that no longer meet the target
+
+    @property
+    def past_deadline(self) -> bool:
+        """Rated on its deadline year: an intermediate deadline before the data year."""
+        return self.deadline < self.data_year and self.kind not in ("zero", "every_year")
+
+    @property
+    def maintenance(self) -> Maintenance | None:
+        """After a deadline met on time: 保持 when every later year still meets the target, 回落 when one
+        does not; None before the deadline, when it was missed, or with no later year."""
+        if not self.past_deadline or not self.met or not self.later:
+            return None
+        return "回落" if self.slips else "保持"
 
 
 @dataclass(frozen=True)
@@ -39,6 +77,9 @@ class Assessment:
     trend_forecast: float | None = None  # the end-year cell a straight-line trend of the actual years gives
     trend_meets_target: bool | None = None
     base: float | None = None  # the base-year figure a floor's 序时进度 starts from (None: not a floor, or unknown)
+    compared: Compared | None = None  # the figures the rating and its reason compare; None without data
+    maintenance: Maintenance | None = None  # after an intermediate deadline met on time: held or slipped
+    maintenance_years: tuple[int, ...] = ()  # the years after the deadline that were checked
 
 
 # How a target is followed over the plan (docs/assessment.md §“序时进度 and ratings, settled”):
@@ -46,16 +87,21 @@ class Assessment:
 #   cumulative   a 累计/新增 target: the sum so far, against target × share
 #   floor        a level to reach (≥95%, ≥2.5m², 100%, ≥75): the level now, against the straight line from
 #                the base-year figure to the target
-#   ceiling      a level not to exceed (<0.2, ≤10h): must hold in the data year; never early
+#   ceiling      a level not to exceed (<0.2, ≤10h) or a rank ceiling (≤3): must hold in the data year; never early
 #   average      a 年均 target: the mean of the years so far must meet it; never early
 #   zero         every year zero
+#   every_year   a level or rank that must hold in every assessed year (every_year: true); never early
 #   qualitative  a rank on a stated scale, against the lowest rank at or above target rank × share
-ProgressKind = Literal["decline", "cumulative", "floor", "ceiling", "average", "zero", "qualitative"]
+ProgressKind = Literal["decline", "cumulative", "floor", "ceiling", "average", "zero", "every_year", "qualitative"]
 
 
 def progress_kind(indicator: Indicator) -> ProgressKind:
     """The way 序时进度 applies to the indicator: its catalog kind, with a level split by its comparator."""
-    if indicator.kind == "level" or indicator.kind == "ranking":  # a rank is a ceiling: 前3名 is not above 3
+    if indicator.every_year:
+        return "every_year"
+    if indicator.kind == "ranking":  # a rank ceiling (≤3) holds or not
+        return "ceiling"
+    if indicator.kind == "level":
         return "ceiling" if indicator.target.is_ceiling else "floor"
     if indicator.kind == "cumulative" and indicator.target.is_ceiling:
         return "ceiling"  # a total not to exceed (累计不超过) holds or not; it has no share to reach
@@ -112,7 +158,8 @@ def qualitative_expected(target_rank: float, share: float) -> float:
 def expected_figure(indicator: Indicator, plan: Plan, year: int, base: float | None = None) -> float | None:
     """The figure 序时进度 asks of the indicator by the end of ``year`` (2021…2025), by its progress kind.
 
-    None where there is no partial progress to ask for (zero, ceiling and 年均 targets: they hold or not) and
+    None where there is no partial progress to ask for (zero, ceiling, every-year and 年均 targets: they hold
+    or not) and
     for a floor without a base-year figure (no line to draw)."""
     share = schedule_share(plan, year, indicator.due_year)
     target = indicator.target.value
@@ -125,7 +172,7 @@ def expected_figure(indicator: Indicator, plan: Plan, year: int, base: float | N
             return floor_expected(base, target, share) if base is not None else None
         case "qualitative":
             return qualitative_expected(target, share)
-        case "ceiling" | "average" | "zero":
+        case "ceiling" | "average" | "zero" | "every_year":
             return None
     raise AssertionError(indicator.kind)
 
@@ -134,14 +181,15 @@ def period_figure(indicator: Indicator, values: list[float]) -> float | None:
     """The 年均/累计 figure over consecutive yearly values.
 
     decline: the decline reached by the last year (each yearly cell is already measured against the
-    base year, so it is cumulative by construction); qualitative: the latest rank; zero and cumulative: the
-    sum; level and average (rates, levels, 年均 targets): the mean of the yearly figures — the plain average
-    of the yearly rates, not a pooled Σ numerators / Σ denominators — rounded as ``round_mean`` says.
+    base year, so it is cumulative by construction); qualitative and ranking: the latest rank (never a mean
+    of ranks); zero and cumulative: the sum; level and average (rates, levels, 年均 targets): the mean of the
+    yearly figures — the plain average of the yearly rates, not a pooled Σ numerators / Σ denominators —
+    rounded as ``round_mean`` says.
     """
     if not values:
         return None
     match indicator.kind:
-        case "decline" | "qualitative":
+        case "decline" | "qualitative" | "ranking":
             return values[-1]
         case "zero" | "cumulative":
             return sum(values)
@@ -151,24 +199,131 @@ def period_figure(indicator: Indicator, values: list[float]) -> float | None:
 
 
 def rated_figure(indicator: Indicator, figures: Figures) -> float | None:
-    """The figure compared with the target: latest decline/level/rank, the (printed, rounded) mean of an
-    average, the sum of additions, and for a zero target the total count over the years (one death breaks
-    it)."""
+    """The latest figure compared with the target: latest decline/level/rank, the (printed, rounded) mean
+    of an average, the sum of additions, and for a zero target the total count over the years (one death
+    breaks it). ``compare`` says which year is rated when an intermediate deadline has passed."""
     if not figures.actuals:
         return None
-    values = [figures.actuals[year] for year in sorted(figures.actuals)]
-    match indicator.kind:
-        case "decline" | "level" | "qualitative":
-            return values[-1]
-        case "average":
-            return round_mean(values)
-        case "cumulative" | "zero":
-            return sum(values)
-    raise AssertionError(indicator.kind)
+    return figure_at(indicator, figures.actuals, max(figures.actuals))
+
+
+def figure_at(indicator: Indicator, actuals: Mapping[int, float], year: int) -> float | None:
+    """The figure compared with the target as of ``year``: that year's cell (decline, level, qualitative,
+    ranking), the sum of the years through it (cumulative, zero), the printed mean through it (average)."""
+    if indicator.kind in ("decline", "level", "qualitative", "ranking"):
+        return actuals.get(year)
+    through = [actuals[known] for known in sorted(actuals) if known <= year]
+    if not through:
+        return None
+    return round_mean(through) if indicator.kind == "average" else sum(through)
+
+
+def _figure(indicator: Indicator, actuals: Mapping[int, float], year: int) -> float:
+    value = figure_at(indicator, actuals, year)
+    assert value is not None, (indicator.code, year)  # called only for years that have a figure
+    return value
+
+
+def compare(
+    indicator: Indicator,
+    plan: Plan,
+    data_year: int,
+    figures: Figures,
+    expected: float | None = None,
+    base: float | None = None,
+) -> Compared | None:
+    """The figures the rating compares, from the actual years up to ``data_year`` (None without any):
+
+    zero / every-year  every assessed year's cell (from the due year, where one is set), and the years
+                       that broke the target;
+    past a deadline    an intermediate due_year before the data year: the due year's figure (the first
+                       later year's when the due year has none), then each later year for maintenance;
+    otherwise          the latest figure, with ``expected`` (序时进度) and a floor's ``base``.
+    """
+    actuals = {year: value for year, value in figures.actuals.items() if year <= data_year}
+    if not actuals:
+        return None
+    years, target, kind = sorted(actuals), indicator.target, progress_kind(indicator)
+    deadline = indicator.due_year or plan.period[1]
+    if kind in ("zero", "every_year"):
+        checked = [year for year in years if kind == "zero" or year >= (indicator.due_year or years[0])]
+        if checked:
+            breaks = tuple((year, actuals[year]) for year in checked if not target.is_met(actuals[year]))
+            figure = _figure(indicator, actuals, years[-1])
+            return Compared(kind, figure, years[-1], checked[0], deadline, data_year, not breaks, breaks=breaks)
+        kind = "ceiling"  # every year from a deadline not reached yet: held (or not) like a ceiling
+    if deadline < data_year:
+        rated = next((year for year in years if year >= deadline), years[-1])
+        figure = _figure(indicator, actuals, rated)
+        later = tuple((year, _figure(indicator, actuals, year)) for year in years if year > rated)
+        slips = tuple((year, value) for year, value in later if not target.is_met(value))
+        met = target.is_met(figure)
+        return Compared(
+            kind, figure, rated, years[0], deadline, data_year, met, expected, base,
+            substituted=rated != deadline, later=later, slips=slips,
+        )  # fmt: skip
+    figure = _figure(indicator, actuals, years[-1])
+    return Compared(kind, figure, years[-1], years[0], deadline, data_year, target.is_met(figure), expected, base)
 
 
 def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def span_words(first: int, last: int) -> str:
+    """A run of years as a sentence says it: 2021—2024年, or 2024年 for one."""
+    return f"{first}—{last}年" if first != last else f"{last}年"
+
+
+def dated_figure(indicator: Indicator, year: int, figure: float, first_year: int, verb: str = "为") -> str:
+    """A rated figure with its year: 2022年达到76%, 2022年较2020年下降16%, 2021—2022年累计为420人,
+    2021—2022年年均为0.14人/十万人, 2022年为第2名(全省13个设区市)."""
+    shown = indicator.with_unit(figure)
+    match indicator.kind:
+        case "decline":
+            change = f"上升{_fmt(-figure)}%" if figure < 0 else f"下降{indicator.display(figure)}%"
+            return f"{year}年较{indicator.base_year}年{change}"
+        case "cumulative" | "zero":
+            return f"{span_words(first_year, year)}累计{verb}{shown}"
+        case "average":
+            return f"{span_words(first_year, year)}年均{verb}{shown}"
+        case "ranking":
+            return f"{year}年为{shown}"
+    return f"{year}年{verb}{shown}"
+
+
+# What a figure that breaks a target is, by the target's comparator: 0.27 against <0.25 is 未低于0.25.
+_BREAK_WORDS = {"<": "未低于", "≤": "超过", ">": "未超过", "≥": "低于", "=": "未达到"}
+
+
+def missed_words(indicator: Indicator) -> str:
+    """How a figure misses the target, in words: 未低于0.25人/十万人, 超过10h, 低于75%, 未进入前3名."""
+    target = indicator.target
+    if indicator.kind == "ranking":
+        return f"未进入前{ranking_top(target)}名"
+    return f"{_BREAK_WORDS[target.comparator]}{indicator.with_unit(target.value)}"
+
+
+def break_words(indicator: Indicator, year: int, value: float) -> str:
+    """One year that broke a zero or every-year target: 2022年3人; 2022年0.27人/十万人,未低于0.25人/十万人."""
+    if indicator.kind == "zero":
+        return f"{year}年{indicator.with_unit(value)}"
+    return f"{year}年{indicator.with_unit(value)},{missed_words(indicator)}"
+
+
+def maintenance_words(indicator: Indicator, compared: Compared) -> str:
+    """After a deadline met on time: 此后保持, or each later year that fell back (2024年回落至70%)."""
+    if compared.maintenance == "保持":
+        return "此后保持"
+    return ",".join(f"{year}年回落至{indicator.with_unit(value)}" for year, value in compared.slips)
+
+
+def expected_words(indicator: Indicator, expected: float) -> str:
+    """The figure 序时进度 asks, as the reason and the report both say it: 96%, a scale word (the lowest
+    whole rank at or above target rank × share: “推进中”)."""
+    if indicator.kind == "qualitative":
+        return f"“{indicator.scale[ceil(expected - EPSILON)]}”"
+    return indicator.with_unit(round(expected, 2))
 
 
 def assess(indicator: Indicator, plan: Plan, data_year: int, figures: Figures) -> Assessment:
@@ -193,55 +348,77 @@ def assess(indicator: Indicator, plan: Plan, data_year: int, figures: Figures) -
     kind = progress_kind(indicator)
     base = (indicator.base_value if indicator.base_value is not None else figures.base) if kind == "floor" else None
 
-    current = rated_figure(indicator, figures)
-    if current is None:
-        return Assessment(to_date, full_period, share, None, None, "无已受理的数据", forecast_ok, trend, trend_ok, base)
     expected = expected_figure(indicator, plan, data_year, base)
-    rating, reason = _rate(indicator, plan, data_year, current, expected, figures)
-    return Assessment(to_date, full_period, share, expected, rating, reason, forecast_ok, trend, trend_ok, base)
+    compared = compare(indicator, plan, data_year, figures, expected, base)
+    if compared is None:
+        return Assessment(to_date, full_period, share, None, None, "无已受理的数据", forecast_ok, trend, trend_ok, base)
+    rating, reason = rate(indicator, plan, compared)
+    maintenance = compared.maintenance
+    checked = tuple(year for year, _ in compared.later) if maintenance else ()
+    return Assessment(
+        to_date, full_period, share, expected, rating, reason, forecast_ok, trend, trend_ok, base, compared,
+        maintenance, checked,
+    )  # fmt: skip
 
 
-def _rate(
-    indicator: Indicator,
-    plan: Plan,
-    data_year: int,
-    current: float,
-    expected: float | None,
-    figures: Figures,
-) -> tuple[str, str]:
-    """(rating, reason) by the indicator's progress kind; docs/assessment.md §“序时进度 and ratings, settled”."""
-    match progress_kind(indicator):
-        case "zero":
-            return _rate_zero(figures)
-        case "ceiling" | "average":
-            return _rate_held(indicator, plan, data_year, current)
-        case _:
-            return _rate_progress(indicator, plan, data_year, current, expected, figures)
+def rate(indicator: Indicator, plan: Plan, compared: Compared) -> tuple[str, str]:
+    """(rating, reason) from the compared figures, by the indicator's progress kind; docs/assessment.md
+    §“序时进度 and ratings, settled”. The one place a rating is decided and the one place its reason is
+    written, from the same numbers."""
+    if compared.kind == "zero":
+        return _rate_zero(indicator, compared)
+    if compared.kind == "every_year":
+        return _rate_every_year(indicator, compared)
+    if compared.past_deadline:
+        return _rate_at_deadline(indicator, compared)
+    if compared.kind in ("ceiling", "average"):
+        return _rate_held(indicator, plan, compared)
+    return _rate_progress(indicator, plan, compared)
 
 
-def _rate_zero(figures: Figures) -> tuple[str, str]:
+def _rate_zero(indicator: Indicator, compared: Compared) -> tuple[str, str]:
     """Zero: every year zero, or 滞后预期 for the rest of the plan (a death cannot be undone)."""
-    broken = [f"{year}年{_fmt(figures.actuals[year])}" for year in sorted(figures.actuals) if figures.actuals[year]]
-    if broken:
-        return "滞后预期", f"目标为零,{'、'.join(broken)}"
-    return "符合预期", f"{min(figures.actuals)}—{max(figures.actuals)}年均为零,保持目标要求"
+    if compared.breaks:
+        return "滞后预期", "目标为零," + "、".join(break_words(indicator, *year) for year in compared.breaks)
+    return "符合预期", f"{span_words(compared.first_year, compared.year)}均为零,保持目标要求"
 
 
-def _rate_progress(
-    indicator: Indicator,
-    plan: Plan,
-    data_year: int,
-    current: float,
-    expected: float | None,
-    figures: Figures,
-) -> tuple[str, str]:
+def _rate_every_year(indicator: Indicator, compared: Compared) -> tuple[str, str]:
+    """Every year: any assessed year that breaks the target → 滞后预期, naming each such year and figure;
+    every year holding → 符合预期; never 提前实现 (the plan asks it of every year still to come)."""
+    words = indicator.target_words
+    if compared.breaks:
+        broken = ";".join(break_words(indicator, *year) for year in compared.breaks)
+        return "滞后预期", f"{broken}(规划目标每年{words})"
+    return "符合预期", f"{span_words(compared.first_year, compared.year)}每年均满足规划目标({words})"
+
+
+def _rate_at_deadline(indicator: Indicator, compared: Compared) -> tuple[str, str]:
+    """Past an intermediate deadline: rated on the deadline year's figure — met → 符合预期 (按期实现, with
+    what the later years did: 此后保持 / 回落), missed → 滞后预期 even where a later year meets it."""
+    due, first = compared.deadline, compared.first_year
+    lead = f"{due}年无数据,按{compared.year}年衡量:" if compared.substituted else ""
+    if compared.met:
+        reason = f"{lead}{dated_figure(indicator, compared.year, compared.figure, first, '达到')},按期实现"
+        if compared.maintenance:
+            reason += f";{maintenance_words(indicator, compared)}"
+        return "符合预期", reason
+    shown = dated_figure(indicator, compared.year, compared.figure, first)
+    reason = f"{lead}{shown},未按期({due}年)实现规划目标({indicator.target_words})"
+    reached = next(((year, value) for year, value in compared.later if indicator.target.is_met(value)), None)
+    if reached:
+        reason += f";{dated_figure(indicator, reached[0], reached[1], first, '达到')},晚于期限"
+    return "滞后预期", reason
+
+
+def _rate_progress(indicator: Indicator, plan: Plan, compared: Compared) -> tuple[str, str]:
     """decline / cumulative / floor / qualitative: the target reached before its deadline → 提前实现 (at the
     deadline → 符合预期); otherwise at or above the 序时进度 figure → 符合预期, below it → 滞后预期. The
     target's comparator (strict > or not) decides whether it is reached; the 序时进度 figure is a checkpoint,
     and exactly reaching it is on schedule."""
-    target, shown, words = indicator.target, indicator.with_unit(current), indicator.target_words
-    deadline = indicator.due_year or plan.period[1]
-    if target.is_met(current):
+    words, shown = indicator.target_words, indicator.with_unit(compared.figure)
+    deadline, data_year, expected = compared.deadline, compared.data_year, compared.expected
+    if compared.met:
         if data_year < deadline:
             early = f",早于{deadline}年的期限" if indicator.due_year else ""
             return "提前实现", f"已达到规划目标({words}),当前为{shown}{early}"
@@ -252,32 +429,27 @@ def _rate_progress(
         return "滞后预期", (
             f"当前{shown},未达到规划目标({words});缺少{plan.base_year}年基数,无法按序时进度推算,按规划目标衡量"
         )
-    if indicator.kind == "qualitative":  # a rank is whole: the lowest rank at or above target rank × share
-        wanted = f"“{indicator.scale[ceil(expected - EPSILON)]}”"
-    else:
-        wanted = indicator.with_unit(round(expected, 2))
     line = ""
-    if progress_kind(indicator) == "floor":
-        start = indicator.base_value if indicator.base_value is not None else figures.base
-        line = f"(以{plan.base_year}年{indicator.with_unit(start)}为起点)"
-    if current + EPSILON >= expected:
-        return "符合预期", f"当前{shown},达到序时进度要求的{wanted}{line}"
-    return "滞后预期", f"当前{shown},低于序时进度要求的{wanted}{line}"
+    if compared.kind == "floor" and compared.base is not None:
+        line = f"(以{plan.base_year}年{indicator.with_unit(compared.base)}为起点)"
+    if compared.figure + EPSILON >= expected:
+        return "符合预期", f"当前{shown},达到序时进度要求的{expected_words(indicator, expected)}{line}"
+    return "滞后预期", f"当前{shown},低于序时进度要求的{expected_words(indicator, expected)}{line}"
 
 
-def _rate_held(indicator: Indicator, plan: Plan, data_year: int, current: float) -> tuple[str, str]:
-    """ceiling / average: the target holds in the assessed year (a 年均 target: for the mean so far) →
-    符合预期, else 滞后预期; never 提前实现 — holding a ceiling is what the plan asks every year, and a five-year
-    mean is not known before the five years are over. Before an intermediate deadline an unmet target is
-    not yet due."""
-    shown, words, due = indicator.with_unit(current), indicator.target_words, indicator.due_year
+def _rate_held(indicator: Indicator, plan: Plan, compared: Compared) -> tuple[str, str]:
+    """ceiling / average / rank ceiling: the target holds in the assessed year (a 年均 target: for the mean
+    so far) → 符合预期, else 滞后预期; never 提前实现 — holding a ceiling is what the plan asks every year, and
+    a five-year mean is not known before the five years are over. Before an intermediate deadline an unmet
+    target is not yet due."""
+    words, due = indicator.target_words, indicator.due_year
     if indicator.kind == "average":
-        shown = f"{plan.period[0]}—{data_year}年年均{shown}"
+        shown = f"{plan.period[0]}—{compared.year}年年均{indicator.with_unit(compared.figure)}"
     else:
-        shown = f"当前{shown}"
-    if indicator.target.is_met(current):
+        shown = f"当前{indicator.with_unit(compared.figure)}"
+    if compared.met:
         return "符合预期", f"{shown},满足规划目标({words})"
-    if due is not None and data_year < due:
+    if due is not None and compared.data_year < due:
         return "符合预期", f"{shown},尚未满足规划目标({words}),目标期限为{due}年"
     if due is not None and due != plan.period[1]:
         return "滞后预期", f"{shown},未按期({due}年)满足规划目标({words})"
@@ -288,7 +460,7 @@ def forecast_figure(indicator: Indicator, figures: Figures) -> float | None:
     """The figure the end-of-plan forecast implies, comparable with the target."""
     if figures.forecast is None:
         return None
-    if indicator.kind in ("decline", "level", "qualitative"):
+    if indicator.kind in ("decline", "level", "qualitative", "ranking"):
         return figures.forecast
     values = [figures.actuals[year] for year in sorted(figures.actuals)] + [figures.forecast]
     return fmean(values) if indicator.kind == "average" else sum(values)
@@ -297,10 +469,10 @@ def forecast_figure(indicator: Indicator, figures: Figures) -> float | None:
 def trend_forecast(indicator: Indicator, plan: Plan, figures: Figures) -> float | None:
     """The plan's last-year cell a least-squares line through the actual years predicts (≥ 2 years).
 
-    Shown beside the unit's own forecast, so the office sees an optimistic one. Not for zero targets or
-    qualitative scales (a straight line means nothing there); clipped to the cell's valid range.
+    Shown beside the unit's own forecast, so the office sees an optimistic one. Not for zero targets,
+    qualitative scales or ranks (a straight line means nothing there); clipped to the cell's valid range.
     """
-    if indicator.kind in ("zero", "qualitative") or len(figures.actuals) < 2:
+    if indicator.kind in ("zero", "qualitative", "ranking") or len(figures.actuals) < 2:
         return None
     years = sorted(figures.actuals)
     slope, intercept = linear_regression(years, [figures.actuals[year] for year in years])

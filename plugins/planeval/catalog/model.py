@@ -163,6 +163,12 @@ class Formula(FrozenModel):
 _DECLINE_WORDS = {">": "下降超过{}%", "≥": "下降{}%及以上", "=": "下降{}%"}
 
 
+def ranking_top(target: Target) -> int:
+    """The places a rank ceiling admits: ≤3 → 3 (前3名), <4 → 3."""
+    top = round(target.value)
+    return top - 1 if target.comparator == "<" else top
+
+
 class Indicator(FrozenModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -230,25 +236,34 @@ class Indicator(FrozenModel):
         return next((rank for rank, word in enumerate(self.scale) if normalise_text(word) == wanted), None)
 
     def display(self, value: float | None) -> str:
-        """A figure as printed in the tables: a scale word for qualitative indicators, else the number."""
+        """A figure as printed in the tables: a scale word for qualitative indicators, a whole rank for a
+        ranking (the table's column says 名), else the number."""
         if value is None:
             return ""
         if self.kind == "qualitative":
             return self.scale[round(value)]
+        if self.kind == "ranking":
+            return str(round(value))
         return f"{value:.4f}".rstrip("0").rstrip(".")
 
     def with_unit(self, value: float | None) -> str:
-        """A figure as a sentence says it: 26%, 0.15人/十万人, a scale word in quotes (“推进中”); — for none."""
+        """A figure as a sentence says it: 26%, 0.15人/十万人, a scale word in quotes (“推进中”), a rank with its
+        group (第2名(全省13个设区市)), never a bare rank; — for none."""
         if value is None:
             return "—"
         if self.kind == "qualitative":
             return f"“{self.display(value)}”"
+        if self.kind == "ranking":
+            return f"第{self.display(value)}{self.unit or '名'}({self.comparison_group})"
         return f"{self.display(value)}{self.unit}"
 
     @property
     def target_words(self) -> str:
-        """The target as a sentence says it: “下降超过15%” for the table's “>15”, “100%” for “100”, “≥400人”."""
+        """The target as a sentence says it: “下降超过15%” for the table's “>15”, “100%” for “100”, “≥400人”,
+        “全省13个设区市前3名” for a ranking's “≤3”."""
         target = self.target
+        if self.kind == "ranking":
+            return f"{self.comparison_group}前{ranking_top(target)}名"
         if self.kind == "decline" and target.comparator in _DECLINE_WORDS:
             return _DECLINE_WORDS[target.comparator].format(self.display(target.value))
         if self.kind in ("qualitative", "zero") or target.suffix or not self.unit:
@@ -283,6 +298,8 @@ class Indicator(FrozenModel):
             return (None, 100.0)
         if self.kind == "qualitative":
             return (0.0, float(len(self.scale) - 1))
+        if self.kind == "ranking":  # 1 is the best rank
+            return (1.0, None)
         if self.is_percent:
             return (0.0, 100.0)
         return (0.0, None)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from planeval.assessment.aggregate import NOTE_SEPARATOR
-from planeval.assessment.arithmetic import Figures, forecast_figure, rated_figure
+from planeval.assessment.arithmetic import Compared, Figures, compare, forecast_figure
 from planeval.assessment.tasks import TaskAssessment, TaskEvidence, assess_plan_tasks
 from planeval.catalog import Campaign, Catalog, Indicator, Plan
 from planeval.catalog.layouts import Column, indicator_layout
@@ -40,7 +40,7 @@ class IndicatorFacts:
     result: Row  # select_indicator_results
     series: dict[tuple[int, bool], float]  # (year, is_forecast) → value
     figures: Figures
-    current: float | None  # the figure the rating is based on
+    compared: Compared | None  # the figures the rating was decided on (assessment.arithmetic.compare)
     predicted: float | None  # the end-of-plan figure from the unit's own forecast
     responsible: str  # as printed: the catalog's wording, or the responsible units' names
 
@@ -49,6 +49,11 @@ class IndicatorFacts:
         """The rating planeval computed (提前实现/符合预期/滞后预期); None without data."""
         rating: str | None = self.result["computed_rating"]
         return rating
+
+    @property
+    def current(self) -> float | None:
+        """The figure the rating is based on: the deadline year's for a target due before the data year."""
+        return self.compared.figure if self.compared is not None else None
 
     @property
     def analysis(self) -> str:
@@ -140,7 +145,9 @@ def read_report_facts(engine: Engine, catalog: Catalog, campaign: Campaign) -> R
     reports = {unit: narrative.sections.get("tasks", []) for unit, narrative in narratives.items()}
     plans = []
     for plan in catalog.campaign_plans(campaign):
-        items = [_indicator_facts(catalog, plan, row, values) for row in results if row["plan_code"] == plan.code]
+        items = [
+            _indicator_facts(catalog, plan, campaign, row, values) for row in results if row["plan_code"] == plan.code
+        ]
         evidence = _task_evidence(plan, items, projects)
         tasks = assess_plan_tasks(catalog, plan, reports, evidence, campaign.data_year)
         plans.append(PlanFacts(plan, indicator_layout(catalog, plan, campaign), items, tasks))
@@ -181,7 +188,7 @@ def _task_evidence(plan: Plan, items: list[IndicatorFacts], projects: dict[str, 
 
 
 def _indicator_facts(
-    catalog: Catalog, plan: Plan, result: Row, values: dict[str, dict[tuple[int, bool], float]]
+    catalog: Catalog, plan: Plan, campaign: Campaign, result: Row, values: dict[str, dict[tuple[int, bool], float]]
 ) -> IndicatorFacts:
     indicator = catalog.indicator(result["indicator_code"])
     series = values.get(indicator.code, {})
@@ -195,7 +202,7 @@ def _indicator_facts(
         result=result,
         series=series,
         figures=figures,
-        current=rated_figure(indicator, figures),
+        compared=compare(indicator, plan, campaign.data_year, figures, result["schedule_expected"]),
         predicted=forecast_figure(indicator, figures) if figures.actuals else None,
         responsible=indicator.responsible_text or "、".join(catalog.unit(u).name for u in indicator.responsible),
     )

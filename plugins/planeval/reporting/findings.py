@@ -70,6 +70,10 @@ def build_findings(facts: ReportFacts, unit_problems: list[str]) -> Findings:
     if lagging:
         groups.append({"heading": "部分指标进度滞后。", "lines": [_indicator_problem(facts, i) for i in lagging]})
         measures += [indicator_measure(facts, item) for item in lagging]
+    slipped = _slipped_indicators(facts)
+    if slipped:
+        groups.append({"heading": "部分指标按期实现后有所回落。", "lines": [_slip_problem(i) for i in slipped]})
+        measures += [_slip_measure(item) for item in slipped]
     if tasks:
         groups.append({"heading": "部分主要任务推进滞后。", "lines": [_task_problem(t) for t in tasks]})
         measures += [_task_measure(facts, task) for task in tasks]
@@ -122,8 +126,29 @@ def _lagging_indicators(facts: ReportFacts) -> list[IndicatorFacts]:
     return list(seen.values())
 
 
+def _slipped_indicators(facts: ReportFacts) -> list[IndicatorFacts]:
+    """Indicators whose intermediate deadline was met on time but a later year fell back (回落): rated
+    符合预期 on the deadline, flagged here for the office. Each once, under the first plan that has it."""
+    seen: dict[str, IndicatorFacts] = {}
+    for item in facts.indicators():
+        if item.compared is not None and item.compared.maintenance == "回落":
+            seen.setdefault(item.indicator.code, item)
+    return list(seen.values())
+
+
+def _slip_problem(item: IndicatorFacts) -> str:
+    """The slip as the rating's reason states it (“2022年达到76%,按期实现;2024年回落至70%”)."""
+    return drafted(f"{item.indicator.plain_name}({item.responsible}):{clause(item.result['computed_reason'])}。")
+
+
+def _slip_measure(item: IndicatorFacts) -> str:
+    """A 对策 for a slip: find the cause, hold the target met, to the plan's end."""
+    name, end, words = item.indicator.plain_name, item.plan.period[1], item.indicator.target_words
+    return f"{item.responsible}要查明{name}回落原因,巩固已实现的目标,确保{end}年底{name}仍{words}。"
+
+
 def _indicator_problem(facts: ReportFacts, item: IndicatorFacts) -> str:
-    gap = gap_sentence(item.indicator, item.current, item.expected, facts.campaign.data_year)
+    gap = gap_sentence(item.indicator, item.compared, item.plan.period[0])
     analysis = first_sentence(item.analysis)
     own = f"责任单位分析:{analysis}。" if analysis else "责任单位未说明滞后原因。"
     return drafted(f"{item.indicator.plain_name}({item.responsible}):{gap}{own}")

@@ -112,9 +112,7 @@ def build_overview(facts: ReportFacts) -> Overview:
         rows: list[IndicatorSentence] = [
             {
                 "seq": item.result["seq"],
-                "sentence": indicator_sentence(
-                    item.indicator, item.rating, item.current, plan.plan.period[0], campaign.data_year
-                ),
+                "sentence": indicator_sentence(item.indicator, item.rating, item.compared, plan.plan.period[0]),
             }
             for item in plan.indicators
         ]
@@ -194,14 +192,13 @@ def build_problems(facts: ReportFacts) -> Problems:
     """二 存在的主要问题: the lagging indicators and how far behind each is, the indicators whose sources
     disagree, the self-ratings that differ from planeval's, the indicators without data, the units that have
     not reported. Each indicator is named once, under the first plan that has it."""
-    data_year = facts.campaign.data_year
     return {
         "lagging": [
             {
                 "name": item.indicator.name,
                 "plan": item.plan.short_name,
                 "responsible": item.responsible,
-                "gap": gap_sentence(item.indicator, item.current, item.expected, data_year),
+                "gap": gap_sentence(item.indicator, item.compared, item.plan.period[0]),
             }
             for item in _lagging(facts)
         ],
