@@ -6,7 +6,7 @@ The texts come cleaned by planeval.intake.narrative: no template artefact or int
 the annex lists what was taken out, per unit, for the office to check.
 
 May import: planeval.catalog, planeval.intake.narrative, planeval.files, planeval.settings and
-planeval.reporting.typography."""
+planeval.reporting.typography and titles."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypedDict
 from planeval.catalog import Campaign, Catalog, ReportSection, Unit
 from planeval.files import replace_atomically
 from planeval.intake.narrative import UnitNarrative
+from planeval.reporting.titles import campaign_title
 from planeval.settings import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -273,8 +274,9 @@ def _title(document: Document, catalog: Catalog, campaign: Campaign, *, draft: b
     document.add_paragraph(COMPILATION_TITLE, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     if draft:
         document.add_paragraph("（征求意见稿）").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    report = campaign_title(catalog, campaign).report
     note = (
-        f"本汇编为{catalog.short_office}工作稿，供起草{campaign.name}报告时查阅：按总结评估报告框架（附件1）"
+        f"本汇编为{catalog.short_office}工作稿，供起草{report}时查阅：按总结评估报告框架（附件1）"
         "逐部分辑录各单位报告原文（已剔除内部批注和模板残留），不对外印发。"
     )
     document.add_paragraph(note)

@@ -2,7 +2,7 @@
 folder (``notices/``), where the department finds it where it uploads.
 
 May import: planeval.catalog, planeval.dates, planeval.settings, planeval.monitoring and the modules of
-planeval.reporting below it (render).
+planeval.reporting below it (render, titles).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from planeval.catalog import Campaign, Catalog
 from planeval.monitoring.reminders import reminder_context
 from planeval.reporting.render import render_docx
+from planeval.reporting.titles import campaign_title
 from planeval.settings import TEMPLATES_DIR, Settings
 
 REMINDER_TEMPLATE = "reminder.docx"
@@ -23,6 +24,7 @@ def write_reminder(
     settings: Settings, catalog: Catalog, campaign: Campaign, unit_code: str, day: dt.date, items: list[dict[str, str]]
 ) -> Path:
     reminder = reminder_context(catalog, campaign, unit_code, settings.inbox(unit_code), day, items)
+    reminder["work"] = campaign_title(catalog, campaign).work  # what the notice is about, when none is cited
     name = f"催报通知_{catalog.unit(unit_code).name}_{day.isoformat()}.docx"
     path = render_docx(
         TEMPLATES_DIR / REMINDER_TEMPLATE, reminder, settings.reports_dir / campaign.code / "reminders" / name
