@@ -19,7 +19,7 @@ from render_check import ascii_marks
 
 from planeval.assessment import aggregate
 from planeval.assessment.arithmetic import Figures, assess, forecast_figure, rated_figure
-from planeval.catalog import Campaign, Catalog, load_catalog
+from planeval.catalog import Campaign, Catalog, CatalogError, load_catalog
 from planeval.catalog.layouts import indicator_layout
 from planeval.reporting import workbooks
 from planeval.reporting.facts import IndicatorFacts, PlanFacts, ReportFacts
@@ -205,7 +205,7 @@ def test_a_midterm_campaign_is_titled_by_its_kind(district, tmp_path):
     )
     title = campaign_title(district, midterm)
     assert title.report == f"{PLACE}安全生产“十四五”规划中期评估报告"
-    assert title.work == f"{PLACE}安全生产“十四五”规划中期评估"
+    assert title.work == "安全生产“十四五”规划中期评估"  # as a letter names it: 关于…报送情况的反馈函
     # a name that still says 总结评估 is titled by the kind, not by the words it happens to carry
     renamed = midterm.model_copy(update={"name": summary.name})
     assert campaign_title(district, renamed).report == title.report
@@ -221,3 +221,16 @@ def test_annual_and_half_year_campaigns_are_work_summaries():
     annual = campaign_title(wenling, wenling.campaign("wenling_2023_annual"))
     assert half.report == "2023年温岭市安全生产工作要点上半年工作总结"  # the place inside the name: not added
     assert annual.report == "2023年温岭市安全生产工作要点年度工作总结"
+
+
+def test_a_place_whose_level_cannot_be_read_from_its_name_must_state_it(tmp_path):
+    folder = tmp_path / "banner"
+    shutil.copytree(REPO_ROOT / "catalog" / "longcheng", folder)
+    manifest = yaml.safe_load((folder / "catalog.yaml").read_text("utf-8"))
+    (folder / "catalog.yaml").write_text(yaml.safe_dump(manifest | {"city": "某某旗"}, allow_unicode=True), "utf-8")
+    with pytest.raises(CatalogError, match="level"):
+        load_catalog(folder)
+    stated = manifest | {"city": "某某旗", "level": "县", "place": "某某旗"}
+    (folder / "catalog.yaml").write_text(yaml.safe_dump(stated, allow_unicode=True), "utf-8")
+    catalog = load_catalog(folder)
+    assert (catalog.level, catalog.whole_place, catalog.level_word) == ("县", "全县", "县级")

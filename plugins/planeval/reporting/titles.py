@@ -51,7 +51,9 @@ _KIND_ENDINGS = tuple(
 @dataclass(frozen=True)
 class CampaignTitle:
     report: str  # the report's title: 海安市“十四五”…规划总结评估报告, 2023年温岭市…工作要点上半年工作总结
-    work: str  # the campaign's work as a sentence names it: 海安市“十四五”…规划总结评估 (关于…报送情况的反馈函)
+    # the campaign's work as the notice and the letters name it, without the place the office's own documents
+    # need not repeat: “十四五”…规划总结评估 (关于…报送情况的反馈函); a workbook's title leads it with the place
+    work: str
     parts: tuple[str, ...]  # the report's title in the pieces a title may break between (typography.title_lines)
 
 
@@ -69,7 +71,7 @@ def campaign_title(catalog: Catalog, campaign: Campaign) -> CampaignTitle:
     place name once. A yearly or half-year campaign's name gets its year (2023年) when it does not say it."""
     if campaign.title:
         title = catalog.placed(campaign.title)
-        return CampaignTitle(report=title, work=title.removesuffix("报告"), parts=(title,))
+        return CampaignTitle(report=title, work=campaign.title.removesuffix("报告"), parts=(title,))
     subject = campaign_subject(campaign)
     if campaign.kind not in REPORT_KINDS and f"{campaign.year}年" not in subject:
         subject = f"{campaign.year}年{subject}"
@@ -78,7 +80,7 @@ def campaign_title(catalog: Catalog, campaign: Campaign) -> CampaignTitle:
     word = KIND_WORDS[campaign.kind]
     ending = f"{word}报告" if campaign.kind in REPORT_KINDS else word
     parts = tuple(part for part in (lead, subject, ending) if part)
-    return CampaignTitle(report=f"{placed}{ending}", work=f"{placed}{word}", parts=parts)
+    return CampaignTitle(report=f"{placed}{ending}", work=f"{subject}{word}", parts=parts)
 
 
 _PLAN_PERIOD = re.compile(r"“十[一二三四五六七八九]五”")

@@ -80,7 +80,7 @@ def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, out
     workbook = Workbook()
     sheet = _first_sheet(workbook)
     sheet.title = "工作要点完成情况"
-    work = campaign_title(catalog, campaign).work
+    work = catalog.placed(campaign_title(catalog, campaign).work)
     put_row(sheet, [f"{work}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
     sheet["A1"].font = Font(bold=True, size=14)
     put_row(sheet, TASK_SUMMARY_HEADERS)
@@ -235,7 +235,8 @@ def write_summary_xlsx(
     workbook = Workbook()
     summary = _first_sheet(workbook)
     summary.title = "汇总"
-    put_row(summary, [f"{campaign_title(catalog, campaign).work} 报送情况统计(截至{as_of.isoformat()})"])
+    work = catalog.placed(campaign_title(catalog, campaign).work)
+    put_row(summary, [f"{work} 报送情况统计(截至{as_of.isoformat()})"])
     summary["A1"].font = Font(bold=True, size=14)
     put_row(summary, ["表单", "单位类型", "应报", "已报", "按时", "逾期", "仅有退回版本", "未报", "报送率", "及时率"])
     for row in completeness_rows(statuses):

@@ -98,7 +98,7 @@ def approval_summary(selection: CampaignSelection, aggregated: dict[str, Any]) -
     """The headline figures the reviewer sees beside the approval buttons."""
     _, catalog, campaign = open_selection(selection)
     return (
-        f"{campaign_title(catalog, campaign).work}:已汇总 {aggregated['submissions_used']} 份报送,"
+        f"{catalog.placed(campaign_title(catalog, campaign).work)}:已汇总 {aggregated['submissions_used']} 份报送,"
         f"{aggregated['indicator_rows']} 项指标(有数据 {aggregated['indicators_with_data']} 项),"
         f"其中滞后预期 {aggregated['lagging']} 项。"
     )
