@@ -234,3 +234,33 @@ def test_a_place_whose_level_cannot_be_read_from_its_name_must_state_it(tmp_path
     (folder / "catalog.yaml").write_text(yaml.safe_dump(stated, allow_unicode=True), "utf-8")
     catalog = load_catalog(folder)
     assert (catalog.level, catalog.whole_place, catalog.level_word) == ("县", "全县", "县级")
+
+
+def test_letters_reminders_and_the_working_annex_say_the_district_s_words(district, tmp_path):
+    import datetime as dt
+
+    from planeval.reporting.letters import _letter
+    from planeval.reporting.narratives import write_compilation
+    from planeval.reporting.notices import REMINDER_TEMPLATE, reminder_document
+    from planeval.reporting.render import render_docx
+    from planeval.settings import TEMPLATES_DIR
+
+    campaign = district.campaign().model_copy(update={"notice": ""})  # no notice cited: the template names the work
+    facts = _facts(district, campaign)
+    results = [item.result for item in facts.indicators() if item.indicator.code == "info_platform"]
+    letter = _letter(
+        district, campaign, district.unit("emergency"), [], results, {}, {}, draft=True, as_of=dt.date(2025, 6, 20)
+    )
+    assert letter["title"] == "关于安全生产“十四五”规划总结评估报送情况的反馈函"
+    assert letter["office"] == OFFICE and "根据安全生产“十四五”规划总结评估要求" in letter["opening"]
+    items = [{"form_label": "指标完成情况统计表", "due": "2025年6月16日", "state": "尚未报送"}]
+    context = reminder_document(district, campaign, "emergency", tmp_path / "inbox", dt.date(2025, 6, 20), items)
+    path = render_docx(TEMPLATES_DIR / REMINDER_TEMPLATE, context, tmp_path / "reminder.docx")
+    text = ascii_marks("\n".join(p.text for p in Document(str(path)).paragraphs))
+    assert f"根据{OFFICE}关于开展安全生产“十四五”规划总结评估工作的通知要求" in text
+    assert f"{PLACE}{PLACE}" not in text and "市" not in text.replace(OFFICE, "")
+    midterm = campaign.model_copy(update={"kind": "midterm", "name": "安全生产“十四五”规划中期评估"})
+    annex = write_compilation(district, midterm, {}, tmp_path, draft=False)
+    assert annex.name == "各单位中期评估报告汇编(工作稿).docx"
+    annex_text = "\n".join(p.text for p in Document(str(annex)).paragraphs)
+    assert "供起草河东区安全生产“十四五”规划中期评估报告时查阅:按中期评估报告框架" in ascii_marks(annex_text)

@@ -91,7 +91,7 @@ def _relative_deadlines(
 ) -> tuple[tuple[Indicator, ...], tuple[Plan, ...]]:
     """``due_in_years`` (“利用1至2年”: 2) as the year it means: the plan's first year + n − 1. An indicator takes
     the first plan that lists it; one no plan lists keeps its relative deadline unresolved."""
-    first_year = {}
+    first_year: dict[str, int] = {}
     for plan in plans:
         for code in plan.indicator_table.indicators:
             first_year.setdefault(code, plan.period[0])

@@ -55,6 +55,12 @@ class CampaignTitle:
     # need not repeat: “十四五”…规划总结评估 (关于…报送情况的反馈函); a workbook's title leads it with the place
     work: str
     parts: tuple[str, ...]  # the report's title in the pieces a title may break between (typography.title_lines)
+    units_reports: str  # what each unit writes for the campaign: 总结评估报告, 中期评估报告, 年度工作总结
+
+    @property
+    def compilation(self) -> str:
+        """The office's working annex of the units' reports: 各单位总结评估报告汇编(工作稿)."""
+        return f"各单位{self.units_reports}汇编(工作稿)"
 
 
 def campaign_subject(campaign: Campaign) -> str:
@@ -71,16 +77,23 @@ def campaign_title(catalog: Catalog, campaign: Campaign) -> CampaignTitle:
     place name once. A yearly or half-year campaign's name gets its year (2023年) when it does not say it."""
     if campaign.title:
         title = catalog.placed(campaign.title)
-        return CampaignTitle(report=title, work=campaign.title.removesuffix("报告"), parts=(title,))
+        work = campaign.title.removesuffix("报告")
+        return CampaignTitle(report=title, work=work, parts=(title,), units_reports=_units_reports(campaign))
     subject = campaign_subject(campaign)
     if campaign.kind not in REPORT_KINDS and f"{campaign.year}年" not in subject:
         subject = f"{campaign.year}年{subject}"
     placed = catalog.placed(subject)
     lead = placed.removesuffix(subject)  # the place name where it was added, else ""
-    word = KIND_WORDS[campaign.kind]
-    ending = f"{word}报告" if campaign.kind in REPORT_KINDS else word
+    ending = _units_reports(campaign)  # the office's report is the kind's report too
     parts = tuple(part for part in (lead, subject, ending) if part)
-    return CampaignTitle(report=f"{placed}{ending}", work=f"{subject}{word}", parts=parts)
+    work = f"{subject}{KIND_WORDS[campaign.kind]}"
+    return CampaignTitle(report=f"{placed}{ending}", work=work, parts=parts, units_reports=ending)
+
+
+def _units_reports(campaign: Campaign) -> str:
+    """The document a campaign asks for: the kind's word, with 报告 for an assessment (总结评估报告)."""
+    word = KIND_WORDS[campaign.kind]
+    return f"{word}报告" if campaign.kind in REPORT_KINDS else word
 
 
 _PLAN_PERIOD = re.compile(r"“十[一二三四五六七八九]五”")
