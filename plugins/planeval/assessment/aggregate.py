@@ -328,7 +328,8 @@ def city_measures(
             chosen, origin = [departments[0]], "reported"
             value = float(departments[0]["value"])
             if town_sum is not None and abs(town_sum - value) > 1e-9:
-                notes.append(f"{label}:市级填报 {value:g},各{catalog.kind_label('town')}合计 {town_sum:g}")
+                towns_label = catalog.kind_label("town")
+                notes.append(f"{label}:{catalog.level_word}填报 {value:g},各{towns_label}合计 {town_sum:g}")
         elif town_sum is not None:
             chosen, origin, value = towns, "town_sum", town_sum
         else:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from planeval.catalog.model import (
     DEFAULT_KIND_LABELS,
@@ -26,6 +26,10 @@ from planeval.catalog.model import (
 from planeval.catalog.text import normalise_text
 from planeval.dates import DEFAULT_TIMEZONE
 
+# 行政层级: a city (市), a district (区) or a county (县); catalog.yaml `level`, else the last character of `city`.
+Level = Literal["市", "区", "县"]
+LEVELS: tuple[str, ...] = ("市", "区", "县")
+
 
 class CatalogError(ValueError):
     """A catalog file is missing, unreadable or inconsistent; the message names file and key."""
@@ -37,6 +41,9 @@ class Catalog(FrozenModel):
     root: Path
     city: str
     office: str
+    # catalog.yaml `level` (行政层级) and `place` (the place name a title starts with); both default from `city`
+    level: Level
+    place: str
     timezone: str = DEFAULT_TIMEZONE  # IANA name: every date a user reads is in it (catalog.yaml `timezone`)
     short_office: str
     units: tuple[Unit, ...]
@@ -47,14 +54,51 @@ class Catalog(FrozenModel):
     tasks: tuple[WorkTask, ...] = ()
     campaigns: tuple[Campaign, ...]
     forms: Forms
-    unit_kind_labels: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_KIND_LABELS))
+    unit_kind_labels: dict[str, str] = Field(default_factory=dict)  # overrides of kind_label's defaults
     # usernames that may answer the office's approval (catalog.yaml `approvers`; docs/approval.md)
     approvers: tuple[str, ...] = ("office",)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _level_and_place(cls, data: object) -> object:
+        """``level`` from the last character of ``city`` (海安市 → 市, 龙城区 → 区) and ``place`` = ``city``,
+        unless catalog.yaml sets them."""
+        if not isinstance(data, dict):
+            return data
+        city = str(data.get("city") or "")
+        if not data.get("place"):
+            data = {**data, "place": city}
+        if not data.get("level"):
+            if city[-1:] not in LEVELS:
+                raise ValueError(f"无法从 city “{city}” 推断行政层级:请在 catalog.yaml 中写明 level(市、区或县)")
+            data = {**data, "level": city[-1]}
+        return data
+
+    # --- the place's own words ------------------------------------------------------------------
+    @property
+    def level_word(self) -> str:
+        """The level as an adjective: 市级, 区级, 县级 (市级填报, 区级部门)."""
+        return f"{self.level}级"
+
+    @property
+    def whole_place(self) -> str:
+        """The whole territory as a sentence says it: 全市, 全区, 全县."""
+        return f"全{self.level}"
+
+    def placed(self, text: str) -> str:
+        """``text`` led by the place name, which appears once: a text that already names the place (an
+        office, a plan titled 天津市河东区…) is returned as it is."""
+        return text if self.place in text else f"{self.place}{text}"
+
     # --- look-ups -------------------------------------------------------------------------------
     def kind_label(self, kind: str) -> str:
-        """How this place calls a level of units: 市级部门 / 区镇街道 for a city, 区级部门 / 乡镇街道 for a district."""
-        return self.unit_kind_labels.get(kind, DEFAULT_KIND_LABELS[kind])
+        """How this place calls a level of units (catalog.yaml `unit_kind_labels`), by default from its level:
+        市级部门 / 区镇街道 for a city, 区级部门 / 乡镇街道 for a district or county."""
+        if kind in self.unit_kind_labels:
+            return self.unit_kind_labels[kind]
+        if kind == "department":
+            return f"{self.level_word}部门"
+        return DEFAULT_KIND_LABELS[kind] if self.level == "市" else "乡镇街道"
 
     def unit(self, code: str) -> Unit:
         for unit in self.units:

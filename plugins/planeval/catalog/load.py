@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from planeval.catalog.catalog import Catalog, CatalogError
 from planeval.catalog.checks import check_catalog
 from planeval.catalog.model import (
-    DEFAULT_KIND_LABELS,
     Campaign,
     Forms,
     FrozenModel,
@@ -177,9 +176,11 @@ def load_catalog(root: str | Path) -> Catalog:
             root=root,
             city=manifest.get("city", ""),
             office=manifest.get("office", ""),
+            level=manifest.get("level"),
+            place=manifest.get("place"),
             short_office=manifest.get("short_office", manifest.get("office", "")),
             timezone=_timezone(manifest_path, manifest.get("timezone", DEFAULT_TIMEZONE)),
-            unit_kind_labels=DEFAULT_KIND_LABELS | (manifest.get("unit_kind_labels") or {}),
+            unit_kind_labels=manifest.get("unit_kind_labels") or {},
             approvers=tuple(manifest.get("approvers") or ("office",)),
             **data,
         )

@@ -44,7 +44,7 @@ def reminder_context(
 ) -> dict[str, Any]:
     return {
         "unit_name": catalog.unit(unit_code).name,
-        "notice": campaign.cited_notice or f"{catalog.office}{campaign.name}的通知",
+        "notice": campaign.cited_notice,  # none set: the template names the campaign's work (reporting/notices.py)
         "as_of": chinese_date(as_of),
         "items": items,
         "inbox": str(inbox),

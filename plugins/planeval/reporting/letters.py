@@ -5,7 +5,7 @@ Contexts for all units are built from a handful of queries (not one per unit), s
 about a second; ``bench/render.py`` measures it.
 
 May import: planeval.catalog, planeval.dates, planeval.warehouse, planeval.monitoring and the modules of
-planeval.reporting below it (facts, words, render, typography)."""
+planeval.reporting below it (facts, titles, words, render, typography)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from planeval.dates import beijing_date, chinese_date
 from planeval.monitoring.obligations import ObligationStatus
 from planeval.reporting.facts import Row
 from planeval.reporting.render import render_docx
+from planeval.reporting.titles import campaign_title
 from planeval.reporting.typography import title_lines
 from planeval.reporting.words import clause
 from planeval.settings import TEMPLATES_DIR
@@ -152,14 +153,15 @@ def _letter(
         if s.status in ("missing", "rejected_only")
     ]
     number = "二" if indicators else "一"
+    work = campaign_title(catalog, campaign).work
     complete = not rejected and not missing
     return {
-        "title": f"关于{campaign.name}报送情况的反馈函",
-        "title_lines": title_lines(f"关于{campaign.name}", "报送情况的反馈函"),
+        "title": f"关于{work}报送情况的反馈函",
+        "title_lines": title_lines(f"关于{work}", "报送情况的反馈函"),
         "unit_name": unit.name,
         "office": catalog.office,
         "opening": (
-            f"根据{campaign.cited_notice or campaign.name}要求，我办对贵单位报送的材料进行了汇总校验和测算。"
+            f"根据{campaign.cited_notice or work}要求，我办对贵单位报送的材料进行了汇总校验和测算。"
             f"截至目前共收到贵单位报送文件{received}份，现将有关情况反馈如下。"
         ),
         "indicators": indicators,

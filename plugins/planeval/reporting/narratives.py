@@ -6,7 +6,7 @@ The texts come cleaned by planeval.intake.narrative: no template artefact or int
 the annex lists what was taken out, per unit, for the office to check.
 
 May import: planeval.catalog, planeval.intake.narrative, planeval.files, planeval.settings and
-planeval.reporting.typography."""
+planeval.reporting.typography and titles."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, TypedDict
 from planeval.catalog import Campaign, Catalog, ReportSection, Unit
 from planeval.files import replace_atomically
 from planeval.intake.narrative import UnitNarrative
+from planeval.reporting.titles import campaign_title
 from planeval.settings import TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from docx.document import Document
 
-COMPILATION_TITLE = "各单位总结评估报告汇编(工作稿)"
 # the styles (仿宋_GB2312 body, 黑体/楷体_GB2312 headings, 方正小标宋简体 title) and page of the city report
 STYLE_SOURCE = "summary_report.docx"
 
@@ -225,7 +225,7 @@ def write_compilation(
     from planeval.reporting.typography import apply_chinese_punctuation, apply_official_layout
 
     if target.suffix.lower() != ".docx":
-        target = target / f"{COMPILATION_TITLE}{'(征求意见稿)' if draft else ''}.docx"
+        target = target / f"{campaign_title(catalog, campaign).compilation}{'(征求意见稿)' if draft else ''}.docx"
     document = open_document(str(TEMPLATES_DIR / STYLE_SOURCE))
     _start_empty(document, draft=draft)
     _title(document, catalog, campaign, draft=draft)
@@ -270,11 +270,12 @@ def _start_empty(document: Document, *, draft: bool) -> None:
 def _title(document: Document, catalog: Catalog, campaign: Campaign, *, draft: bool) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document.add_paragraph(COMPILATION_TITLE, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title = campaign_title(catalog, campaign)
+    document.add_paragraph(title.compilation, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     if draft:
         document.add_paragraph("（征求意见稿）").alignment = WD_ALIGN_PARAGRAPH.CENTER
     note = (
-        f"本汇编为{catalog.short_office}工作稿，供起草{campaign.name}报告时查阅：按总结评估报告框架（附件1）"
+        f"本汇编为{catalog.short_office}工作稿，供起草{title.report}时查阅：按{title.units_reports}框架（附件1）"
         "逐部分辑录各单位报告原文（已剔除内部批注和模板残留），不对外印发。"
     )
     document.add_paragraph(note)

@@ -68,6 +68,7 @@ class ProjectSheets(TypedDict):
 
     draft: bool
     cutoff: str
+    projects_label: str  # the plans' own word for their projects (重点工程, 重大工程)
     projects: list[ProjectSheet]
 
 
@@ -102,7 +103,7 @@ def project_contexts(
             )
             sheets.append(
                 {
-                    "plan_title": f"{catalog.city}{plan.name.removeprefix(catalog.city)}",
+                    "plan_title": catalog.placed(plan.name),
                     "name": project.name,
                     "content": project.content or NOT_REPORTED,
                     "planned_investment": NOT_REPORTED,
@@ -119,7 +120,12 @@ def project_contexts(
     printed_cutoff = chinese_date(cutoff)
     return (
         {"draft": draft, "cutoff": printed_cutoff, "tables": tables},
-        {"draft": draft, "cutoff": printed_cutoff, "projects": sheets},
+        {
+            "draft": draft,
+            "cutoff": printed_cutoff,
+            "projects_label": catalog.projects_label(campaign),
+            "projects": sheets,
+        },
     )
 
 

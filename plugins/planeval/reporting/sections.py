@@ -11,7 +11,7 @@
     build_suggestions        三 预测及对策建议: each plan's forecast lines, a suggestion per lagging indicator
     build_closing            附件说明 and the date under the office's name
     build_lagging_appendix   附录一 滞后预期指标分析
-    build_trend_charts       附录二 主要指标趋势图
+    build_trend_charts       附录二 主要指标趋势图 (quantities only; status indicators named in a note)
     build_indicator_tables   附件3/附件4 the indicator tables
 
 To change the report's 问题 section, edit build_problems here (wording in templates/summary_report.docx and
@@ -20,8 +20,8 @@ build_report_context merges them. Keys two sections share are lists of the same 
 ``plans`` (overview, tasks, suggestions, tables), a plan's ``rows`` (overview, tables) and ``lagging``
 (problems, suggestions, 附录一); every part of such a list is built from the same selection, in the same order.
 
-May import: planeval.catalog, planeval.dates and the reporting modules below it (facts, words, render, charts,
-typography)."""
+May import: planeval.catalog, planeval.dates and the reporting modules below it (facts, figures, titles, words,
+render, charts, typography)."""
 
 from __future__ import annotations
 
@@ -36,8 +36,10 @@ from planeval.catalog.layouts import Column
 from planeval.dates import chinese_date
 from planeval.reporting.drafting import strip_marks
 from planeval.reporting.facts import IndicatorFacts, PlanFacts, ReportFacts
+from planeval.reporting.figures import figure_cell, is_charted, latest_status, period_cells
 from planeval.reporting.findings import indicator_measure
 from planeval.reporting.render import Picture
+from planeval.reporting.titles import campaign_title, project_sheet_title
 from planeval.reporting.typography import title_lines
 from planeval.reporting.words import (
     clause,
@@ -45,7 +47,6 @@ from planeval.reporting.words import (
     gap_sentence,
     indicator_phrase,
     indicator_sentence,
-    plain_number,
     trend_sentence,
 )
 
@@ -55,6 +56,7 @@ class Heading(TypedDict):
     office: str
     short_office: str
     campaign_name: str
+    projects_label: str  # the plans' own word for their projects (重点工程, 重大工程)
     title: str
     title_lines: list[str]  # the title as it is set, broken between words (typography.title_lines)
     draft: bool
@@ -64,13 +66,15 @@ class Heading(TypedDict):
 
 def build_heading(catalog: Catalog, campaign: Campaign, *, draft: bool) -> Heading:
     """The title block; ``length_warning`` is set by render_summary_report when the body is over the limit."""
+    title = campaign_title(catalog, campaign)
     return {
         "city": catalog.city,
         "office": catalog.office,
         "short_office": catalog.short_office,
         "campaign_name": campaign.name,
-        "title": f"{catalog.city}{campaign.name}报告",
-        "title_lines": title_lines(catalog.city, campaign.name, "报告"),
+        "projects_label": catalog.projects_label(campaign),
+        "title": title.report,
+        "title_lines": title_lines(*title.parts),
         "draft": draft,
         "data_year": campaign.data_year,
         "length_warning": None,
@@ -310,7 +314,7 @@ def attachment_list(catalog: Catalog, campaign: Campaign) -> list[str]:
     }
     if any(p.plan in {plan.code for plan in plans} for p in catalog.projects):
         label = catalog.projects_label(campaign)
-        labelled.setdefault(campaign.project_sheet_annex, f"{catalog.city}“十四五”{label}项目单片材料")
+        labelled.setdefault(campaign.project_sheet_annex, project_sheet_title(catalog, campaign))
 
     def order(label: str) -> tuple[str, int]:
         prefix = label.rstrip("0123456789")
@@ -364,22 +368,44 @@ class TrendChart(TypedDict):
     image: Picture
 
 
+class Uncharted(TypedDict):
+    """A status indicator named under 附录二's charts instead of being plotted (reporting/figures.py)."""
+
+    name: str
+    status: str  # its latest status: 基本建成, 第3名
+
+
 class TrendCharts(TypedDict):
     charts: list[TrendChart]
+    uncharted: list[Uncharted]
 
 
 def build_trend_charts(facts: ReportFacts, charts_dir: Path | None) -> TrendCharts:
-    """附录二: a trend chart per indicator with yearly figures, drawn in ``charts_dir``; none without it."""
+    """附录二: a trend chart per quantity indicator with yearly figures, drawn in ``charts_dir``, and the status
+    indicators (qualitative, ranking) with figures named in a note instead; none without ``charts_dir``."""
     if charts_dir is None:
-        return {"charts": []}
+        return {"charts": [], "uncharted": []}
     with_figures = _first_of_each(facts, lambda item: bool(item.figures.actuals), key=lambda item: item.indicator.code)
-    return {"charts": [{"name": item.indicator.name, "image": _chart(item, charts_dir)} for item in with_figures]}
+    return {
+        "charts": [
+            {"name": item.indicator.name, "image": _chart(item, charts_dir)}
+            for item in with_figures
+            if is_charted(item.indicator)
+        ],
+        "uncharted": [
+            {"name": item.indicator.plain_name, "status": latest_status(item.indicator, item.figures.actuals)}
+            for item in with_figures
+            if not is_charted(item.indicator)
+        ],
+    }
 
 
 def _chart(item: IndicatorFacts, folder: Path) -> Picture:
     from planeval.reporting.charts import TrendSeries, draw_trend_chart
 
     indicator, plan, figures = item.indicator, item.plan, item.figures
+    if not is_charted(indicator):
+        raise ValueError(f"{indicator.code}: a {indicator.kind} indicator's figures are a status, never plotted")
     end = plan.period[1]
     series = TrendSeries(
         title=indicator.name,
@@ -389,7 +415,7 @@ def _chart(item: IndicatorFacts, folder: Path) -> Picture:
         actuals=figures.actuals,
         forecast=(end, figures.forecast) if figures.forecast is not None else None,
         trend=(end, item.trend) if item.trend is not None else None,
-        target=indicator.target.value if indicator.kind not in ("qualitative",) else None,
+        target=indicator.target.value,
         target_label=indicator.target.text,
     )
     return Picture(draw_trend_chart(series, folder / f"{indicator.code}.png"), width_mm=140)
@@ -446,18 +472,24 @@ def build_indicator_tables(facts: ReportFacts) -> IndicatorTables:
 
 def _table_row(item: IndicatorFacts, year_columns: list[Column]) -> TableRow:
     """One row of 附件3/附件4: ``rating`` is planeval's computed rating only; the unit's own rating is its own
-    field (``self_rating``), never folded into the same cell, and ``rating_differs`` marks a disagreement."""
+    field (``self_rating``), never folded into the same cell, and ``rating_differs`` marks a disagreement.
+    Figures print as reporting/figures.py says: a status indicator's as words, its period cells as its status."""
     indicator = item.indicator
+    to_date, full_period = period_cells(
+        indicator, item.figures.actuals, item.result["to_date_value"], item.result["full_period_value"]
+    )
     return {
         "seq": item.result["seq"],
         "name": indicator.name,
         "target": indicator.target.text,
         "attribute": indicator.attribute,
         "years": [
-            plain_number(item.series.get((c.year, c.key == "forecast"))) for c in year_columns if c.year is not None
+            figure_cell(indicator, item.series.get((c.year, c.key == "forecast")))
+            for c in year_columns
+            if c.year is not None
         ],
-        "to_date": plain_number(item.result["to_date_value"]),
-        "full_period": plain_number(item.result["full_period_value"]),
+        "to_date": to_date,
+        "full_period": full_period,
         "rating": item.rating or "暂无数据",
         "self_rating": item.self_rating or "",
         "rating_differs": item.disagrees,

@@ -5,7 +5,7 @@ Every row reaches a sheet through ``put_row``, which passes each value through `
 name, a contact's phone or a reported sentence that looks like a formula stays text.
 
 May import: planeval.catalog, planeval.dates, planeval.files, planeval.safetext, planeval.warehouse,
-planeval.monitoring and planeval.reporting.facts."""
+planeval.monitoring and planeval.reporting.facts, figures and titles."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from planeval.catalog import FORM_LABELS, Campaign, Catalog, Plan
+from planeval.catalog import FORM_LABELS, Campaign, Catalog, Indicator, Plan
 from planeval.catalog.layouts import Column, indicator_layout
 from planeval.dates import BEIJING
 from planeval.files import replace_atomically
 from planeval.monitoring.obligations import STATUS_LABELS, STATUSES, ObligationStatus, completeness_rows
 from planeval.reporting.facts import Row, source_notes
+from planeval.reporting.figures import is_status, period_cells
+from planeval.reporting.titles import campaign_title
 from planeval.safetext import cell_text
 from planeval.warehouse.db import fetch_all
 
@@ -78,7 +80,8 @@ def write_task_summary(engine: Engine, catalog: Catalog, campaign: Campaign, out
     workbook = Workbook()
     sheet = _first_sheet(workbook)
     sheet.title = "工作要点完成情况"
-    put_row(sheet, [f"{catalog.city}{campaign.name}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
+    work = catalog.placed(campaign_title(catalog, campaign).work)
+    put_row(sheet, [f"{work}:工作要点完成情况汇总(数据截至{campaign.data_cutoff.isoformat()})"])
     sheet["A1"].font = Font(bold=True, size=14)
     put_row(sheet, TASK_SUMMARY_HEADERS)
     for line in task_progress_rows(engine, catalog, campaign):
@@ -102,8 +105,11 @@ def write_annex_tables(
     from openpyxl.utils import get_column_letter
 
     cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    values: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for row in fetch_all(engine, "select_mart_indicator_cells", campaign_code=campaign.code):
         cells[(row["plan_code"], row["indicator_code"])][row["column_key"]] = row["printed"]
+        if row.get("value") is not None:  # the figure behind a printed cell (a rank, for a status indicator)
+            values[(row["plan_code"], row["indicator_code"])][row["column_key"]] = float(row["value"])
     # the unit's own rating and 分析说明, in columns of their own beside the computed 综合进度评价
     for row in fetch_all(engine, "select_indicator_results", campaign_code=campaign.code):
         own = cells[(row["plan_code"], row["indicator_code"])]
@@ -125,7 +131,7 @@ def write_annex_tables(
         put_row(sheet, [c.header for c in layout])
         for seq, code in enumerate(plan.indicator_table.indicators, start=1):
             indicator = catalog.indicator(code)
-            printed = cells.get((plan.code, code), {})
+            printed = _status_periods(indicator, layout, cells.get((plan.code, code), {}), values[(plan.code, code)])
             fixed = {
                 "seq": seq,
                 "name": indicator.name,
@@ -155,6 +161,18 @@ def write_annex_tables(
         replace_atomically(output, workbook.save)
         written.append(output)
     return written
+
+
+def _status_periods(
+    indicator: Indicator, layout: list[Column], printed: dict[str, str], values: dict[str, float]
+) -> dict[str, str]:
+    """The printed cells of a row, a status indicator's 年均/累计 cells as reporting/figures.py prints them in
+    the report (its latest status, “—”), never a period figure of ranks."""
+    if not is_status(indicator):
+        return printed
+    actuals = {c.year: values[c.key] for c in layout if c.year is not None and c.key != "forecast" and c.key in values}
+    to_date, full_period = period_cells(indicator, actuals, None, None)
+    return {**printed, "to_date": to_date, "full_period": full_period}
 
 
 def _annex_columns(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[Column]:
@@ -219,7 +237,8 @@ def write_summary_xlsx(
     workbook = Workbook()
     summary = _first_sheet(workbook)
     summary.title = "汇总"
-    put_row(summary, [f"{catalog.city}{campaign.name} 报送情况统计(截至{as_of.isoformat()})"])
+    work = catalog.placed(campaign_title(catalog, campaign).work)
+    put_row(summary, [f"{work} 报送情况统计(截至{as_of.isoformat()})"])
     summary["A1"].font = Font(bold=True, size=14)
     put_row(summary, ["表单", "单位类型", "应报", "已报", "按时", "逾期", "仅有退回版本", "未报", "报送率", "及时率"])
     for row in completeness_rows(statuses):

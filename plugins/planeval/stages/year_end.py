@@ -24,6 +24,7 @@ from planeval.reporting.letters import letter_contexts, write_letters
 from planeval.reporting.narratives import write_compilation
 from planeval.reporting.projects import write_project_documents
 from planeval.reporting.summary import render_report
+from planeval.reporting.titles import campaign_title
 from planeval.reporting.workbooks import write_annex_tables, write_task_summary
 from planeval.stages.approval import ReportRejected, decision_of
 from planeval.stages.context import open_selection, select
@@ -73,7 +74,7 @@ def _render_assessment(
     """The summary assessment report (征求意见稿 or 定稿), its annex tables and the project documents."""
     facts = read_report_facts(engine, catalog, campaign)
     suffix = "征求意见稿" if draft else "定稿"
-    output = folder / f"{catalog.city}{campaign.name}报告({suffix}).docx"
+    output = folder / f"{campaign_title(catalog, campaign).report}({suffix}).docx"
     report, characters = render_report(facts, output, draft=draft, day=day, charts_dir=folder / "图表")
     if campaign.word_limit and characters > campaign.word_limit:
         log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
@@ -97,7 +98,7 @@ def approval_summary(selection: CampaignSelection, aggregated: dict[str, Any]) -
     """The headline figures the reviewer sees beside the approval buttons."""
     _, catalog, campaign = open_selection(selection)
     return (
-        f"{catalog.city}{campaign.name}:已汇总 {aggregated['submissions_used']} 份报送,"
+        f"{catalog.placed(campaign_title(catalog, campaign).work)}:已汇总 {aggregated['submissions_used']} 份报送,"
         f"{aggregated['indicator_rows']} 项指标(有数据 {aggregated['indicators_with_data']} 项),"
         f"其中滞后预期 {aggregated['lagging']} 项。"
     )
