@@ -326,6 +326,31 @@ def _wait_healthy(
     raise StackFailed(f"{STARTUP_TIMEOUT:.0f} 秒内 {url} 未报告正常:{payload},日志见 {folder}/")
 
 
+def _wait_dags(env: dict[str, str], started: dict[str, subprocess.Popen[bytes]], folder: Path) -> None:
+    """Until the dag-processor has put every DAG of the DAGs folder (one per file, named as the file) in the
+    metadata database: a stack that says it is up can be triggered at once."""
+    from sqlalchemy import create_engine, text
+
+    expected = {path.stem for path in Path(env["AIRFLOW__CORE__DAGS_FOLDER"]).glob("*.py")}
+    engine = create_engine(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    known: set[str] = set()
+    try:
+        while time.monotonic() < deadline:
+            for name, process in started.items():
+                if process.poll() is not None:
+                    raise StackFailed(f"airflow {name} 启动后退出(退出码 {process.returncode}),见 {folder / name}.log")
+            with engine.connect() as connection:
+                known = {row[0] for row in connection.execute(text("SELECT dag_id FROM serialized_dag"))}
+            if expected <= known:
+                return
+            time.sleep(1)
+    finally:
+        engine.dispose()
+    missing = "、".join(sorted(expected - known))
+    raise StackFailed(f"{STARTUP_TIMEOUT:.0f} 秒内 DAG 未全部载入({missing}),见 {folder / 'dag-processor'}.log")
+
+
 def up(settings: Settings) -> None:
     """Start the stack, or say it already runs. Prints the UI's URL and the accounts file."""
     env = stack_environment(settings)
@@ -351,6 +376,7 @@ def up(settings: Settings) -> None:
             started[component.name] = _start(component, env, folder)
         keys = tuple(c.health_key for c in parts if c.health_key)
         report = _wait_healthy(url, ("metadatabase", *keys), started, folder)
+        _wait_dags(env, started, folder)
     except BaseException:
         stop(settings, {name: process.pid for name, process in started.items()})
         raise
