@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from render_check import ascii_marks
 
 from planeval.assessment import aggregate
-from planeval.assessment.arithmetic import Figures, assess, forecast_figure, rated_figure
+from planeval.assessment.arithmetic import Figures, assess, forecast_figure
 from planeval.catalog import Campaign, Catalog, CatalogError, load_catalog
 from planeval.catalog.layouts import indicator_layout
 from planeval.reporting import workbooks
@@ -106,7 +106,7 @@ def _facts(catalog: Catalog, campaign: Campaign) -> ReportFacts:
                     result=result,
                     series={**{(y, False): v for y, v in figures.actuals.items()}, (2025, True): forecast},
                     figures=figures,
-                    current=rated_figure(indicator, figures),
+                    compared=outcome.compared,
                     predicted=forecast_figure(indicator, figures),
                     responsible=catalog.unit(indicator.lead_unit).name,
                 )

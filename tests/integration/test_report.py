@@ -114,7 +114,9 @@ def test_lagging_indicators_come_with_the_gap_and_the_units_cleaned_analysis(ren
 def test_points_to_settle_are_in_the_working_annex_not_the_body(rendered):
     text = "\n".join(_paragraphs(Document(str(rendered))))
     annex = _working_annex(rendered)
-    conflict = "道路运输生产安全事故死亡人数下降,2024年:牵头单位市公安局报18%,责任单位市交通运输局报17.5%,已采用牵头单位数据。"
+    conflict = (
+        "道路运输生产安全事故死亡人数下降,2024年:牵头单位市公安局报18%,责任单位市交通运输局报17.5%,已采用牵头单位数据。"
+    )
     assert conflict in annex and conflict not in text
     line = next(p for p in annex.splitlines() if "单位自评“" in p and "单位国内生产总值" in p)
     assert "测算“滞后预期”,依据:当前26%,低于序时进度要求的28%" in line

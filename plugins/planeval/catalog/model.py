@@ -236,14 +236,14 @@ class Indicator(FrozenModel):
         return next((rank for rank, word in enumerate(self.scale) if normalise_text(word) == wanted), None)
 
     def display(self, value: float | None) -> str:
-        """A figure as printed in the tables: a scale word for qualitative indicators, a whole rank for a
-        ranking (the table's column says 名), else the number."""
+        """A figure as printed in the tables: a scale word for qualitative indicators, a place for a ranking
+        (第2名), else the number."""
         if value is None:
             return ""
         if self.kind == "qualitative":
             return self.scale[round(value)]
         if self.kind == "ranking":
-            return str(round(value))
+            return f"第{round(value)}{self.unit or '名'}"
         return f"{value:.4f}".rstrip("0").rstrip(".")
 
     def with_unit(self, value: float | None) -> str:
@@ -254,7 +254,7 @@ class Indicator(FrozenModel):
         if self.kind == "qualitative":
             return f"“{self.display(value)}”"
         if self.kind == "ranking":
-            return f"第{self.display(value)}{self.unit or '名'}({self.comparison_group})"
+            return f"{self.display(value)}({self.comparison_group})"
         return f"{self.display(value)}{self.unit}"
 
     @property

@@ -141,6 +141,8 @@ def read_typed(raw: object, unit: str = "", percent_format: bool = False) -> Typ
     folded_unit = "".join(unicodedata.normalize("NFKC", unit).split())
     if folded_unit and folded_unit != "%" and text.endswith(folded_unit):
         text = text.removesuffix(folded_unit)
+        if folded_unit == "名":  # a place typed as a sentence says it: 第2名
+            text = text.removeprefix("第")
     percent: PercentMark = "sign" if text.endswith("%") else ""
     text = text.removesuffix("%")
     try:
