@@ -35,8 +35,8 @@ FORM = read_choices()  # the catalog's campaigns, read once per parse (two small
     params={
         "campaign": campaign_param(
             FORM,
-            "本次收取的报送归入该评估任务;默认为当日正在收取的任务(无则为最新一期)。"
-            "按计划每15分钟运行时总是取运行当日正在收取的任务",
+            "本次收取的报送归入该评估任务;默认为当日唯一正在收取的任务(目录只有一个任务时即为该任务)。"
+            "按计划每15分钟运行时取运行当日唯一正在收取的任务;同时有多个时运行失败并列出可选任务,须手动选择",
         ),
     },
 )
@@ -51,7 +51,7 @@ def collect_submissions():
 
         try:
             return collect.select_collecting(from_form(params, "campaign", dag_run.run_type)).as_xcom()
-        except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
+        except (KeyError, ValueError) as exc:  # a bad form value, or a choice that would be a guess: no retry mends it
             raise AirflowFailException(str(exc)) from None
 
     @task(task_display_name="查找待收文件", show_return_value_in_logs=False)

@@ -6,9 +6,10 @@ folder, ``layouts`` resolves the forms' columns for a campaign. Imports only ``p
 above may import it.
 """
 
-from planeval.catalog.catalog import Catalog, CatalogError
+from planeval.catalog.catalog import CampaignChoiceError, Catalog, CatalogError
 from planeval.catalog.load import load_catalog
 from planeval.catalog.model import (
+    CAMPAIGN_KIND_LABELS,
     FORM_LABELS,
     RATINGS,
     Aspect,
@@ -31,10 +32,12 @@ from planeval.catalog.model import (
 from planeval.catalog.text import normalise_text
 
 __all__ = [
+    "CAMPAIGN_KIND_LABELS",
     "FORM_LABELS",
     "RATINGS",
     "Aspect",
     "Campaign",
+    "CampaignChoiceError",
     "Catalog",
     "CatalogError",
     "Deadline",

@@ -225,6 +225,7 @@ def load_catalog(root: str | Path) -> Catalog:
     data["indicators"], data["plans"] = _relative_deadlines(data["indicators"], data["plans"])
     catalog = Catalog(
         root=root,
+        schema_version=manifest.schema_version,
         city=manifest.city,
         office=manifest.office,
         short_office=manifest.short_office or manifest.office,
