@@ -6,6 +6,8 @@ byte for byte, validate the batch with Great Expectations, stage it in the wareh
 (回执) beside the unit's inbox, and — when new data was accepted — update the Asset
 `planeval_accepted_submissions`, on which `refresh_indicator_tables` rebuilds the municipal tables.
 
+The campaign is resolved first (the form's 评估任务, else the only one open that day or the catalog's only
+one); a run that cannot resolve it without guessing fails there, listing the candidates, and takes no file.
 One mapped `archive_file` per file, named by unit and file; a file that fails never fails the others.
 Logic lives in `planeval.stages`; this file only wires tasks.
 """
@@ -90,8 +92,11 @@ def collect_submissions():
         outlet_events[ACCEPTED_SUBMISSIONS].extra = change
         return change
 
-    received = archive_file.expand(inbox_file=discover_files())
-    announce_accepted(validate_submissions(received, select_campaign()))
+    selection = select_campaign()
+    found = discover_files()
+    selection >> found  # the campaign first: a run that cannot resolve it takes no file
+    received = archive_file.expand(inbox_file=found)
+    announce_accepted(validate_submissions(received, selection))
 
 
 collect_submissions()

@@ -1,7 +1,8 @@
 """The catalog: a city's plans, indicators, units, projects, work points, campaigns and forms, from YAML.
 
 Every fact about a plan lives once in the catalog folder (``catalog/<city>/``). ``model`` holds the typed
-entities, ``catalog`` the whole catalog with its look-ups, ``checks`` its cross-checks, ``load`` reads a
+entities, ``catalog`` the whole catalog with its look-ups (and the one campaign resolver), ``schema`` the strict,
+versioned schema of the files (lines, closest keys, Chinese errors), ``checks`` its cross-checks, ``load`` reads a
 folder, ``layouts`` resolves the forms' columns for a campaign. Imports only ``planeval.catalog.*``; every stage
 above may import it.
 """
