@@ -51,6 +51,18 @@ def test_two_open_campaigns_stop_collect_before_any_work(two_open, home, capsys)
     assert not (home / "archive").exists() and not (home / "warehouse.db").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["init"], ["contacts"], ["monitor"], ["run", "year-end"], ["demo", "--without-airflow"]],
+    ids=" ".join,
+)
+def test_every_command_refuses_to_guess_before_any_work(two_open, home, capsys, command):
+    assert cli.main(command) == 2
+    err = capsys.readouterr().err
+    assert "有 2 个评估任务正在进行,不替您猜选哪一个" in err and "--campaign 代码" in err
+    assert not (home / "warehouse.db").exists() and not (home / "drop").exists()
+
+
 def test_the_campaign_named_is_used(two_open, home, capsys):
     catalog = load_catalog(two_open)
     assert cli.main(["init", "--campaign", SUMMARY]) == 0

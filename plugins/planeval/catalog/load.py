@@ -75,6 +75,12 @@ class _Reader:
         except YamlFileError as exc:
             self.errors.append(str(exc))
             return None
+        except OSError as exc:  # a folder of that name, no permission, not UTF-8 text
+            self.errors.append(f"{name}: 无法读取({exc.strerror or exc})")
+            return None
+        except UnicodeDecodeError:
+            self.errors.append(f"{name}: 不是 UTF-8 编码的文本")
+            return None
         self.errors += repeated
         return data
 

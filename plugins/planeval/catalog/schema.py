@@ -247,7 +247,7 @@ def error_text(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind in ("value_error", "assertion_error"):
         text = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return f"{key}: {text}" if loc else text
-    noun = _NOUNS.get(re.split(r"[_]", kind)[0]) if kind.endswith(("_type", "_parsing")) else None
+    noun = _NOUNS.get(kind.split("_")[0]) if kind.endswith(("_type", "_parsing", "_from_float")) else None
     if noun:
         return f"“{key}” 应为{noun},实为 {_shown(error['input'])}"
     return f"“{key}”: {error['msg']}"
