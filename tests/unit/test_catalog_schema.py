@@ -148,3 +148,13 @@ def test_an_unknown_schema_version_is_refused_before_anything_else(tmp_path, ver
     message = load_error(folder)
     assert expected in message
     assert "有 1 处错误" in message  # the keys of another format are not judged by this one's
+
+
+def test_a_key_the_mapping_already_has_is_not_suggested(tmp_path):
+    folder = copy_catalog(tmp_path)
+    path = folder / "catalog.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  form: forms.yaml\n", encoding="utf-8")
+    line = path.read_text(encoding="utf-8").count("\n")
+    message = load_error(folder)
+    assert f"catalog.yaml 第{line}行: 未知键 “form”(可用的键:units、campaigns、forms、indicators" in message
+    assert "是否应为" not in message

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -170,12 +170,27 @@ def model_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel
     return current
 
 
-def closest_key(key: str, model: type[BaseModel] | None) -> str | None:
-    """The valid key nearest to a misspelled one (difflib), or None when none is near."""
+def closest_key(key: str, model: type[BaseModel] | None, written: Iterable[object] = ()) -> str | None:
+    """The valid key nearest to a misspelled one (difflib), or None when none is near; keys the mapping
+    already has (``written``) are not what the misspelling stands for."""
     if model is None:
         return None
-    found = difflib.get_close_matches(key, valid_keys(model), n=1, cutoff=0.6)
+    taken = set(written)
+    found = difflib.get_close_matches(key, [k for k in valid_keys(model) if k not in taken], n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def _mapping_at(raw: object, loc: Sequence[int | str]) -> Mapping[Any, Any]:
+    """The mapping of ``raw`` that ``loc`` points to ({} when there is none)."""
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return {}
+    return node if isinstance(node, dict) else {}
 
 
 # --- errors in Chinese --------------------------------------------------------------------------------
@@ -218,13 +233,14 @@ def _shown(value: object) -> str:
     return "空值" if value is None else f"“{value}”"
 
 
-def error_text(error: ErrorDetails, model: type[BaseModel]) -> str:
-    """One pydantic error as a Chinese sentence (without file and line)."""
+def error_text(error: ErrorDetails, model: type[BaseModel], written: Iterable[object] = ()) -> str:
+    """One pydantic error as a Chinese sentence (without file and line); ``written``: the keys of the mapping
+    an unknown key stands in."""
     loc, kind, ctx = error["loc"], error["type"], error.get("ctx") or {}
     key = _path(loc)
     if kind == "extra_forbidden":
         parent = model_at(model, loc[:-1])
-        best = closest_key(str(loc[-1]), parent)
+        best = closest_key(str(loc[-1]), parent, written)
         if best:
             return f"未知键 “{loc[-1]}”,是否应为 “{best}”?"
         keys = "、".join(valid_keys(parent)) if parent else ""
@@ -265,11 +281,15 @@ def validate(model: type[BaseModel], raw: object, name: str, *, many: bool = Fal
         return _adapter(model, many).validate_python(raw), []
     except ValidationError as exc:
         errors = exc.errors()
+
+    def written(loc: Sequence[int | str]) -> Iterable[object]:
+        return _mapping_at(raw, loc[:-1]).keys()
+
     meant = {  # a misspelled key also leaves the key it stands for missing: one message says both
         (*error["loc"][:-1], best)
         for error in errors
         if error["type"] == "extra_forbidden"
-        and (best := closest_key(str(error["loc"][-1]), model_at(model, error["loc"][:-1])))
+        and (best := closest_key(str(error["loc"][-1]), model_at(model, error["loc"][:-1]), written(error["loc"])))
     }
     found: list[tuple[int, str]] = []
     for error in errors:
@@ -279,7 +299,7 @@ def validate(model: type[BaseModel], raw: object, name: str, *, many: bool = Fal
         if many and loc and isinstance(loc[0], int):  # an entry of a list file: named by its code
             code = raw[loc[0]].get("code") if isinstance(raw, list) and isinstance(raw[loc[0]], dict) else None
             loc, entry = loc[1:], f"(条目 {code})" if code else ""
-        text = error_text({**error, "loc": loc}, model) + entry
+        text = error_text({**error, "loc": loc}, model, written(error["loc"])) + entry
         line = line_of(raw, error["loc"])
         found.append((line, f"{name} 第{line}行: {text}" if line else f"{name}: {text}"))
     return None, list(dict.fromkeys(message for _, message in sorted(found, key=lambda item: item[0])))
