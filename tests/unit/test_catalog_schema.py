@@ -158,3 +158,12 @@ def test_a_key_the_mapping_already_has_is_not_suggested(tmp_path):
     message = load_error(folder)
     assert f"catalog.yaml 第{line}行: 未知键 “form”(可用的键:units、campaigns、forms、indicators" in message
     assert "是否应为" not in message
+
+
+def test_an_empty_manifest_names_what_it_needs(tmp_path):
+    folder = copy_catalog(tmp_path)
+    (folder / "catalog.yaml").write_text("", encoding="utf-8")
+    message = load_error(folder)
+    assert "有 3 处错误" in message
+    for key in ("city", "office", "files"):
+        assert f"catalog.yaml: 缺少必填键 “{key}”" in message

@@ -65,8 +65,8 @@ class _Reader:
         self.root = root
         self.errors: list[str] = []
 
-    def read(self, name: str) -> object:
-        """A file's data (None when missing or not YAML: the error is noted)."""
+    def read(self, name: str, empty: LineDict | LineList) -> object:
+        """A file's data, ``empty`` for an empty file; None when it is missing or not YAML (the error noted)."""
         try:
             data, repeated = read_yaml(self.root / name, name)
         except FileNotFoundError:
@@ -82,7 +82,7 @@ class _Reader:
             self.errors.append(f"{name}: 不是 UTF-8 编码的文本")
             return None
         self.errors += repeated
-        return data
+        return empty if data is None else data
 
     def check(self, model: type[FrozenModel], raw: object, name: str, *, many: bool = False) -> Any:
         value, errors = validate(model, raw, name, many=many)
@@ -103,7 +103,7 @@ def _timezone(name: str) -> str | None:
 
 def _units(reader: _Reader, name: str) -> tuple[Unit, ...]:
     """units.yaml: its two lists, each entry's kind set by its list (an entry may not say it)."""
-    raw = reader.read(name)
+    raw = reader.read(name, LineDict())
     if raw is None or reader.check(UnitsFile, raw, name) is None:
         return ()
     assert isinstance(raw, LineDict)
@@ -122,7 +122,7 @@ def _units(reader: _Reader, name: str) -> tuple[Unit, ...]:
 
 def _aspects(reader: _Reader, name: str, plan_codes: set[str]) -> dict[str, tuple[Aspect, ...]]:
     """plan_tasks.yaml: plan code → its 主要任务 by 方面."""
-    raw = reader.read(name)
+    raw = reader.read(name, LineDict())
     if raw is None:
         return {}
     if not isinstance(raw, LineDict):
@@ -144,7 +144,7 @@ def _optional_files(reader: _Reader) -> None:
     """demo.yaml and roster.yaml, when present: their keys are checked like every other file's."""
     for name, (model, many) in OPTIONAL_FILES.items():
         if (reader.root / name).exists():
-            raw = reader.read(name)
+            raw = reader.read(name, LineList() if many else LineDict())
             if raw is not None:
                 reader.check(model, raw, name, many=many)
 
@@ -203,7 +203,7 @@ def load_catalog(root: str | Path) -> Catalog:
     if not root.is_dir():
         raise CatalogError(f"目录文件夹不存在: {root}")
     reader = _Reader(root)
-    manifest_raw = reader.read(MANIFEST)
+    manifest_raw = reader.read(MANIFEST, LineDict())
     if problem := version_error(manifest_raw, MANIFEST):  # another format: its keys may mean other things
         raise listed_errors(root, [problem])
     manifest: Manifest | None = None if manifest_raw is None else reader.check(Manifest, manifest_raw, MANIFEST)
@@ -215,7 +215,7 @@ def load_catalog(root: str | Path) -> Catalog:
     data: dict[str, Any] = {"units": _units(reader, files.units)}
     for key, model in ENTITY_FILES.items():
         name = getattr(files, key)
-        raw = reader.read(name) if name else None
+        raw = reader.read(name, LineList()) if name else LineList()
         data[key] = reader.check(model, LineList() if raw is None else raw, name or key, many=True) or ()
     if files.plan_tasks:
         aspects = _aspects(reader, files.plan_tasks, {plan.code for plan in data["plans"]})
@@ -223,8 +223,8 @@ def load_catalog(root: str | Path) -> Catalog:
             plan.model_copy(update={"aspects": aspects[plan.code]}) if plan.code in aspects else plan
             for plan in data["plans"]
         )
-    forms_raw = reader.read(files.forms)
-    data["forms"] = reader.check(Forms, {} if forms_raw is None else forms_raw, files.forms)
+    forms_raw = reader.read(files.forms, LineDict())
+    data["forms"] = reader.check(Forms, LineDict() if forms_raw is None else forms_raw, files.forms)
     _optional_files(reader)
     if reader.errors or manifest is None:
         raise listed_errors(root, reader.errors)
