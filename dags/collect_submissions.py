@@ -6,6 +6,8 @@ byte for byte, validate the batch with Great Expectations, stage it in the wareh
 (回执) beside the unit's inbox, and — when new data was accepted — update the Asset
 `planeval_accepted_submissions`, on which `refresh_indicator_tables` rebuilds the municipal tables.
 
+The campaign is resolved first (the form's 评估任务, else the only one open that day or the catalog's only
+one); a run that cannot resolve it without guessing fails there, listing the candidates, and takes no file.
 One mapped `archive_file` per file, named by unit and file; a file that fails never fails the others.
 Logic lives in `planeval.stages`; this file only wires tasks.
 """
@@ -35,8 +37,8 @@ FORM = read_choices()  # the catalog's campaigns, read once per parse (two small
     params={
         "campaign": campaign_param(
             FORM,
-            "本次收取的报送归入该评估任务;默认为当日正在收取的任务(无则为最新一期)。"
-            "按计划每15分钟运行时总是取运行当日正在收取的任务",
+            "本次收取的报送归入该评估任务;默认为当日唯一正在收取的任务(目录只有一个任务时即为该任务)。"
+            "按计划每15分钟运行时取运行当日唯一正在收取的任务;同时有多个时运行失败并列出可选任务,须手动选择",
         ),
     },
 )
@@ -51,7 +53,7 @@ def collect_submissions():
 
         try:
             return collect.select_collecting(from_form(params, "campaign", dag_run.run_type)).as_xcom()
-        except (KeyError, ValueError) as exc:  # a bad form value: no retry mends it
+        except (KeyError, ValueError) as exc:  # a bad form value, or a choice that would be a guess: no retry mends it
             raise AirflowFailException(str(exc)) from None
 
     @task(task_display_name="查找待收文件", show_return_value_in_logs=False)
@@ -90,8 +92,11 @@ def collect_submissions():
         outlet_events[ACCEPTED_SUBMISSIONS].extra = change
         return change
 
-    received = archive_file.expand(inbox_file=discover_files())
-    announce_accepted(validate_submissions(received, select_campaign()))
+    selection = select_campaign()
+    found = discover_files()
+    selection >> found  # the campaign first: a run that cannot resolve it takes no file
+    received = archive_file.expand(inbox_file=found)
+    announce_accepted(validate_submissions(received, selection))
 
 
 collect_submissions()

@@ -56,7 +56,11 @@ class OfficeApproval(HITLOperator):
     tags=["planeval", "评估"],
     doc_md=__doc__,
     params={
-        "campaign": campaign_param(FORM, "要评估的任务(目录 campaigns.yaml);默认为当日正在进行的任务,无则为最新一期"),
+        "campaign": campaign_param(
+            FORM,
+            "要评估的任务(目录 campaigns.yaml);默认为当日唯一正在进行的任务(目录只有一个任务时即为该任务);"
+            "无法确定时运行失败并列出可选任务",
+        ),
         "year": Param(
             None,
             type=["null", "integer"],

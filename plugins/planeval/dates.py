@@ -6,11 +6,14 @@ Imports nothing of planeval.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"  # a catalog's time zone unless its catalog.yaml names another
 BEIJING = dt.timezone(dt.timedelta(hours=8), DEFAULT_TIMEZONE)
+
+T = TypeVar("T")
 
 
 def beijing_date(timestamp: str) -> dt.date:
@@ -35,6 +38,17 @@ def monitoring_window(
     if not days:
         return None
     return opens or days[0] - dt.timedelta(days=30), days[-1] + dt.timedelta(days=follow_up_days)
+
+
+def unguessed(opened: Sequence[T], every: Sequence[T]) -> T | None:
+    """The campaign to work on when none is named, without guessing: the only one open on the day, or, none
+    being open, the only one there is; None when two or more are open, or none is and several exist (the
+    caller then asks for a choice). The catalog's resolver and the trigger forms' default both apply it."""
+    if len(opened) == 1:
+        return opened[0]
+    if not opened and len(every) == 1:
+        return every[0]
+    return None
 
 
 def chinese_date(day: dt.date) -> str:

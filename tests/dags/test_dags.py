@@ -91,6 +91,7 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
     assert dags["collect_submissions"]["params"] == {"campaign": "评估任务"}
     assert dags["collect_submissions"]["outlets"] == ["planeval_accepted_submissions"]
     assert dags["refresh_indicator_tables"]["schedule"].startswith("[Asset(name='planeval_accepted_submissions'")
+    assert dags["refresh_indicator_tables"]["params"] == {"campaign": "评估任务"}  # a run by hand names its campaign
     assert dags["monitor_submissions"]["schedule"] == "@daily"
     assert dags["monitor_submissions"]["tasks"] == [
         "escalate_overdue",
@@ -143,7 +144,7 @@ def test_trigger_forms_work_with_their_defaults_and_refuse_bad_values(tmp_path):
 
     dags = _probe(tmp_path)["dags"]
     assert all(d["defaults_valid"] for d in dags.values())
-    for dag_id in ("collect_submissions", "monitor_submissions", "year_end_assessment"):
+    for dag_id in ("collect_submissions", "monitor_submissions", "refresh_indicator_tables", "year_end_assessment"):
         campaign = dags[dag_id]["schemas"]["campaign"]
         assert campaign["enum"] == ["haian_2025_summary"]
         assert "“十四五”安全生产" in campaign["values_display"]["haian_2025_summary"]
@@ -154,6 +155,7 @@ def test_trigger_forms_work_with_their_defaults_and_refuse_bad_values(tmp_path):
     assert dags["year_end_assessment"]["schemas"]["plans"]["items"]["enum"] == ["safety", "emergency"]
     assert dags["year_end_assessment"]["defaults"]["data_cutoff"] is None
     assert dags["collect_submissions"]["refused"] == ["campaign"]
+    assert dags["refresh_indicator_tables"]["refused"] == ["campaign"]
     assert dags["monitor_submissions"]["refused"] == ["as_of", "campaign"]
     assert dags["year_end_assessment"]["refused"] == ["campaign", "data_cutoff", "plans", "year"]
 

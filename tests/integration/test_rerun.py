@@ -87,7 +87,8 @@ def test_every_year_end_and_monitor_task_run_twice_changes_nothing(dropped):
 def test_a_bad_form_value_is_refused_in_chinese(home):
     with pytest.raises(KeyError) as unknown:
         context.select("no_such_campaign")
-    assert str(unknown.value).startswith("目录中没有代码为 no_such_campaign 的评估任务;可选:haian_2025_summary(2025年)")
+    listed = "目录中没有代码为 no_such_campaign 的评估任务;可选:haian_2025_summary(2025年,总结评估:"
+    assert str(unknown.value).startswith(listed)
     with pytest.raises(KeyError, match="年度为 1999"):
         context.select("haian_2025_summary", 1999)
     with pytest.raises(ValueError, match="年度数据截止日期“昨天”不是有效日期"):

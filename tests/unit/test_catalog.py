@@ -118,14 +118,17 @@ def test_unknown_responsible_unit_is_named_with_its_file_and_key(tmp_path):
 def test_bad_field_is_named_with_file_entry_and_field(tmp_path):
     folder = _copy_catalog(tmp_path)
     _edit_yaml(folder / "indicators.yaml", lambda data: data[2].update(attribute="重要性"))
-    with pytest.raises(CatalogError, match=r"indicators\.yaml: \[gdp_death_rate_decline\]\.attribute"):
+    wrong = r"indicators\.yaml 第\d+行: “attribute” 的值 “重要性” 无效,应为 约束性、预期性 之一"
+    wrong += r"\(条目 gdp_death_rate_decline\)"
+    with pytest.raises(CatalogError, match=wrong):
         load_catalog(folder)
 
 
 def test_bare_target_without_comparator_is_rejected(tmp_path):
     folder = _copy_catalog(tmp_path)
     _edit_yaml(folder / "indicators.yaml", lambda data: data[7].pop("comparator"))
-    with pytest.raises(CatalogError, match=r"\[major_risk_report_rate\].*没有比较符"):
+    bare = r"indicators\.yaml 第\d+行: 目标 '100' 没有比较符.*\(条目 major_risk_report_rate\)"
+    with pytest.raises(CatalogError, match=bare):
         load_catalog(folder)
 
 
@@ -135,7 +138,7 @@ def test_table_referring_to_unknown_indicator_and_broken_yaml(tmp_path):
     with pytest.raises(CatalogError, match=r"plans\[safety\]\.indicator_table\.indicators: 未知指标 'ghost'"):
         load_catalog(folder)
     (folder / "units.yaml").write_text("departments: [unclosed", encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"units\.yaml: YAML 格式错误"):
+    with pytest.raises(CatalogError, match=r"units\.yaml 第\d+行: YAML 格式错误"):
         load_catalog(folder)
 
 

@@ -109,7 +109,7 @@ def test_monitor_summary_keeps_hostile_contacts_as_text(tmp_path: Path, catalog,
 
 def test_task_summary_keeps_hostile_progress_as_text(tmp_path: Path, monkeypatch):
     catalog = load_catalog(REPO_ROOT / "catalog" / "wenling")  # a catalog of work points
-    campaign = catalog.campaign(year=2023)
+    campaign = catalog.campaign("wenling_2023_annual")
     task = catalog.tasks[0]
     reported = [
         {"task_code": task.code, "unit_code": (*task.lead, *task.cooperating)[0], "role": _hostile(i)}

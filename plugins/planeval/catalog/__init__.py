@@ -1,14 +1,16 @@
 """The catalog: a city's plans, indicators, units, projects, work points, campaigns and forms, from YAML.
 
 Every fact about a plan lives once in the catalog folder (``catalog/<city>/``). ``model`` holds the typed
-entities, ``catalog`` the whole catalog with its look-ups, ``checks`` its cross-checks, ``load`` reads a
+entities, ``catalog`` the whole catalog with its look-ups (and the one campaign resolver), ``schema`` the strict,
+versioned schema of the files (lines, closest keys, Chinese errors), ``checks`` its cross-checks, ``load`` reads a
 folder, ``layouts`` resolves the forms' columns for a campaign. Imports only ``planeval.catalog.*``; every stage
 above may import it.
 """
 
-from planeval.catalog.catalog import Catalog, CatalogError
+from planeval.catalog.catalog import CampaignChoiceError, Catalog, CatalogError
 from planeval.catalog.load import load_catalog
 from planeval.catalog.model import (
+    CAMPAIGN_KIND_LABELS,
     FORM_LABELS,
     RATINGS,
     Aspect,
@@ -31,10 +33,12 @@ from planeval.catalog.model import (
 from planeval.catalog.text import normalise_text
 
 __all__ = [
+    "CAMPAIGN_KIND_LABELS",
     "FORM_LABELS",
     "RATINGS",
     "Aspect",
     "Campaign",
+    "CampaignChoiceError",
     "Catalog",
     "CatalogError",
     "Deadline",

@@ -5,6 +5,7 @@ May import: planeval.catalog.model, planeval.catalog.text, planeval.dates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from planeval.catalog.model import (
+    CAMPAIGN_KIND_LABELS,
     DEFAULT_KIND_LABELS,
     Campaign,
     Forms,
@@ -24,7 +26,7 @@ from planeval.catalog.model import (
     WorkTask,
 )
 from planeval.catalog.text import normalise_text
-from planeval.dates import DEFAULT_TIMEZONE
+from planeval.dates import DEFAULT_TIMEZONE, today_in, unguessed
 
 # 行政层级: a city (市), a district (区) or a county (县); catalog.yaml `level`, else the last character of `city`.
 Level = Literal["市", "区", "县"]
@@ -35,10 +37,24 @@ class CatalogError(ValueError):
     """A catalog file is missing, unreadable or inconsistent; the message names file and key."""
 
 
+# how a person names the campaign when it cannot be inferred (every entry point takes it)
+HOW_TO_CHOOSE = "请指定评估任务:命令行加 --campaign 代码;在 Airflow 中于触发表单“评估任务”中选择"
+
+
+class CampaignChoiceError(KeyError):
+    """The campaign cannot be chosen without guessing, or the one named does not exist; the message (Chinese)
+    lists the candidates and how to choose. A KeyError, as an unknown code always was; ``str()`` is the message
+    itself, without KeyError's quotes."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class Catalog(FrozenModel):
     """A whole city's catalog, cross-checked on load (``planeval.catalog.checks``)."""
 
     root: Path
+    schema_version: int = 1  # catalog.yaml `schema_version` (planeval.catalog.schema)
     city: str
     office: str
     # catalog.yaml `level` (行政层级) and `place` (the place name a title starts with); both default from `city`
@@ -145,14 +161,53 @@ class Catalog(FrozenModel):
                 return plan
         raise KeyError(f"unknown plan {code!r}")
 
-    def campaign(self, code: str | None = None, *, year: int | None = None) -> Campaign:
-        """The campaign by code, or the one running in ``year``, or the only/latest one."""
-        candidates = [
-            c for c in self.campaigns if (code is None or c.code == code) and (year is None or c.year == year)
-        ]
-        if not candidates:
-            raise KeyError(f"no campaign matches code={code!r} year={year!r}")
-        return max(candidates, key=lambda c: (c.year, c.data_cutoff))
+    def campaign(self, code: str | None = None, *, year: int | None = None, day: dt.date | None = None) -> Campaign:
+        """The campaign a command or run works on — the one resolver every entry point goes through: the one
+        named by ``code`` (and of ``year``, if given); else, among the campaigns (of ``year``), the only one
+        open on ``day`` (default: today in the catalog's time zone), or, none being open, the only one there
+        is. Never guesses: CampaignChoiceError (a KeyError) lists the candidates and how to choose when the
+        code is unknown, or two or more are open, or none is open and several exist."""
+        pool = [c for c in self.campaigns if year is None or c.year == year]
+        if code:
+            found = next((c for c in pool if c.code == code), None)
+            if found is None:
+                asked = "、".join(part for part in (f"代码为 {code}", year and f"年度为 {year}") if part)
+                raise CampaignChoiceError(f"目录中没有{asked} 的评估任务;可选:{self._listed(self.campaigns)}")
+            return found
+        if not pool:
+            raise CampaignChoiceError(f"目录中没有 {year} 年度的评估任务;可选:{self._listed(self.campaigns)}")
+        day = day or today_in(self.timezone)
+        opened = [c for c in pool if c.is_open(day)]
+        chosen = unguessed(opened, pool)
+        if chosen is not None:
+            return chosen
+        if opened:
+            situation = f"{day.isoformat()} 有 {len(opened)} 个评估任务正在进行"
+        else:
+            among = f"{year}年度" if year else "目录中"
+            situation = f"{day.isoformat()} 没有正在进行的评估任务,而{among}有 {len(pool)} 个"
+        raise CampaignChoiceError(f"{situation},不替您猜选哪一个:{self._listed(opened or pool)}。{HOW_TO_CHOOSE}")
+
+    def open_campaign(self, day: dt.date) -> Campaign | None:
+        """The campaign open on ``day`` (the monitor's: nothing to watch when none is); CampaignChoiceError when
+        two or more are open."""
+        opened = [c for c in self.campaigns if c.is_open(day)]
+        if len(opened) > 1:
+            raise CampaignChoiceError(
+                f"{day.isoformat()} 有 {len(opened)} 个评估任务正在进行,不替您猜选哪一个:{self._listed(opened)}。"
+                f"{HOW_TO_CHOOSE}"
+            )
+        return opened[0] if opened else None
+
+    @staticmethod
+    def _listed(campaigns: Iterable[Campaign]) -> str:
+        """Campaigns as a choice lists them: code, year, kind, name and the days they are open."""
+        entries = []
+        for c in campaigns:
+            window = c.monitoring_window
+            days = f",报送期 {window[0].isoformat()} 至 {window[1].isoformat()}" if window else ""
+            entries.append(f"{c.code}({c.year}年,{CAMPAIGN_KIND_LABELS[c.kind]}:{c.name}{days})")
+        return "、".join(entries) or "(无)"
 
     def plan_indicators(self, plan_code: str) -> list[Indicator]:
         return [self.indicator(code) for code in self.plan(plan_code).indicator_table.indicators]

@@ -7,6 +7,7 @@ May import: planeval.catalog.catalog, planeval.catalog.text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from planeval.catalog.catalog import Catalog, CatalogError
 from planeval.catalog.text import normalise_text
@@ -25,7 +26,12 @@ def check_catalog(catalog: Catalog) -> None:
         *check_campaigns(catalog),
     ]
     if errors:
-        raise CatalogError(f"目录 {catalog.root} 有 {len(errors)} 处错误:\n  " + "\n  ".join(errors))
+        raise listed_errors(catalog.root, errors)
+
+
+def listed_errors(root: Path, errors: Sequence[str]) -> CatalogError:
+    """One CatalogError listing every error found in the catalog in folder ``root``, one a line."""
+    return CatalogError(f"目录 {root} 有 {len(errors)} 处错误:\n  " + "\n  ".join(errors))
 
 
 def _duplicates(codes: Sequence[str]) -> list[str]:

@@ -1,18 +1,19 @@
-"""Loading a catalog folder (``catalog/<city>/``): YAML files into the typed models, with errors that name the
-file and the key.
+"""Loading a catalog folder (``catalog/<city>/``): its YAML files, checked strictly against the schema
+(``planeval.catalog.schema``: every unknown key, missing key and wrong value with file, line and the closest
+valid key, all of them at once), into the typed models, then cross-checked (``planeval.catalog.checks``).
 
-May import: planeval.catalog.catalog, planeval.catalog.checks, planeval.catalog.model."""
+May import: planeval.catalog.catalog, planeval.catalog.checks, planeval.catalog.model,
+planeval.catalog.schema."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
-from pydantic import ValidationError
+from typing import Any
 
 from planeval.catalog.catalog import Catalog, CatalogError
-from planeval.catalog.checks import check_catalog
+from planeval.catalog.checks import check_catalog, listed_errors
 from planeval.catalog.model import (
+    Aspect,
     Campaign,
     Forms,
     FrozenModel,
@@ -23,67 +24,128 @@ from planeval.catalog.model import (
     Unit,
     WorkTask,
 )
-from planeval.dates import DEFAULT_TIMEZONE
+from planeval.catalog.schema import (
+    DemoSpec,
+    LineDict,
+    LineList,
+    Manifest,
+    ManifestFiles,
+    RosterEntry,
+    UnitsFile,
+    YamlFileError,
+    line_of,
+    read_yaml,
+    valid_keys,
+    validate,
+    version_error,
+)
+
+MANIFEST = "catalog.yaml"
+# files found by their name beside catalog.yaml, checked when present (read by planeval.ui)
+OPTIONAL_FILES: dict[str, tuple[type[FrozenModel], bool]] = {
+    "demo.yaml": (DemoSpec, False),
+    "roster.yaml": (RosterEntry, True),
+}
+# the parts that are lists of entities, in reading order; campaigns are required
+ENTITY_FILES: dict[str, type[FrozenModel]] = {
+    "indicators": Indicator,
+    "measures": Measure,
+    "plans": Plan,
+    "projects": Project,
+    "tasks": WorkTask,
+    "campaigns": Campaign,
+}
 
 
-def _read_yaml(path: Path) -> object:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError as exc:
-        raise CatalogError(f"目录文件不存在: {path}") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: YAML 格式错误: {exc}") from exc
+class _Reader:
+    """Reads the catalog's files, collecting every error instead of stopping at the first."""
 
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.errors: list[str] = []
 
-def _format_validation_error(path: Path, exc: ValidationError, entry_label: str = "") -> str:
-    lines = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in (entry_label, *error["loc"]) if part != "") or "(根)"
-        lines.append(f"{path.name}: {where}: {error['msg']}")
-    return "\n  ".join(lines)
-
-
-def _validate_list(path: Path, raw: object, model: type[FrozenModel]) -> tuple[FrozenModel, ...]:
-    if not isinstance(raw, list):
-        raise CatalogError(f"{path}: 应为列表")
-    items = []
-    for index, entry in enumerate(raw):
-        label = f"[{entry['code']}]" if isinstance(entry, dict) and "code" in entry else f"[{index}]"
+    def read(self, name: str, empty: LineDict | LineList) -> object:
+        """A file's data, ``empty`` for an empty file; None when it is missing or not YAML (the error noted)."""
         try:
-            items.append(model.model_validate(entry))
-        except ValidationError as exc:
-            raise CatalogError(_format_validation_error(path, exc, label)) from exc
-    return tuple(items)
+            data, repeated = read_yaml(self.root / name, name)
+        except FileNotFoundError:
+            self.errors.append(f"{name}: 目录文件不存在({self.root / name})")
+            return None
+        except YamlFileError as exc:
+            self.errors.append(str(exc))
+            return None
+        except OSError as exc:  # a folder of that name, no permission, not UTF-8 text
+            self.errors.append(f"{name}: 无法读取({exc.strerror or exc})")
+            return None
+        except UnicodeDecodeError:
+            self.errors.append(f"{name}: 不是 UTF-8 编码的文本")
+            return None
+        self.errors += repeated
+        return empty if data is None else data
+
+    def check(self, model: type[FrozenModel], raw: object, name: str, *, many: bool = False) -> Any:
+        value, errors = validate(model, raw, name, many=many)
+        self.errors += errors
+        return value
 
 
-def _timezone(manifest_path: Path, name: object) -> str:
-    """The catalog's time zone, checked: an IANA name such as Asia/Shanghai."""
+def _timezone(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone name such as Asia/Shanghai, or None."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
-        ZoneInfo(str(name))
+        ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CatalogError(f"{manifest_path}: timezone {name!r} 不是有效的时区名称(如 Asia/Shanghai)") from None
-    return str(name)
+        return f"timezone “{name}” 不是有效的时区名称(如 Asia/Shanghai)"
+    return None
 
 
-def _with_aspects(plans_raw: object, tasks_path: Path, tasks_raw: object) -> object:
-    """plans.yaml's entries with their 主要任务 from plan_tasks.yaml (plan code → list of 方面) as ``aspects``."""
-    if not tasks_raw:
-        return plans_raw
-    if not isinstance(tasks_raw, dict) or not isinstance(plans_raw, list):
-        raise CatalogError(f"{tasks_path}: 应为“规划代码: 方面列表”的映射")
-    codes = {entry.get("code") for entry in plans_raw if isinstance(entry, dict)}
-    unknown = sorted(str(code) for code in tasks_raw if code not in codes)
-    if unknown:
-        raise CatalogError(f"{tasks_path}: 未知规划 {unknown}(plans.yaml 中没有)")
-    return [
-        dict(entry, aspects=tasks_raw[entry["code"]])
-        if isinstance(entry, dict) and entry.get("code") in tasks_raw
-        else entry
-        for entry in plans_raw
-    ]
+def _units(reader: _Reader, name: str) -> tuple[Unit, ...]:
+    """units.yaml: its two lists, each entry's kind set by its list (an entry may not say it)."""
+    raw = reader.read(name, LineDict())
+    if raw is None or reader.check(UnitsFile, raw, name) is None:
+        return ()
+    assert isinstance(raw, LineDict)
+    units: list[Unit] = []
+    for key, kind in (("departments", "department"), ("towns", "town")):
+        entries = raw.get(key) or LineList()
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and "kind" in entry:
+                line = line_of(raw, [key, index, "kind"])
+                reader.errors.append(f"{name} 第{line}行: 不要写 kind:单位的类别由所在列表(departments / towns)决定")
+        tagged = LineList(entry.with_key("kind", kind) if isinstance(entry, LineDict) else entry for entry in entries)
+        tagged.line, tagged.item_lines = getattr(entries, "line", 0), getattr(entries, "item_lines", [])
+        units += reader.check(Unit, tagged, name, many=True) or ()
+    return tuple(units)
+
+
+def _aspects(reader: _Reader, name: str, plan_codes: set[str]) -> dict[str, tuple[Aspect, ...]]:
+    """plan_tasks.yaml: plan code → its 主要任务 by 方面."""
+    raw = reader.read(name, LineDict())
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        reader.errors.append(f"{name} 第{getattr(raw, 'line', 1)}行: 应为“规划代码: 方面列表”的映射")
+        return {}
+    found: dict[str, tuple[Aspect, ...]] = {}
+    for code, entries in raw.items():
+        if code not in plan_codes:
+            known = "、".join(sorted(plan_codes)) or "无"
+            reader.errors.append(f"{name} 第{raw.key_lines[code]}行: 未知规划 “{code}”(plans.yaml 中的规划:{known})")
+            continue
+        aspects = reader.check(Aspect, entries, name, many=True)
+        if aspects is not None:
+            found[code] = aspects
+    return found
+
+
+def _optional_files(reader: _Reader) -> None:
+    """demo.yaml and roster.yaml, when present: their keys are checked like every other file's."""
+    for name, (model, many) in OPTIONAL_FILES.items():
+        if (reader.root / name).exists():
+            raw = reader.read(name, LineList() if many else LineDict())
+            if raw is not None:
+                reader.check(model, raw, name, many=many)
 
 
 def _relative_deadlines(
@@ -125,66 +187,60 @@ def _relative_deadlines(
     return resolved_indicators, tuple(resolved_plans)
 
 
+def _files_anyway(manifest_raw: object) -> ManifestFiles | None:
+    """The manifest's ``files`` when only its other keys are wrong: the other files are then still read, so
+    that one pass lists every error of the catalog."""
+    files = manifest_raw.get("files") if isinstance(manifest_raw, dict) else None
+    known = {k: v for k, v in files.items() if k in valid_keys(ManifestFiles)} if isinstance(files, dict) else None
+    value, errors = validate(ManifestFiles, known, MANIFEST)
+    return value if not errors else None
+
+
 def load_catalog(root: str | Path) -> Catalog:
-    """Load and cross-check the catalog in folder ``root``; raise CatalogError naming file and key."""
+    """Load and cross-check the catalog in folder ``root``; raise CatalogError listing every error, each with
+    file and line."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise CatalogError(f"目录文件夹不存在: {root}")
-    manifest_path = root / "catalog.yaml"
-    manifest = _read_yaml(manifest_path)
-    if not isinstance(manifest, dict) or "files" not in manifest:
-        raise CatalogError(f"{manifest_path}: 需要 city、office 和 files 等键")
-    files: dict[str, str] = manifest["files"]
-
-    def part(key: str, optional: bool = False) -> tuple[Path, object]:
-        if key not in files:
-            if optional:
-                return manifest_path, []
-            raise CatalogError(f"{manifest_path}: files 缺少 {key!r}")
-        path = root / files[key]
-        return path, _read_yaml(path)
-
-    units_path, units_raw = part("units")
-    if not isinstance(units_raw, dict):
-        raise CatalogError(f"{units_path}: 需要 departments 与 towns 两个列表")
-    unit_entries = [dict(u, kind="department") for u in units_raw.get("departments") or []]
-    unit_entries += [dict(u, kind="town") for u in units_raw.get("towns") or []]
-
-    data: dict[str, object] = {"units": _validate_list(units_path, unit_entries, Unit)}
-    optional_parts: dict[str, type[FrozenModel]] = {
-        "indicators": Indicator,
-        "measures": Measure,
-        "plans": Plan,
-        "projects": Project,
-        "tasks": WorkTask,
-    }
-    parts: list[tuple[str, type[FrozenModel]]] = [*optional_parts.items(), ("campaigns", Campaign)]
-    for key, model in parts:
-        path, raw = part(key, optional=key in optional_parts)
-        if key == "plans":
-            raw = _with_aspects(raw, *part("plan_tasks", optional=True))
-        data[key] = _validate_list(path, raw or [], model)
-    data["indicators"], data["plans"] = _relative_deadlines(data["indicators"], data["plans"])  # type: ignore[arg-type]
-    forms_path, forms_raw = part("forms")
-    try:
-        data["forms"] = Forms.model_validate(forms_raw)
-    except ValidationError as exc:
-        raise CatalogError(_format_validation_error(forms_path, exc)) from exc
-
-    try:
-        catalog = Catalog(
-            root=root,
-            city=manifest.get("city", ""),
-            office=manifest.get("office", ""),
-            level=manifest.get("level"),
-            place=manifest.get("place"),
-            short_office=manifest.get("short_office", manifest.get("office", "")),
-            timezone=_timezone(manifest_path, manifest.get("timezone", DEFAULT_TIMEZONE)),
-            unit_kind_labels=manifest.get("unit_kind_labels") or {},
-            approvers=tuple(manifest.get("approvers") or ("office",)),
-            **data,
+    reader = _Reader(root)
+    manifest_raw = reader.read(MANIFEST, LineDict())
+    if problem := version_error(manifest_raw, MANIFEST):  # another format: its keys may mean other things
+        raise listed_errors(root, [problem])
+    manifest: Manifest | None = None if manifest_raw is None else reader.check(Manifest, manifest_raw, MANIFEST)
+    files = manifest.files if manifest else _files_anyway(manifest_raw)
+    if files is None:
+        raise listed_errors(root, reader.errors)
+    if manifest and (problem := _timezone(manifest.timezone)):
+        reader.errors.append(f"{MANIFEST} 第{line_of(manifest_raw, ['timezone'])}行: {problem}")
+    data: dict[str, Any] = {"units": _units(reader, files.units)}
+    for key, model in ENTITY_FILES.items():
+        name = getattr(files, key)
+        raw = reader.read(name, LineList()) if name else LineList()
+        data[key] = reader.check(model, LineList() if raw is None else raw, name or key, many=True) or ()
+    if files.plan_tasks:
+        aspects = _aspects(reader, files.plan_tasks, {plan.code for plan in data["plans"]})
+        data["plans"] = tuple(
+            plan.model_copy(update={"aspects": aspects[plan.code]}) if plan.code in aspects else plan
+            for plan in data["plans"]
         )
-    except ValidationError as exc:
-        raise CatalogError(_format_validation_error(manifest_path, exc)) from exc
+    forms_raw = reader.read(files.forms, LineDict())
+    data["forms"] = reader.check(Forms, LineDict() if forms_raw is None else forms_raw, files.forms)
+    _optional_files(reader)
+    if reader.errors or manifest is None:
+        raise listed_errors(root, reader.errors)
+    data["indicators"], data["plans"] = _relative_deadlines(data["indicators"], data["plans"])
+    catalog = Catalog(
+        root=root,
+        schema_version=manifest.schema_version,
+        city=manifest.city,
+        office=manifest.office,
+        level=manifest.level,
+        place=manifest.place,
+        short_office=manifest.short_office or manifest.office,
+        timezone=manifest.timezone,
+        unit_kind_labels=manifest.unit_kind_labels,
+        approvers=manifest.approvers,
+        **data,
+    )
     check_catalog(catalog)
     return catalog

@@ -442,12 +442,23 @@ class Deadline(FrozenModel):
     units: Literal["all", "responsible", "departments", "towns", "task_units", "towns_with_figures"] = "all"
 
 
+CampaignKind = Literal["summary", "midterm", "annual", "half_year"]
+
+
+CAMPAIGN_KIND_LABELS: dict[str, str] = {
+    "summary": "总结评估",
+    "midterm": "中期评估",
+    "annual": "年度报送",
+    "half_year": "半年度报送",
+}
+
+
 class Campaign(FrozenModel):
     code: str
     name: str
     year: int
     # summary 总结评估 (the plan's end), midterm 中期评估, annual 年度 (a yearly cycle of work points), half_year
-    kind: Literal["summary", "midterm", "annual", "half_year"] = "summary"
+    kind: CampaignKind = "summary"
     title: str = ""  # the report's title where the kind's default does not fit (campaign_title in reporting)
     plans: tuple[str, ...] = ()
     tasks: bool = False  # collect progress on the catalog's work points (tasks.yaml)

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Engine
 
 from planeval.catalog import Campaign, Catalog
-from planeval.dates import today_in
 from planeval.faults import checkpoint
 from planeval.intake.archive import (
     FileNotSettled,
@@ -34,11 +33,10 @@ from planeval.intake.guards import refusal
 from planeval.intake.inbox import discover_inbox_files
 from planeval.intake.receipts import write_receipt
 from planeval.intake.submission import detected_form, read_submission
-from planeval.monitoring.obligations import open_campaigns
 from planeval.records import CampaignSelection, ClaimState, EntryKind, InboxFile, Issue, Received, Verdict
 from planeval.safetext import name_bytes_hex, printable, safe_file_name
 from planeval.settings import Settings, get_settings
-from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
+from planeval.stages.context import open_selection, select, settings_and_catalog
 from planeval.validation.batch import validate_batch
 from planeval.validation.frames import Submission
 from planeval.validation.suites import GxRunner
@@ -229,14 +227,9 @@ def _unit_context(
 
 
 def select_collecting(campaign_code: str | None = None) -> CampaignSelection:
-    """The campaign a collection pass files its submissions under: the one named, else the one being collected
-    today (in the catalog's time zone) where a catalog runs several, else the catalog's latest."""
-    _, catalog = settings_and_catalog()
-    if campaign_code:
-        return select(campaign_code, catalog=catalog)
-    latest = select(catalog=catalog)
-    opened = open_campaigns(catalog, today_in(latest.timezone))
-    return selection_of(opened[0], catalog) if opened else latest
+    """The campaign a collection pass files its submissions under: the one named, else the one open today (in
+    the catalog's time zone), else the only one; CampaignChoiceError rather than a guess (``Catalog.campaign``)."""
+    return select(campaign_code or None)
 
 
 @translate_faults

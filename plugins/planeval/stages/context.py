@@ -1,6 +1,7 @@
 """The campaign a run works on: chosen once at the start of the run (``select``, from the trigger form or
-the command line, defaults from the catalog), handed to every task as a ``CampaignSelection`` of plain keys,
-and opened by each task (``open_selection``) into settings, catalog and the campaign as selected.
+the command line; without one, ``Catalog.campaign`` resolves it or refuses to guess), handed to every task
+as a ``CampaignSelection`` of plain keys, and opened by each task (``open_selection``) into settings, catalog
+and the campaign as selected.
 
 May import: planeval.catalog, planeval.records, planeval.settings, planeval.dates.
 """
@@ -33,23 +34,6 @@ def selection_of(campaign: Campaign, catalog: Catalog) -> CampaignSelection:
     )
 
 
-class FormError(KeyError):
-    """A trigger form's (or command line's) choice the catalog does not have: the message says what to pick.
-    A KeyError, as an unknown code always was; ``str()`` is the message itself, without KeyError's quotes."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-
-def _campaign_of(catalog: Catalog, code: str | None, year: int | None) -> Campaign:
-    try:
-        return catalog.campaign(code or None, year=year)
-    except KeyError:
-        offered = "、".join(f"{c.code}({c.year}年)" for c in catalog.campaigns) or "(无)"
-        asked = "且".join(part for part in (code and f"代码为 {code}", year and f"年度为 {year}") if part)
-        raise FormError(f"目录中没有{asked} 的评估任务;可选:{offered}") from None
-
-
 def select(
     campaign_code: str | None = None,
     year: int | None = None,
@@ -58,11 +42,12 @@ def select(
     data_cutoff: str | None = None,
     catalog: Catalog | None = None,
 ) -> CampaignSelection:
-    """Resolve the campaign (by code, or the one of ``year``, or the catalog's latest), optionally narrowed to
-    some of its plans or with another data cut-off, as the year-end trigger form allows. Raises KeyError for
-    an unknown campaign and ValueError for plans the campaign does not assess or a malformed date."""
+    """Resolve the campaign (``Catalog.campaign``: by code; else the one open today, or the only one; never a
+    guess), optionally narrowed to some of its plans or with another data cut-off, as the year-end trigger
+    form allows. Raises CampaignChoiceError (a KeyError) for an unknown code or a choice that would be a
+    guess, and ValueError for plans the campaign does not assess or a malformed date."""
     catalog = catalog or settings_and_catalog()[1]
-    selected = selection_of(_campaign_of(catalog, campaign_code, year), catalog)
+    selected = selection_of(catalog.campaign(campaign_code or None, year=year), catalog)
     if plans:
         unknown = sorted(set(plans) - set(selected.plans))
         if unknown:
@@ -80,8 +65,8 @@ def select(
 def open_selection(
     selection: CampaignSelection | Mapping[str, Any] | None = None,
 ) -> tuple[Settings, Catalog, Campaign]:
-    """Settings, catalog and the campaign as selected (plans and data cut-off applied). ``None``: the catalog's
-    latest campaign, for the entry points that take no selection."""
+    """Settings, catalog and the campaign as selected (plans and data cut-off applied). ``None``: the campaign
+    ``select`` resolves without a code (the one open today, or the only one; else CampaignChoiceError)."""
     settings, catalog = settings_and_catalog()
     if selection is None:
         selection = select(catalog=catalog)

@@ -22,18 +22,17 @@ from planeval.warehouse.queries import figure_notes
 
 
 def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[CampaignSelection | None, dt.date]:
-    """The campaign a monitor run watches (the one named, else the one open on the day) and the day
-    (``as_of``, else today in the catalog's time zone); no campaign when none is open that day."""
+    """The campaign a monitor run watches (the one named, else the one open on the day: none when none is,
+    CampaignChoiceError when two or more are) and the day (``as_of``, else today in the catalog's time zone)."""
     _, catalog = settings_and_catalog()
-    latest = select(catalog=catalog)
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else today_in(latest.timezone)
+        day = dt.date.fromisoformat(as_of) if as_of else today_in(catalog.timezone)
     except ValueError:
         raise ValueError(f"检查日期“{as_of}”不是有效日期,应为 2025-06-17 这样的格式") from None
     if campaign_code:
         return select(campaign_code, catalog=catalog), day
-    opened = obligations.open_campaigns(catalog, day)
-    return (selection_of(opened[0], catalog) if opened else None), day
+    opened = catalog.open_campaign(day)
+    return (selection_of(opened, catalog) if opened else None), day
 
 
 @translate_faults

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from airflow.sdk import Param
 
-from planeval.dates import DEFAULT_TIMEZONE, monitoring_window, today_in
+from planeval.dates import DEFAULT_TIMEZONE, monitoring_window, today_in, unguessed
 from planeval.settings import get_settings
 
 
@@ -49,14 +49,13 @@ class FormChoices:
         return today_in(self.timezone)
 
     def default_campaign(self, day: dt.date | None = None) -> str | None:
-        """The campaign open on ``day`` (default today; the nearest deadline first), else the latest one."""
+        """The form's default: the only campaign open on ``day`` (default today), or, none being open, the
+        catalog's only one (``planeval.dates.unguessed``, the rule ``Catalog.campaign`` applies); None when
+        that would be a guess — the person triggering then picks one."""
         day = day or self.today()
         opened = [c for c in self.campaigns if c.window and c.window[0] <= day <= c.window[1]]
-        if opened:
-            return min(opened, key=lambda c: min(abs((due - day).days) for due in c.dues)).code
-        if not self.campaigns:
-            return None
-        return max(self.campaigns, key=lambda c: (c.year, c.data_cutoff)).code
+        chosen = unguessed(opened, self.campaigns)
+        return chosen.code if chosen else None
 
 
 def _campaign_choice(entry: Mapping[str, Any]) -> CampaignChoice:
@@ -100,19 +99,23 @@ def read_choices(catalog_dir: Path | None = None) -> FormChoices:
 
 
 def campaign_param(choices: FormChoices, description: str) -> Param:
-    """A drop-down of the catalog's campaigns, by Chinese name, defaulting to the one open today (else the
-    latest). Without a readable catalog: a free code field, empty meaning the same default."""
+    """A drop-down of the catalog's campaigns, by Chinese name, defaulting to the only one open today (or the
+    catalog's only one). With several and no such default the field starts empty (and may stay so: the run
+    then refuses to guess and lists them). Without a readable catalog: a free code field, empty meaning the
+    same rule."""
     if not choices.campaigns:
         return Param(
             "", type=["null", "string"], title="评估任务", description=f"{description}。{choices.problem}".strip("。")
         )
+    default = choices.default_campaign()
+    codes: list[str | None] = [c.code for c in choices.campaigns]
     return Param(
-        choices.default_campaign(),
-        type="string",
-        enum=[c.code for c in choices.campaigns],
+        default,
+        type="string" if default else ["null", "string"],
+        enum=codes if default else [None, *codes],
         values_display={c.code: c.label for c in choices.campaigns},
         title="评估任务",
-        description=description,
+        description=description if default else f"{description}。当日没有唯一正在进行的评估任务,请选择",
     )
 
 

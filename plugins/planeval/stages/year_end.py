@@ -117,7 +117,7 @@ def finish_after_approval(selection: CampaignSelection, response: dict[str, Any]
 
 
 def run_year_end(selection: CampaignSelection | None = None, draft: bool = True) -> list[str]:
-    """The year-end assessment outside Airflow: aggregate, then render (default: the catalog's latest campaign)."""
+    """The year-end assessment outside Airflow: aggregate, then render (default: ``select()``'s campaign)."""
     selection = selection or select()
     refresh_results(selection)
     return render_reports(selection, draft=draft)

@@ -64,9 +64,11 @@ class Board:
 
 
 def default_campaign(catalog: Catalog) -> Campaign:
-    """The campaign open today (the nearest deadline first), else the catalog's latest."""
+    """The campaign the board shows first — the one open today (the nearest deadline first), else the latest —
+    a display default only: the page offers every campaign and nothing is filed under it (the commands and
+    DAGs resolve through ``Catalog.campaign``, which refuses to guess)."""
     opened = obligations.open_campaigns(catalog, today_in(catalog.timezone))
-    return opened[0] if opened else catalog.campaign()
+    return opened[0] if opened else max(catalog.campaigns, key=lambda c: (c.year, c.data_cutoff))
 
 
 def live_statuses(

@@ -6,10 +6,17 @@ import argparse
 import getpass
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from planeval.records import ObligationState, SubmissionStatus
 from planeval.safetext import printable
 from planeval.settings import api_password, disable_gx_analytics
+
+if TYPE_CHECKING:
+    from planeval.catalog import Catalog
+
+# the --campaign option of every command that works on a campaign
+CAMPAIGN_HELP = "评估任务代码(默认:当日唯一正在进行的任务,目录只有一个任务时即为该任务;无法确定时须指定)"
 
 
 def _print_json(data: object) -> None:
@@ -130,17 +137,35 @@ def cmd_collect(args: argparse.Namespace) -> int:
     for item in summary:
         if item["status"] == SubmissionStatus.REJECTED:
             print(f"  退回 {item['unit_code']}/{printable(item['file'])}:{item['errors']} 处错误(见回执)")
+    if summary and counts[SubmissionStatus.REJECTED] == len(summary):
+        print(all_rejected(summary), file=sys.stderr)
+        return 1
     return 0
+
+
+def all_rejected(summary: list[dict[str, object]]) -> str:
+    """Why a pass that rejected every file does not end quietly: the campaign they were checked against may
+    be the wrong one. Says which one it was and how to choose another."""
+    from planeval.stages.context import settings_and_catalog
+
+    catalog = settings_and_catalog()[1]
+    used = "、".join(sorted({str(item["campaign"]) for item in summary}))
+    others = "、".join(f"{c.code}({c.name})" for c in catalog.campaigns if c.code != used) or "无"
+    return (
+        f"本次收取的 {len(summary)} 份文件全部被退回(按评估任务 {used} 校验)。"
+        f"若评估任务选错,请用 --campaign 代码 重新指定(其他评估任务:{others});否则请各单位按回执修改后重新报送。"
+    )
 
 
 class PreconditionFailed(Exception):
     """What a command needs is missing; the message (Chinese) says what and how to get it."""
 
 
-def check_preconditions(campaign_code: str | None = None, year: int | None = None) -> None:
-    """Before any work (and before Airflow starts): the catalog loads, the campaign exists, a CJK font is
-    installed for the charts and documents."""
-    from planeval.catalog import load_catalog
+def check_preconditions(campaign_code: str | None = None, year: int | None = None, *, campaign: bool = True) -> None:
+    """Before any work (and before Airflow starts): the catalog loads, the campaign (``campaign``: the command
+    works on one) exists or can be resolved without guessing, a CJK font is installed for the charts and
+    documents."""
+    from planeval.catalog import CampaignChoiceError, load_catalog
     from planeval.reporting.charts import NoCjkFont, cjk_font
     from planeval.settings import get_settings
 
@@ -150,13 +175,10 @@ def check_preconditions(campaign_code: str | None = None, year: int | None = Non
     except (OSError, ValueError, KeyError) as exc:
         raise PreconditionFailed(f"目录 {catalog_dir} 无法读取(PLANEVAL_CATALOG):{exc}") from None
     try:
-        catalog.campaign(campaign_code or None, year=year)
-    except KeyError:
-        wanted = "、".join(
-            part for part in (campaign_code and f"代码 {campaign_code}", year and f"{year} 年度") if part
-        )
-        available = "、".join(f"{c.code}({c.year})" for c in catalog.campaigns) or "无"
-        raise PreconditionFailed(f"目录 {catalog_dir} 中没有评估任务({wanted or '任意'});现有:{available}") from None
+        if campaign:
+            catalog.campaign(campaign_code or None, year=year)
+    except CampaignChoiceError as exc:
+        raise PreconditionFailed(f"目录 {catalog_dir}:{exc}") from None
     try:
         cjk_font()
     except NoCjkFont as exc:
@@ -185,14 +207,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from planeval.ui.approval import RunFailed, WaitFailed
     from planeval.ui.demo import drop_demo_submissions
 
-    check_preconditions(year=args.year)
-    selection = context.select(year=args.year)
+    check_preconditions(args.campaign, year=args.year)
+    selection = context.select(args.campaign, year=args.year)
     settings, catalog, campaign = context.open_selection(selection)
     setup.init_units(campaign.code)
     dropped = drop_demo_submissions(settings, catalog, campaign)
     print(f"[1/4] 已为 {len(catalog.units)} 个单位建立文件夹,放入演示报送文件 {len(dropped)} 份")
     if args.without_airflow:
-        summary = collect.run_collect()
+        summary = collect.run_collect(campaign.code)
         print(f"[2/4] 收取并校验 {len(summary)} 份文件(未经 Airflow)")
         paths = year_end.run_year_end(selection)
     else:
@@ -200,7 +222,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         env = airflow_runner.prepare(settings, log_path)
         print(f"[2/4] Airflow 元数据库就绪(SQLite),日志:{log_path}")
-        state = airflow_runner.run_dag("collect_submissions", env, log_path)
+        state = airflow_runner.run_dag("collect_submissions", env, log_path, {"campaign": campaign.code})
         print(f"[3/4] collect_submissions 运行结果:{state}")
         if state != "success":
             print(f"collect_submissions 未成功,请查看 {log_path}", file=sys.stderr)
@@ -234,6 +256,54 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if letters:
         print(f"各单位反馈函 {len(letters)} 份,位于 {letters[0].parent}/")
     return 0 if paths else 1
+
+
+def cmd_catalog_check(args: argparse.Namespace) -> int:
+    """Validate a catalog folder — schema, cross-checks — without a database, Airflow or a file written."""
+    from planeval.catalog import CatalogError, load_catalog
+
+    try:
+        catalog = load_catalog(args.folder)
+    except CatalogError as exc:
+        print(f"目录检查未通过:{exc}", file=sys.stderr)
+        return 1
+    for line in catalog_summary(catalog):
+        print(line)
+    return 0
+
+
+def catalog_summary(catalog: Catalog) -> list[str]:
+    """What ``planeval catalog check`` reports of a valid catalog, in Chinese."""
+    from collections import Counter
+
+    from planeval.catalog import CAMPAIGN_KIND_LABELS, CampaignChoiceError
+    from planeval.dates import today_in
+
+    plans = "、".join(
+        f"{p.code} {p.short_name}({p.period[0]}–{p.period[1]}年,指标 {len(p.indicator_table.indicators)} 项,"
+        f"主要任务 {len(p.tasks)} 项)"
+        for p in catalog.plans
+    )
+    kinds = Counter(i.kind for i in catalog.indicators)
+    units = Counter(u.kind for u in catalog.units)
+    campaigns = "、".join(f"{c.code}({c.year}年,{CAMPAIGN_KIND_LABELS[c.kind]}:{c.name})" for c in catalog.campaigns)
+    day = today_in(catalog.timezone)
+    try:
+        default = f"{catalog.campaign(day=day).code}"
+    except CampaignChoiceError:
+        default = "无法确定,各命令须用 --campaign 代码 指定"
+    return [
+        f"目录 {catalog.root} 检查通过(目录格式版本 {catalog.schema_version})",
+        f"  地区:{catalog.city}({catalog.office},简称{catalog.short_office};时区 {catalog.timezone})",
+        f"  规划 {len(catalog.plans)} 个" + (f":{plans}" if plans else ""),
+        f"  指标 {len(catalog.indicators)} 项"
+        + (":" + "、".join(f"{kind} {n} 项" for kind, n in sorted(kinds.items())) if kinds else ""),
+        f"  报送单位 {len(catalog.units)} 个:"
+        + "、".join(f"{catalog.kind_label(kind)} {units[kind]} 个" for kind in ("department", "town")),
+        f"  基础数据 {len(catalog.measures)} 项,重点工程 {len(catalog.projects)} 项,工作要点 {len(catalog.tasks)} 项",
+        f"  评估任务 {len(catalog.campaigns)} 个:{campaigns}",
+        f"  {day.isoformat()} 未指定评估任务时使用:{default}",
+    ]
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
@@ -274,7 +344,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from planeval.settings import get_settings
     from planeval.ui import stack
 
-    check_preconditions()
+    check_preconditions(campaign=False)  # the stack serves every campaign; each run chooses its own
     stack.up(get_settings())
     return 0
 
@@ -292,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="建立各单位报送文件夹并生成预填报表(可重复执行)")
-    init.add_argument("--campaign", help="评估任务代码(默认:最新一期)")
+    init.add_argument("--campaign", help=CAMPAIGN_HELP)
     init.set_defaults(func=cmd_init)
 
     units = sub.add_parser("units", help="列出报送单位及其文件夹")
@@ -305,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.set_defaults(func=cmd_history)
 
     contacts = sub.add_parser("contacts", help="列出各单位报送的联系人(附件7)并生成汇总表")
-    contacts.add_argument("--campaign", help="评估任务代码(默认:最新一期)")
+    contacts.add_argument("--campaign", help=CAMPAIGN_HELP)
     contacts.add_argument("--json", action="store_true", help="以 JSON 输出")
     contacts.set_defaults(func=cmd_contacts)
 
@@ -317,26 +387,35 @@ def build_parser() -> argparse.ArgumentParser:
     approve.set_defaults(func=cmd_approve)
 
     monitor = sub.add_parser("monitor", help="报送监测:按时、逾期、仅有退回、未报送;生成统计表与催报通知")
-    monitor.add_argument("--campaign", help="评估任务代码(默认:当日正在进行的任务)")
+    monitor.add_argument("--campaign", help="评估任务代码(默认:当日唯一正在进行的任务;没有则不监测,多个时须指定)")
     monitor.add_argument("--as-of", help="统计日期,如 2025-06-17(默认:今天,北京时间)")
     monitor.set_defaults(func=cmd_monitor)
 
     run = sub.add_parser("run", help="运行一个环节")
     stages = run.add_subparsers(dest="stage", required=True)
     collect = stages.add_parser("collect", help="收取、存档、校验全部收件箱中的文件并写回执")
-    collect.add_argument("--campaign", help="评估任务代码;留空则为当日正在收取的评估任务")
+    collect.add_argument("--campaign", help=CAMPAIGN_HELP)
     collect.set_defaults(func=cmd_collect)
     year_end = stages.add_parser("year-end", help="汇总指标并生成评估报告")
     year_end.add_argument("--year", type=int, help="评估年度,如 2025")
-    year_end.add_argument("--campaign", help="评估任务代码")
+    year_end.add_argument("--campaign", help=CAMPAIGN_HELP)
     year_end.add_argument("--plan", action="append", help="只评估某个规划(可重复),默认全部")
     year_end.add_argument("--data-cutoff", help="年度数据截止日期,如 2024-12-31")
     year_end.set_defaults(func=cmd_year_end)
 
     demo = sub.add_parser("demo", help="演示:建立文件夹、放入演示报送、经 Airflow 收取并生成报告")
-    demo.add_argument("--year", type=int, help="评估年度(默认:最新一期)")
+    demo.add_argument("--year", type=int, help="评估年度(与 --campaign 同时给出时须一致)")
+    demo.add_argument("--campaign", help=CAMPAIGN_HELP)
     demo.add_argument("--without-airflow", action="store_true", help="不经 Airflow,直接调用同样的函数")
     demo.set_defaults(func=cmd_demo)
+
+    catalog = sub.add_parser("catalog", help="目录(catalog/<地区>)的工具")
+    catalog_tools = catalog.add_subparsers(dest="tool", required=True)
+    check = catalog_tools.add_parser(
+        "check", help="检查目录:格式、键名、取值与交叉引用(不连接数据库、不启动 Airflow、不写文件)"
+    )
+    check.add_argument("folder", help="目录文件夹,如 catalog/haian")
+    check.set_defaults(func=cmd_catalog_check)
 
     up = sub.add_parser("up", help="在后台启动本地 Airflow(界面、调度、DAG 解析、触发器),首次启动放入演示报送")
     up.set_defaults(func=cmd_up)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planeval.catalog import CampaignChoiceError
 from planeval.settings import WAREHOUSE_POOL, Settings, ui_port
 from planeval.ui.accounts import auth_environment, ensure_accounts
 from planeval.ui.airflow_runner import airflow_environment
@@ -137,14 +138,19 @@ def prepare_stack(settings: Settings, env: dict[str, str], log_path: Path) -> Pa
     accounts = ensure_accounts(env, settings)
     seeded = stack_dir(settings) / "demo-seeded"
     if not seeded.exists():
-        count = seed_demo(settings)
+        try:
+            count = seed_demo(settings)
+        except CampaignChoiceError as exc:  # several campaigns and none to take without guessing: no demo files
+            print(f"首次启动:未放入演示报送({exc})")
+            return accounts
         seeded.write_text(f"{count}\n", encoding="utf-8")
         print(f"首次启动:已建立各单位文件夹,并放入演示报送文件 {count} 份")
     return accounts
 
 
 def seed_demo(settings: Settings) -> int:
-    """The demo's files in the inboxes of the catalog's latest campaign, so the first runs have data."""
+    """The demo's files in the inboxes of the campaign ``Catalog.campaign`` resolves (the one open today, or the
+    catalog's only one), so the first runs have data; CampaignChoiceError when that would be a guess."""
     from planeval.stages import context, setup
     from planeval.ui.demo import drop_demo_submissions
 
