@@ -42,7 +42,7 @@ def put(sheet: Worksheet, row: int, column: int, value: FormValue) -> Cell:
 # Under the indicator table of a unit that cooperates on some of its rows (docs/assessment.md, “Cooperating units”).
 COOPERATING_NOTE = (
     "注:责任单位一栏标“本单位配合”的指标由牵头单位负责报送,本单位为配合单位,可填报本单位掌握的数据,也可留空;"
-    "汇总时采用牵头单位的数据,本单位数据与之不一致的,由市安委办核定。"
+    "汇总时采用牵头单位的数据,本单位数据与之不一致的,由{office}核定。"
 )
 
 
@@ -306,7 +306,7 @@ def _add_indicator_sheet(
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     _add_rating_dropdown(catalog, sheet, get_column_letter(keys.index("self_rating") + 1), 2 + len(mine))
     if any(role == "配合" for *_, role in mine):
-        put(sheet, 2 + len(mine) + 3, 1, COOPERATING_NOTE)
+        put(sheet, 2 + len(mine) + 3, 1, COOPERATING_NOTE.format(office=catalog.short_office))
     return True
 
 

@@ -56,9 +56,10 @@ def settings_and_catalog() -> tuple[Settings, Catalog]:
 
 async def viewer(user: Annotated[Any, Depends(access.current_user)]) -> Viewer:
     """The dependency every endpoint takes: the user's view, 403 for a user without a planeval role."""
-    found = access.viewer_of(user, settings_and_catalog()[1])
+    catalog = settings_and_catalog()[1]
+    found = access.viewer_of(user, catalog)
     if found is None:
-        raise access.forbidden("您的账号没有访问报送情况的权限,请联系市安委办")
+        raise access.forbidden(f"您的账号没有访问报送情况的权限,请联系{catalog.short_office}")
     return found
 
 

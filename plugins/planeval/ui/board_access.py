@@ -45,6 +45,7 @@ class Viewer:
     kind: ViewerKind
     unit_code: str | None
     name: str
+    office: str = "安委办"  # the catalog's short_office (市安委办, 区安委办), as messages name it
 
     @property
     def sees_all(self) -> bool:
@@ -83,14 +84,15 @@ def viewer_of(user: Any, catalog: Catalog | None = None) -> Viewer | None:
     """What the user may see: office and admin everything, a unit account its own unit (the unit whose code
     is the user name; with ``catalog``, only a unit the catalog has); None for any other user."""
     roles, name = role_names(user), user_name(user)
+    office = catalog.short_office if catalog is not None else Viewer.office
     if OFFICE_ROLE in roles:
-        return Viewer(ViewerKind.OFFICE, None, name)
+        return Viewer(ViewerKind.OFFICE, None, name, office)
     if ADMIN_ROLE in roles:
-        return Viewer(ViewerKind.ADMIN, None, name)
+        return Viewer(ViewerKind.ADMIN, None, name, office)
     if UNIT_ROLE in roles and name:
         if catalog is not None and name not in {unit.code for unit in catalog.units}:
             return None
-        return Viewer(ViewerKind.UNIT, name, name)
+        return Viewer(ViewerKind.UNIT, name, name, office)
     return None
 
 
@@ -129,7 +131,7 @@ def not_found(detail: str = "未找到该文件") -> HTTPException:
 def require_all(viewer: Viewer) -> None:
     """Pages for the office and the administrators only."""
     if not viewer.sees_all:
-        raise forbidden("此页面仅限市安委办和管理员访问")
+        raise forbidden(f"此页面仅限{viewer.office}和管理员访问")
 
 
 def known_unit(catalog: Catalog, unit_code: str) -> str:

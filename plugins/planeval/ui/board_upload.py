@@ -42,12 +42,12 @@ def unit_inbox(settings: Settings, unit_code: str) -> Path:
     inbox = settings.inbox(unit_code)
     folders = (settings.drop_dir, settings.drop_dir / unit_code, inbox)
     if any(folder.is_symlink() for folder in folders):  # checked before mkdir, which would follow a link
-        raise HTTPException(status.HTTP_409_CONFLICT, detail="本单位的报送文件夹异常,请联系市安委办")
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="本单位的报送文件夹异常,请联系系统管理员")
     inbox.mkdir(parents=True, exist_ok=True)
     for folder in folders:
         info = os.lstat(folder)
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            raise HTTPException(status.HTTP_409_CONFLICT, detail="本单位的报送文件夹异常,请联系市安委办")
+            raise HTTPException(status.HTTP_409_CONFLICT, detail="本单位的报送文件夹异常,请联系系统管理员")
     return inbox
 
 
