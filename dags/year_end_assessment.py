@@ -1,7 +1,7 @@
 """
 ### 年终评估 · year_end_assessment
 
-Triggered by the office (市安委办) from the Airflow UI form: rebuild the municipal 附件3/附件4 tables from
+Triggered by the office (安委办) from the Airflow UI form: rebuild the municipal 附件3/附件4 tables from
 the latest accepted submission of every unit, compute 年均/累计, 序时进度 and the ratings, and render the
 document set as Word under `reports/<campaign>/`, marked 征求意见稿.
 
@@ -131,7 +131,7 @@ def year_end_assessment():
     draft = render_draft(selection, aggregate_indicators(selection))
     approval = OfficeApproval(
         task_id=APPROVAL_TASK,
-        task_display_name="市安委办审核",
+        task_display_name=f"{FORM.office}审核",
         subject="请审核评估报告(征求意见稿)",
         body=(
             "{{ ti.xcom_pull(task_ids='render_draft')['summary'] }}\n\n"

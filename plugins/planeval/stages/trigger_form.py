@@ -44,6 +44,7 @@ class FormChoices:
     plans: tuple[tuple[str, str], ...]  # (code, name)
     timezone: str = DEFAULT_TIMEZONE
     problem: str = ""  # why the catalog could not be read: the fields stay free text
+    office: str = "安委办"  # catalog.yaml short_office (市安委办, 区安委办): names the approval task
 
     def today(self) -> dt.date:
         return today_in(self.timezone)
@@ -88,7 +89,8 @@ def _read(catalog_dir: Path) -> FormChoices:
         campaigns = tuple(_campaign_choice(entry) for entry in _yaml(catalog_dir / files["campaigns"]) or [])
         plans_raw = _yaml(catalog_dir / files["plans"]) if "plans" in files else []
         plans = tuple((str(p["code"]), str(p.get("name") or p["code"])) for p in plans_raw or [])
-        return FormChoices(campaigns, plans, str(manifest.get("timezone") or DEFAULT_TIMEZONE))
+        office = str(manifest.get("short_office") or manifest.get("office") or FormChoices.office)
+        return FormChoices(campaigns, plans, str(manifest.get("timezone") or DEFAULT_TIMEZONE), office=office)
     except Exception as exc:  # a DAG file must parse whatever the catalog's state: the run reports it
         return FormChoices((), (), problem=f"目录 {catalog_dir} 无法读取({type(exc).__name__}),运行时将报告原因")
 
