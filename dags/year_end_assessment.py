@@ -143,7 +143,10 @@ def year_end_assessment():
         options=[APPROVE, REJECT],
         retries=0,
         params={
-            COMMENT: Param("", type="string", title="审核意见", description="批准时可不填;退回时必填:需要修改的内容")
+            # null allowed: the UI marks a string-only field required and keeps 批准 disabled until it is filled
+            COMMENT: Param(
+                None, type=["null", "string"], title="审核意见", description="批准时可不填;退回时必填:需要修改的内容"
+            )
         },
     )
 

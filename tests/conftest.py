@@ -44,6 +44,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
+@pytest.fixture
+def inboxes(home: Path) -> Path:
+    """The drop folders of every unit of the default catalog's campaign, created as `planeval init` does."""
+    from planeval.stages import setup
+
+    setup.init_units()
+    return home / "drop"
+
+
 def _pg_available() -> bool:
     try:
         with create_engine(PG_ADMIN_URL).connect():

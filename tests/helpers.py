@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,8 @@ def demo_in_home(root: Path) -> tuple[pytest.MonkeyPatch, Any, Any, Catalog, Cam
         monkeypatch.undo()
         raise
     return monkeypatch, selection, settings, catalog, campaign
+
+
+def receipt_json(inboxes: Path, unit: str, name: str) -> dict:
+    """A unit's receipt (回执) as JSON, by the submitted file's name."""
+    return json.loads((inboxes / unit / "receipts" / f"{name}.json").read_text(encoding="utf-8"))

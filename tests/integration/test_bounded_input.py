@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from planeval.intake.cells import cell_refusal, normalise_number
 from planeval.intake.guards import MAX_COLUMNS, RejectedFile, scan_xlsx
 from planeval.intake.readers import parse_workbook, read_sheets
-from planeval.stages import collect, setup
+from planeval.stages import collect
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -186,12 +186,6 @@ def test_a_number_that_is_none_is_never_a_value(raw):
 
 
 # --- collected end to end: the receipt names the cell, the original is kept, the warehouse holds no NaN ---
-
-
-@pytest.fixture
-def inboxes(home):
-    setup.init_units()
-    return home / "drop"
 
 
 def _set(sheet: str, label: str, header: str, value):

@@ -12,13 +12,7 @@ from helpers import filled_form, header_column, row_of
 from sqlalchemy import create_engine, text
 
 from planeval.intake.archive import sha256_of
-from planeval.stages import collect, setup
-
-
-@pytest.fixture
-def inboxes(home):
-    setup.init_units()
-    return home / "drop"
+from planeval.stages import collect
 
 
 def drop(inboxes: Path, unit: str, source: Path, name: str | None = None) -> Path:

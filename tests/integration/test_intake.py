@@ -17,14 +17,8 @@ from sqlalchemy import create_engine, text
 from planeval.intake.archive import FileNotSettled, fingerprint
 from planeval.intake.inbox import discover_inbox_files
 from planeval.settings import get_settings
-from planeval.stages import collect, setup, year_end
+from planeval.stages import collect, year_end
 from planeval.ui.cli import main
-
-
-@pytest.fixture
-def inboxes(home):
-    setup.init_units()
-    return home / "drop"
 
 
 def _rows(home: Path, query: str, **params) -> list[tuple]:

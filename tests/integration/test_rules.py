@@ -7,32 +7,20 @@ column, no 分析说明 column), 年均/累计 consistency with the expected fig
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
-import pytest
 from docx import Document
-from helpers import filled_form, header_column, row_of
+from helpers import filled_form, header_column, receipt_json, row_of
 from openpyxl import Workbook
 
-from planeval.stages import collect, setup, year_end
+from planeval.stages import collect, year_end
 
 SAFETY_ROWS = {  # 附件3 as printed in seed 004: 序号, 指标, target, 属性, 责任单位
     1: ("生产安全事故起数下降(%)", ">15", "约束性", "市应急管理局"),
     2: ("生产安全事故死亡人数下降(%)", ">15", "约束性", "市应急管理局"),
     3: ("单位国内生产总值生产安全事故死亡率下降(%)", ">33", "约束性", "市应急管理局"),
 }
-
-
-@pytest.fixture
-def inboxes(home):
-    setup.init_units()
-    return home / "drop"
-
-
-def _receipt(inboxes: Path, unit: str, name: str) -> dict:
-    return json.loads((inboxes / unit / "receipts" / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def official_annex3(path: Path, rows: dict[int, list], *, to_date_header: str = "前四年年均/累计") -> Path:
@@ -72,7 +60,7 @@ def test_official_layout_with_two_row_merged_header_is_read_by_names(inboxes, ho
     source = official_annex3(tmp_path / "附件3(应急局).xlsx", GOOD, to_date_header="前4年\n年均/累计")
     shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
     (result,) = collect.run_collect()
-    receipt = _receipt(inboxes, "emergency", source.name)
+    receipt = receipt_json(inboxes, "emergency", source.name)
     assert result["status"] == "accepted", receipt["errors"]
     year_end.refresh_results()
     from sqlalchemy import create_engine, text
@@ -93,7 +81,7 @@ def test_period_columns_must_match_the_yearly_values(inboxes, tmp_path):
     source = official_annex3(tmp_path / "附件3.xlsx", rows)
     shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
     collect.run_collect()
-    (error,) = _receipt(inboxes, "emergency", source.name)["errors"]
+    (error,) = receipt_json(inboxes, "emergency", source.name)["errors"]
     assert (error["code"], error["row"], error["column"]) == ("inconsistent_period", 5, "J")
     assert "填写为 44.7,按2021—2024年各年数值(最后一年较基期的降幅)应为 16.6" in error["message"]
 
@@ -108,7 +96,7 @@ def test_fire_fighters_sum_is_checked_as_cumulative(inboxes, catalog, campaign, 
     source = filled_form(catalog, campaign, "fire_rescue", tmp_path, edit=edit)
     shutil.copyfile(source, inboxes / "fire_rescue" / "inbox" / source.name)
     collect.run_collect()
-    errors = _receipt(inboxes, "fire_rescue", source.name)["errors"]
+    errors = receipt_json(inboxes, "fire_rescue", source.name)["errors"]
     assert [(e["code"], e["column"]) for e in errors] == [("inconsistent_period", "J")]
     assert "按2021—2024年各年数值(各年合计)应为 325" in errors[0]["message"]
 
@@ -118,7 +106,7 @@ def test_lagging_rating_needs_an_analysis_column_or_a_document(inboxes, tmp_path
     source = official_annex3(tmp_path / "附件3.xlsx", lagging)
     shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
     collect.run_collect()
-    (error,) = _receipt(inboxes, "emergency", source.name)["errors"]
+    (error,) = receipt_json(inboxes, "emergency", source.name)["errors"]
     assert (error["code"], error["row"], error["column"]) == ("missing_analysis", 7, "L")
 
     analysis = tmp_path / "滞后指标分析说明.docx"
@@ -137,7 +125,7 @@ def test_forecast_is_required_on_a_filled_row(inboxes, tmp_path):
     source = official_annex3(tmp_path / "附件3.xlsx", rows)
     shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
     collect.run_collect()
-    (error,) = _receipt(inboxes, "emergency", source.name)["errors"]
+    (error,) = receipt_json(inboxes, "emergency", source.name)["errors"]
     assert (error["code"], error["row"], error["column"]) == ("missing_forecast", 5, "I")
     assert error["message"] == "指标“生产安全事故起数下降(%)”缺少2025年预测值"
 
@@ -155,7 +143,7 @@ def test_outliers_and_changed_figures_are_warnings(inboxes, catalog, campaign, t
     shutil.copyfile(second, inboxes / "fire_rescue" / "inbox" / "消防(更正).xlsx")
     (result,) = collect.run_collect()
     assert result["status"] == "accepted"
-    warnings = _receipt(inboxes, "fire_rescue", "消防(更正).xlsx")["warnings"]
+    warnings = receipt_json(inboxes, "fire_rescue", "消防(更正).xlsx")["warnings"]
     codes = {(w["code"], w["column"]) for w in warnings if "新增专职消防人员" in w["message"]}
     assert ("outlier", "G") in codes and ("changed_value", "G") in codes
     changed = next(w for w in warnings if w["code"] == "changed_value")
@@ -182,7 +170,7 @@ def test_annex3_and_annex4_rating_one_indicator_differently_is_a_warning_naming_
     (result,) = collect.run_collect()
     assert result["status"] == "accepted"
     (warning,) = [
-        w for w in _receipt(inboxes, "emergency", source.name)["warnings"] if w["code"] == "contradictory_rating"
+        w for w in receipt_json(inboxes, "emergency", source.name)["warnings"] if w["code"] == "contradictory_rating"
     ]
     assert (warning["sheet"], warning["row"], warning["column"]) == ("附件4", 3, "L")
     assert warning["message"] == (
@@ -197,7 +185,7 @@ def test_annex3_and_annex4_with_different_figures_name_both_cells_of_each_year(i
     shutil.copyfile(source, inboxes / "emergency" / "inbox" / source.name)
     (result,) = collect.run_collect()
     assert result["status"] == "rejected"
-    errors = _receipt(inboxes, "emergency", source.name)["errors"]
+    errors = receipt_json(inboxes, "emergency", source.name)["errors"]
     (error,) = [e for e in errors if e["code"] == "inconsistent_indicator"]
     assert (error["sheet"], error["row"], error["column"]) == ("附件4", 3, "B")
     assert "“2023年”附件3!G3 为 13.1,附件4!G3 为 12;“2024年”附件3!H3 为 16.6,附件4!H3 为 14" in error["message"]

@@ -4,29 +4,17 @@ only the raw figures (基础数据) of an indicator."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
-import pytest
-from helpers import filled_form, header_column
+from helpers import filled_form, header_column, receipt_json
 from sqlalchemy import create_engine, text
 
-from planeval.stages import collect, setup, year_end
+from planeval.stages import collect, year_end
 from planeval.warehouse.db import fetch_all, make_engine
 
 RATE = "工业企业较大以上安全风险报告率(%)"  # emergency; demo 92, 96, 99, 100 | 100; target 100
 INSURANCE = "高危行业领域安全生产责任险投保率(%)"  # emergency; the demo's 基础数据 give 85…98 | 100
-
-
-@pytest.fixture
-def inboxes(home):
-    setup.init_units()
-    return home / "drop"
-
-
-def _receipt(inboxes: Path, unit: str, name: str) -> dict:
-    return json.loads((inboxes / unit / "receipts" / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def _values(home: Path, indicator: str) -> dict[int, float]:
@@ -68,7 +56,7 @@ def _collect(inboxes: Path, catalog, campaign, tmp_path: Path, edit, name: str) 
     source = filled_form(catalog, campaign, "emergency", tmp_path, name=name, edit=edit)
     shutil.copyfile(source, inboxes / "emergency" / "inbox" / name)
     (result,) = collect.run_collect()
-    return result["status"], _receipt(inboxes, "emergency", name)
+    return result["status"], receipt_json(inboxes, "emergency", name)
 
 
 def test_percent_formatted_cells_are_read_as_the_percentage_they_show(inboxes, home, catalog, campaign, tmp_path):
