@@ -478,14 +478,15 @@ def check_files(selection: CampaignSelection | None = None, now: dt.datetime | N
     received: list[Received] = []
     for item in found:
         try:
-            record = _take_check(settings, item, now)
+            record, receipted = _take_check(settings, item, now)
         except FileNotSettled as exc:
             log.info("预审 %s:暂不收取,留待下次(%s)", printable(item.path), printable(str(exc)))
             continue
-        if record is None:  # receipted by an earlier pass that stopped before the file left check/
-            release_inbox_copy(item)
+        as_taken = replace(item, kind=record.entry_kind)  # a file found unreadable stays where it is
+        if receipted:  # by an earlier pass that stopped before the file left check/
+            release_inbox_copy(as_taken)
             continue
-        taken[record.submission_id] = item
+        taken[record.submission_id] = as_taken
         received.append(record)
     if not received:
         return []
@@ -513,10 +514,11 @@ def check_files(selection: CampaignSelection | None = None, now: dt.datetime | N
 CHECK_OUTCOMES = {"accepted": "通过", "rejected": "未通过", "duplicate": "与已收到的文件相同"}
 
 
-def _take_check(settings: Settings, item: InboxFile, now: dt.datetime | None) -> Received | None:
+def _take_check(settings: Settings, item: InboxFile, now: dt.datetime | None) -> tuple[Received, bool]:
     """A 预审 file archived under ``archive/<unit>/check/`` (write-ahead: fsynced and read-only before it is
-    read), named by its modification time and hash so a pass that stopped midway finds the same copy; None
-    when its receipt is already written. FileNotSettled when it changed since discovery."""
+    read), named by its modification time and hashes so a pass that stopped midway finds the same copy; and
+    whether its receipt is already written (then it is not copied again). FileNotSettled when it changed
+    since discovery."""
     taken = fingerprint(item)
     raw_name = os.path.basename(item.fs_path())
     name = safe_file_name(raw_name)
@@ -536,9 +538,9 @@ def _take_check(settings: Settings, item: InboxFile, now: dt.datetime | None) ->
         entry_kind=taken.kind.value,
     )
     if receipt_written(settings, record, dry_run=True):
-        return None
+        return record, True
     write_archive_copy(item, taken, Path(record.archive_path))
-    return record
+    return record, False
 
 
 def run_collect(campaign_code: str | None = None) -> list[dict[str, Any]]:
