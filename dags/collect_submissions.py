@@ -5,6 +5,7 @@ Every 15 minutes: take the files the reporting units dropped into `drop/<unit>/i
 byte for byte, validate the batch with Great Expectations, stage it in the warehouse, write a receipt
 (回执) beside the unit's inbox, and — when new data was accepted — update the Asset
 `planeval_accepted_submissions`, on which `refresh_indicator_tables` rebuilds the municipal tables.
+Then the 预审 files in `drop/<unit>/check/`: validated the same way, answered with a 预审回执, never recorded.
 
 The campaign is resolved first (the form's 评估任务, else the only one open that day or the catalog's only
 one); a run that cannot resolve it without guessing fails there, listing the candidates, and takes no file.
@@ -92,11 +93,21 @@ def collect_submissions():
         outlet_events[ACCEPTED_SUBMISSIONS].extra = change
         return change
 
+    @task(task_display_name="预审回执", trigger_rule="all_done", show_return_value_in_logs=False)
+    def check_files(selection: dict) -> list[dict]:
+        """The 预审 files in the units' check/ folders: validated like submissions, receipted, never recorded."""
+        from planeval.records import CampaignSelection
+        from planeval.stages import collect
+
+        return collect.check_files(CampaignSelection.from_xcom(selection))
+
     selection = select_campaign()
     found = discover_files()
     selection >> found  # the campaign first: a run that cannot resolve it takes no file
     received = archive_file.expand(inbox_file=found)
-    announce_accepted(validate_submissions(received, selection))
+    summary = validate_submissions(received, selection)
+    announce_accepted(summary)
+    summary >> check_files(selection)  # after this pass's submissions, whatever became of them
 
 
 collect_submissions()

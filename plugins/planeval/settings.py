@@ -57,6 +57,14 @@ class Settings:
     def receipts(self, unit_code: str) -> Path:
         return self.drop_dir / unit_code / "receipts"
 
+    def check_dir(self, unit_code: str) -> Path:
+        """The unit's 预审 folder beside its inbox: a file put here is validated and receipted, never recorded."""
+        return self.drop_dir / unit_code / "check"
+
+    def check_archive(self, unit_code: str) -> Path:
+        """Where a 预审 file's original is kept once taken: the unit's archive, apart from its submissions."""
+        return self.archive_dir / unit_code / "check"
+
 
 def get_settings() -> Settings:
     """Read PLANEVAL_HOME, PLANEVAL_CATALOG, PLANEVAL_DB_URL, PLANEVAL_SETTLE_SECONDS, PLANEVAL_MAX_FILE_MB and

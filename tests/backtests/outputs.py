@@ -93,10 +93,12 @@ class Normaliser:
     - archive paths → ``archive/<unit>/<stamp>_<sha8>_<name>`` relative to PLANEVAL_HOME; other paths
       under PLANEVAL_HOME → ``<home>/…``
     - ISO timestamps and the receipts' Beijing times → ``<timestamp>`` / ``<time>``
+    - a receipt's SHA-256 of a file never recorded as a submission (a 预审 file's) → ``<sha256>``
     - today's date (local and Beijing; ISO, 2026年12月3日, 2026年12月03日) → ``<today>``
     """
 
     STAMP = re.compile(r"\d{8}T\d{6}\d*Z")
+    RECEIPT_SHA256 = re.compile(r"(?<=文件校验码\(SHA-256\):)[0-9a-f]{64}\b")
     ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
     CHINESE_TIME = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}(?::\d{2})?")
 
@@ -123,6 +125,7 @@ class Normaliser:
 
     def text(self, value: str) -> str:
         value = self._known.sub(lambda m: self.tokens[m.group(0)], value)
+        value = self.RECEIPT_SHA256.sub("<sha256>", value)
         value = value.replace(self.home, "<home>")
         value = self.CHINESE_TIME.sub("<time>", value)
         value = self.ISO_TIME.sub("<timestamp>", value)

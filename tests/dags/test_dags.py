@@ -84,6 +84,7 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
     assert dags["collect_submissions"]["tasks"] == [
         "announce_accepted",
         "archive_file",
+        "check_files",
         "discover_files",
         "select_campaign",
         "validate_submissions",

@@ -1,11 +1,11 @@
 """The UI as its three users meet it, in a real browser (Playwright driving Debian's Chromium) against the
 long-running local stack (`planeval up`) and the accounts it writes to ui-accounts.json:
 
-- the office logs in, sees every unit of the campaign by name on 报送情况, triggers the year-end run with the
-  form's defaults (the REST call the trigger button makes, with no conf), approves it without a comment once
-  the task awaits input, and downloads the final report from 年终评估文件;
+- the office logs in, sees every unit of the campaign by name on 报送情况, triggers the year-end run from the
+  DAG page's 触发 dialog without touching a field, approves it on the task's 待操作 tab with 意见 left empty
+  once the task awaits input, and downloads the final report from 年终评估文件;
 - a unit account sees only its own row and uploads a file that lands in its inbox;
-- the admin sees the board but may not answer the approval."""
+- the admin sees the board but may not answer the approval (refused by the API and on the same page)."""
 
 from __future__ import annotations
 
@@ -138,22 +138,43 @@ def test_a_unit_sees_only_itself_and_uploads_into_its_inbox(browser: Any, runnin
 
 
 def test_the_office_approves_without_a_comment_and_the_admin_may_not(browser: Any, running: dict[str, Any]) -> None:
+    """Through Airflow's own pages: the DAG's 触发 dialog submitted as it opens, then the task's 待操作 tab, where
+    the admin's 批准 is refused and the office's 批准 (意见 left empty) goes through."""
     import httpx
 
+    from planeval.stages.approval import APPROVE
     from planeval.ui.approval import AirflowApi
 
     office, admin = _user(running, "office"), _user(running, "admin")
     api = AirflowApi(running["base"], office, running["accounts"][office]["password"])
     since = dt.datetime.now(dt.UTC)
-    api.client.patch("/api/v2/dags/year_end_assessment", json={"is_paused": False})
-    triggered = api.client.post("/api/v2/dags/year_end_assessment/dagRuns", json={"logical_date": None})
-    assert triggered.status_code in (200, 201), triggered.text  # the form's defaults: no conf at all
+    page = _login(browser, running, office)
+    page.goto(f"{running['base']}/dags/year_end_assessment", wait_until="domcontentloaded")
+    page.get_by_test_id("trigger-dag-button").click()
+    page.get_by_test_id("trigger-dag-submit").click()  # no field touched: the form's defaults
     pending = api.wait_for_pending("year_end_assessment", timeout=900, since=since)
+    answer_page = (
+        f"{running['base']}/dags/year_end_assessment/runs/{pending.run_id}/tasks/{pending.task_id}/required_actions"
+    )
+
     other = AirflowApi(running["base"], admin, running["accounts"][admin]["password"])
     with pytest.raises(httpx.HTTPStatusError) as refused:
         other.answer(pending, approve=True, comment="")
     assert refused.value.response.status_code in (401, 403)
-    api.answer(pending, approve=True, comment="")  # 批准 needs no 意见
+    admin_page = _login(browser, running, admin)
+    admin_page.goto(answer_page, wait_until="domcontentloaded")
+    admin_button = admin_page.get_by_test_id(f"hitl-option-{APPROVE}")
+    if admin_button.count():  # shown to the admin at all: the answer is refused
+        if admin_button.is_enabled():
+            admin_button.click()
+            admin_page.wait_for_timeout(3000)
+        assert api.task_instance(pending)["state"] == "awaiting_input"
+
+    page.goto(answer_page, wait_until="domcontentloaded")
+    approve = page.get_by_test_id(f"hitl-option-{APPROVE}")
+    approve.wait_for(timeout=60_000)
+    assert approve.is_enabled()  # 意见 may stay empty for 批准
+    approve.click()
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         state = api.runs("year_end_assessment", since)[0]["state"]
@@ -162,7 +183,6 @@ def test_the_office_approves_without_a_comment_and_the_admin_may_not(browser: An
         time.sleep(3)
     if state != "success":  # say which task failed and why, not only that the run did
         raise AssertionError(f"the year-end run ended {state}: {api.failure('year_end_assessment', since)}")
-    page = _login(browser, running, office)
     page.goto(f"{running['base']}/planeval/reports", wait_until="domcontentloaded")
     link = page.locator("a", has_text="定稿").first  # the href is percent-encoded; the text is the file name
     href = link.get_attribute("href") or ""

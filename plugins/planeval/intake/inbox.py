@@ -1,5 +1,5 @@
-"""Finding files in the units' inboxes: only settled files (unchanged between two looks), never an editor's
-lock file or a partial download.
+"""Finding files in the units' inboxes (and their 预审 ``check/`` folders, with the same guards): only settled
+files (unchanged between two looks), never an editor's lock file or a partial download.
 
 May import: planeval.records, planeval.safetext, planeval.settings."""
 
@@ -11,6 +11,7 @@ import re
 import stat
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from planeval.records import EntryKind, InboxFile
 from planeval.safetext import printable
@@ -40,12 +41,12 @@ def entry_kind(info: os.stat_result) -> EntryKind | None:
     return EntryKind.DEVICE
 
 
-def _look(settings: Settings, unit_codes: list[str]) -> dict[str, InboxFile]:
-    """One look at the inboxes: every non-transient entry with its kind, size and modification time, as
-    ``lstat`` sees it (a link is never followed)."""
+def _look(unit_codes: list[str], folder_of: Callable[[str], Path]) -> dict[str, InboxFile]:
+    """One look at the units' folders (``folder_of(unit_code)``): every non-transient entry with its kind, size
+    and modification time, as ``lstat`` sees it (a link is never followed)."""
     seen: dict[str, InboxFile] = {}
     for unit_code in unit_codes:
-        inbox = settings.inbox(unit_code)
+        inbox = folder_of(unit_code)
         if inbox.is_symlink() or not inbox.is_dir():
             continue
         for entry in os.scandir(inbox):
@@ -86,10 +87,30 @@ def discover_inbox_files(
     apart: a department's copy over a network share that is still being written is left for the next pass.
     Editor lock files and partial downloads (``~$x.xlsx``, ``.tmp``, ``.part`` …) are never taken.
     """
+    return _settled(settings, unit_codes, settings.inbox, settle_seconds, sleep)
+
+
+def discover_check_files(
+    settings: Settings,
+    unit_codes: list[str],
+    settle_seconds: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[InboxFile]:
+    """Files ready in the units' 预审 folders (``settings.check_dir``), oldest first, by the inbox's rules."""
+    return _settled(settings, unit_codes, settings.check_dir, settle_seconds, sleep)
+
+
+def _settled(
+    settings: Settings,
+    unit_codes: list[str],
+    folder_of: Callable[[str], Path],
+    settle_seconds: float | None,
+    sleep: Callable[[float], None],
+) -> list[InboxFile]:
     settle = settings.settle_seconds if settle_seconds is None else settle_seconds
-    first = _look(settings, unit_codes)
+    first = _look(unit_codes, folder_of)
     if first and settle > 0:
         sleep(settle)
-    second = _look(settings, unit_codes) if settle > 0 else first
+    second = _look(unit_codes, folder_of) if settle > 0 else first
     ready = [item for path, item in second.items() if first.get(path) == item]
     return sorted(ready, key=lambda item: (item.uploaded_at, item.path))

@@ -22,20 +22,37 @@ _STATUS_LABEL = {
     "rejected": "退回(未通过校验)",
     "duplicate": "重复提交(与已收到的文件完全相同,未重复入库)",
 }
+# A 预审 (dry run) receipt: what the same file would meet if it were sent to the inbox; nothing is recorded.
+CHECK_PREFIX = "预审_"
+_CHECK_STATUS_LABEL = {
+    "accepted": "预审通过(正式报送时将予受理)",
+    "rejected": "预审未通过(正式报送时将被退回)",
+    "duplicate": "与已收到的文件完全相同(正式报送时将作为重复提交,不再入库)",
+}
 
 
-def write_receipt(settings: Settings, received: Received, verdict: Verdict, unit_name: str, version: int) -> Path:
+def check_receipt_name(original_name: str) -> str:
+    """The file name (without ``.json``/``.txt``) under which a 预审 file's receipt is written, apart from the
+    receipt of a submission of the same name."""
+    return CHECK_PREFIX + original_name
+
+
+def write_receipt(
+    settings: Settings, received: Received, verdict: Verdict, unit_name: str, version: int, dry_run: bool = False
+) -> Path:
     """Write the receipt of one upload: ``receipts/<original name>.json`` and a readable ``.txt`` beside it
-    (the latest upload of that name), and the same pair under ``receipts/history/`` for every version."""
-    folder = settings.receipts(received.unit_code)
-    history = folder / "history"
-    history.mkdir(parents=True, exist_ok=True)
+    (the latest upload of that name), and the same pair under ``receipts/history/`` for every version.
+
+    ``dry_run``: the receipt of a 预审 file (titled 预审回执, ``"dry_run": true``, no version), written as
+    ``receipts/预审_<original name>.json``/``.txt`` and under ``history/`` the same way."""
+    (settings.receipts(received.unit_code) / "history").mkdir(parents=True, exist_ok=True)
     payload = {
         "file": safe_file_name(received.original_name),
-        "submission_id": received.submission_id,
+        "dry_run": dry_run,
+        "submission_id": None if dry_run else received.submission_id,
         "unit": received.unit_code,
         "form": received.form,
-        "version": version,
+        "version": None if dry_run else version,
         "sha256": received.sha256,
         "received_at": received.received_at,
         "status": verdict.status,
@@ -44,25 +61,43 @@ def write_receipt(settings: Settings, received: Received, verdict: Verdict, unit
         "warnings": [asdict(issue) for issue in verdict.warnings],
     }
     document = json.dumps(payload, ensure_ascii=False, indent=2)
-    text = render_receipt_text(received, verdict, unit_name, version)
-    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
-    for target in (folder / received.original_name, history / f"{stamp}_{received.original_name}"):
+    text = render_receipt_text(received, verdict, unit_name, version, dry_run)
+    latest, kept = _receipt_stems(settings, received, dry_run)
+    for target in (latest, kept):
         write_text_atomically(target.with_name(target.name + ".json"), document)
         write_text_atomically(target.with_name(target.name + ".txt"), text)
-    return folder / f"{received.original_name}.json"
+    return latest.with_name(latest.name + ".json")
 
 
-def render_receipt_text(received: Received, verdict: Verdict, unit_name: str, version: int) -> str:
+def _receipt_stems(settings: Settings, received: Received, dry_run: bool) -> tuple[Path, Path]:
+    """The receipt's two places without the ``.json``/``.txt`` ending: the latest of its name, and its own
+    under ``history/`` (named by the part of the submission id after the unit code)."""
+    folder = settings.receipts(received.unit_code)
+    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
+    name = check_receipt_name(received.original_name) if dry_run else received.original_name
+    return folder / name, folder / "history" / f"{stamp}_{name}"
+
+
+def receipt_written(settings: Settings, received: Received, dry_run: bool = False) -> bool:
+    """Whether this very upload's receipt (its own, under ``history/``) is already written."""
+    _, kept = _receipt_stems(settings, received, dry_run)
+    return kept.with_name(kept.name + ".txt").is_file()
+
+
+def render_receipt_text(
+    received: Received, verdict: Verdict, unit_name: str, version: int, dry_run: bool = False
+) -> str:
     received_local = dt.datetime.fromisoformat(received.received_at).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    labels = _CHECK_STATUS_LABEL if dry_run else _STATUS_LABEL
     lines = [
-        "报送回执",
+        "预审回执" if dry_run else "报送回执",
         "",
         f"报送单位:{printable(unit_name)}",
         f"文件名称:{printable(received.original_name)}",
         f"接收时间:{received_local:%Y年%m月%d日 %H:%M:%S}(北京时间)",
-        f"版本:第{version}版",
+        "性质:仅预审,未计入报送,数据未入库" if dry_run else f"版本:第{version}版",
         f"文件校验码(SHA-256):{received.sha256}",
-        f"处理结果:{_STATUS_LABEL[verdict.status]}",
+        f"{'预审结果' if dry_run else '处理结果'}:{labels[verdict.status]}",
     ]
     if verdict.duplicate_of:
         original = verdict.duplicate_of
@@ -70,11 +105,14 @@ def render_receipt_text(received: Received, verdict: Verdict, unit_name: str, ve
         version_shown = printable(str(original.get("version", "?")))
         lines += ["", f"本文件与第{version_shown}版完全相同,该版本处理结果:{outcome}。无需重复报送。"]
     if verdict.errors:
-        lines += ["", f"发现 {len(verdict.errors)} 处错误,请修改后重新报送:"]
+        fix = "请修改后再正式报送" if dry_run else "请修改后重新报送"
+        lines += ["", f"发现 {len(verdict.errors)} 处错误,{fix}:"]
         lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.errors, 1)]
     if verdict.warnings:
         lines += ["", f"提示 {len(verdict.warnings)} 条(不影响受理,请核实):"]
         lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.warnings, 1)]
+    if dry_run:
+        lines += ["", "本文件仅作预审,不计入报送;如需报送,请将文件放入收件箱(inbox)或在报送页面上传(不勾选“仅预审”)。"]
     lines += ["", "原始文件已存档,不会被覆盖。"]
     return "\n".join(lines) + "\n"
 

@@ -25,13 +25,14 @@ from planeval.intake.archive import (
     fingerprint,
     form_of,
     release_inbox_copy,
+    sha256_of,
     write_archive_copy,
 )
 from planeval.intake.cells import ParsedWorkbook
 from planeval.intake.documents import document_text
 from planeval.intake.guards import refusal
-from planeval.intake.inbox import discover_inbox_files
-from planeval.intake.receipts import write_receipt
+from planeval.intake.inbox import discover_check_files, discover_inbox_files
+from planeval.intake.receipts import receipt_written, write_receipt
 from planeval.intake.submission import detected_form, read_submission
 from planeval.records import CampaignSelection, ClaimState, EntryKind, InboxFile, Issue, Received, Verdict
 from planeval.safetext import name_bytes_hex, printable, safe_file_name
@@ -257,18 +258,7 @@ def validate_and_record(
     if not received:
         return earlier
     checkpoint("taken")
-    received.sort(key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
-    received, parsed, verdicts = _parse_batch(settings, engine, catalog, campaign, received)
-    documents, previous = _unit_context(engine, campaign, received, verdicts)
-    tables = [
-        Submission(item, workbook, documents.get(item.unit_code, ""), previous.get(item.unit_code, {}))
-        for item in received
-        if (workbook := parsed[item.submission_id])
-    ]
-    runner = GxRunner(data_docs_dir=settings.home / "data_docs") if tables else None
-    for submission_id, verdict in validate_batch(catalog, campaign, tables, runner).items():
-        verdicts[submission_id].errors += verdict.errors
-        verdicts[submission_id].warnings += verdict.warnings
+    received, parsed, verdicts = judge(settings, engine, catalog, campaign, received)
     with engine.begin() as connection:
         versions = {}
         for item in received:
@@ -287,6 +277,35 @@ def validate_and_record(
 
 
 OUTCOMES = {"accepted": "已受理", "rejected": "退回", "duplicate": "重复提交"}
+
+
+def judge(
+    settings: Settings,
+    engine: Engine,
+    catalog: Catalog,
+    campaign: Campaign,
+    received: list[Received],
+    data_docs: bool = True,
+) -> tuple[list[Received], dict[str, ParsedWorkbook | None], dict[str, Verdict]]:
+    """The verdict on a batch of archived files, oldest upload first — the one validation of a submission and
+    of a 预审 file alike: refusals and duplicates, parsing, then the GX suites together, against each unit's
+    Word documents and currently accepted figures. Reads the warehouse, writes nothing to it; ``data_docs``:
+    whether GX writes its Data Docs under the home (not for a 预审 file, which leaves no trace)."""
+    received = sorted(received, key=lambda item: (item.uploaded_at, item.received_at, item.submission_id))
+    received, parsed, verdicts = _parse_batch(settings, engine, catalog, campaign, received)
+    documents, previous = _unit_context(engine, campaign, received, verdicts)
+    tables = [
+        Submission(item, workbook, documents.get(item.unit_code, ""), previous.get(item.unit_code, {}))
+        for item in received
+        if (workbook := parsed[item.submission_id])
+    ]
+    runner = None
+    if tables:
+        runner = GxRunner(data_docs_dir=settings.home / "data_docs") if data_docs else GxRunner()
+    for submission_id, verdict in validate_batch(catalog, campaign, tables, runner).items():
+        verdicts[submission_id].errors += verdict.errors
+        verdicts[submission_id].warnings += verdict.warnings
+    return received, parsed, verdicts
 
 
 def _recorded_before(
@@ -435,11 +454,96 @@ def _write_receipts(
     return summary
 
 
+@translate_faults
+def check_files(selection: CampaignSelection | None = None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """预审: every settled file in the units' ``check/`` folders validated exactly as a submission would be
+    (``judge``, against the unit's currently accepted version) and answered with a 预审回执 — and nothing
+    recorded: no claim, submission, staging or fact row. The original is kept under ``archive/<unit>/check/``
+    first; the file leaves ``check/`` only after its receipt is written (a pass stopped in between takes it
+    again and finds its receipt written). Returns one row per file for the log and the demo."""
+    settings, catalog, campaign = open_selection(selection or select_collecting())
+    found = discover_check_files(settings, [u.code for u in catalog.units])
+    if not found:
+        return []
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    taken: dict[str, InboxFile] = {}
+    received: list[Received] = []
+    for item in found:
+        try:
+            record, receipted = _take_check(settings, item, now)
+        except FileNotSettled as exc:
+            log.info("预审 %s:暂不收取,留待下次(%s)", printable(item.path), printable(str(exc)))
+            continue
+        as_taken = replace(item, kind=record.entry_kind)  # a file found unreadable stays where it is
+        if receipted:  # by an earlier pass that stopped before the file left check/
+            release_inbox_copy(as_taken)
+            continue
+        taken[record.submission_id] = as_taken
+        received.append(record)
+    if not received:
+        return []
+    received, _, verdicts = judge(settings, engine, catalog, campaign, received, data_docs=False)
+    results = []
+    for record in received:
+        verdict, unit_name = verdicts[record.submission_id], catalog.unit(record.unit_code).name
+        receipt = write_receipt(settings, record, verdict, unit_name, 0, dry_run=True)
+        release_inbox_copy(taken[record.submission_id])
+        log.info("%s · %s:预审%s", unit_name, record.original_name, CHECK_OUTCOMES[str(verdict.status)])
+        results.append(
+            {
+                "unit_code": record.unit_code,
+                "form": record.form,
+                "file": record.original_name,
+                "status": str(verdict.status),
+                "errors": len(verdict.errors),
+                "warnings": len(verdict.warnings),
+                "receipt": str(receipt.with_suffix(".txt")),
+            }
+        )
+    return results
+
+
+CHECK_OUTCOMES = {"accepted": "通过", "rejected": "未通过", "duplicate": "与已收到的文件相同"}
+
+
+def _take_check(settings: Settings, item: InboxFile, now: dt.datetime | None) -> tuple[Received, bool]:
+    """A 预审 file archived under ``archive/<unit>/check/`` (write-ahead: fsynced and read-only before it is
+    read), named by its modification time and hashes so a pass that stopped midway finds the same copy; and
+    whether its receipt is already written (then it is not copied again). FileNotSettled when it changed
+    since discovery."""
+    taken = fingerprint(item)
+    raw_name = os.path.basename(item.fs_path())
+    name = safe_file_name(raw_name)
+    modified = dt.datetime.fromtimestamp(taken.mtime_ns / 1e9, dt.UTC)
+    # the name's hash too: two copies of one file (same bytes and time) under two names are two checks
+    stamp = f"{modified:%Y%m%dT%H%M%S%fZ}-{taken.sha256[:8]}-{sha256_of(os.fsencode(raw_name))[:8]}"
+    record = Received(
+        submission_id=f"{item.unit_code}-{stamp}",
+        unit_code=item.unit_code,
+        form=form_of(name),
+        original_name=name,
+        archive_path=str(settings.check_archive(item.unit_code) / f"{stamp}_{name}"),
+        sha256=taken.sha256,
+        size_bytes=taken.size_bytes,
+        uploaded_at=item.uploaded_at,
+        received_at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        entry_kind=taken.kind.value,
+    )
+    if receipt_written(settings, record, dry_run=True):
+        return record, True
+    write_archive_copy(item, taken, Path(record.archive_path))
+    return record, False
+
+
 def run_collect(campaign_code: str | None = None) -> list[dict[str, Any]]:
-    """One collection pass outside Airflow: the same functions the DAG's tasks call, in order."""
+    """One collection pass outside Airflow: the same functions the DAG's tasks call, in order (the 预审 files
+    last, against what this pass accepted). Returns the submissions' summary."""
     selection = select_collecting(campaign_code)
     pass_id = new_pass_id()
     engine = make_engine(get_settings().db_url)
     ensure_schema(engine)
     received = [archive(inbox_file, pass_id, engine=engine) for inbox_file in discover()]
-    return validate_and_record(received, selection, pass_id)
+    summary = validate_and_record(received, selection, pass_id)
+    check_files(selection)
+    return summary

@@ -22,6 +22,7 @@ def init_units(campaign_code: str | None = None) -> list[dict[str, Any]]:
     for unit in catalog.units:
         settings.inbox(unit.code).mkdir(parents=True, exist_ok=True)
         settings.receipts(unit.code).mkdir(parents=True, exist_ok=True)
+        settings.check_dir(unit.code).mkdir(parents=True, exist_ok=True)
         forms = write_unit_forms(catalog, campaign, unit, settings.forms_dir / unit.code)
         created.append({"code": unit.code, "forms": [str(path) for path in forms]})
     return created
@@ -36,6 +37,7 @@ def list_units() -> list[dict[str, Any]]:
             "kind": catalog.kind_label(u.kind),
             "inbox": str(settings.inbox(u.code)),
             "receipts": str(settings.receipts(u.code)),
+            "check": str(settings.check_dir(u.code)),
         }
         for u in catalog.units
     ]

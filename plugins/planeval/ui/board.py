@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 from planeval.catalog import Campaign, Catalog, load_catalog
 from planeval.dates import today_in
+from planeval.intake.receipts import check_receipt_name
 from planeval.settings import TEMPLATES_DIR, Settings, get_settings
 from planeval.ui import board_access as access
 from planeval.ui import board_data as data
@@ -117,7 +118,11 @@ def _board(viewer: Viewer, campaign_code: str | None) -> tuple[data.Board, Catal
 
 
 def board_page(
-    request: Request, viewer: ViewerDep, campaign: Annotated[str | None, Query()] = None, uploaded: str | None = None
+    request: Request,
+    viewer: ViewerDep,
+    campaign: Annotated[str | None, Query()] = None,
+    uploaded: str | None = None,
+    check: bool = False,
 ) -> Response:
     """报送情况: the completeness figures (office, admin) and one row per unit with its state and files."""
     board, catalog = _board(viewer, campaign)
@@ -128,6 +133,7 @@ def board_page(
         "campaigns": sorted(catalog.campaigns, key=lambda c: (c.year, c.data_cutoff), reverse=True),
         "city": catalog.city,
         "uploaded": uploaded,
+        "check_receipt": f"{check_receipt_name(uploaded)}.txt" if uploaded and check else None,
     }
     return templates.TemplateResponse(request, "board.html", context)
 
@@ -211,17 +217,26 @@ def summary_file(viewer: ViewerDep, campaign: str) -> Response:
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
-async def upload(request: Request, viewer: ViewerDep, file: Annotated[UploadFile, File()]) -> Response:
-    """A unit's file into its own inbox, picked up by the next collection pass like a copied file."""
+async def upload(
+    request: Request,
+    viewer: ViewerDep,
+    file: Annotated[UploadFile, File()],
+    check: Annotated[bool, Form()] = False,
+) -> Response:
+    """A unit's file into its own inbox, picked up by the next collection pass like a copied file; ticked
+    仅预审 (``check``), into its ``check/`` folder: validated and answered with a 预审回执, never recorded."""
     if viewer.unit_code is None:
         raise access.forbidden("仅报送单位账号可以上传文件")
     access.same_origin(request)
     settings, _ = settings_and_catalog()
-    stored = await run_in_threadpool(store_upload, settings, viewer.unit_code, file.filename or "", file.file)
+    name, source = file.filename or "", file.file
+    stored = await run_in_threadpool(store_upload, settings, viewer.unit_code, name, source, check)
     if "text/html" in request.headers.get("accept", ""):
         base = request.scope.get("root_path", "")
-        return RedirectResponse(f"{base}/board?uploaded={quote(stored)}", status_code=303)
-    return JSONResponse({"file": stored, "detail": "已上传,系统收取并校验后将生成回执"}, status_code=201)
+        checked = "&check=1" if check else ""
+        return RedirectResponse(f"{base}/board?uploaded={quote(stored)}{checked}", status_code=303)
+    detail = "已上传,仅作预审:系统校验后将生成预审回执,不计入报送" if check else "已上传,系统收取并校验后将生成回执"
+    return JSONResponse({"file": stored, "check": check, "detail": detail}, status_code=201)
 
 
 app = create_app()

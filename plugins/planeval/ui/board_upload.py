@@ -1,4 +1,5 @@
-"""A unit's upload from the 报送情况 page, put into its own inbox exactly as a copied file arrives: written
+"""A unit's upload from the 报送情况 page, put into its own inbox (or, ticked 仅预审, its ``check/`` folder)
+exactly as a copied file arrives: written
 under a hidden temporary name (``.<name>.<random>.part``, which discovery never takes, see
 ``intake.inbox.is_transient``), flushed to disk, then renamed to its final name in one step, so a collection
 pass sees either nothing or the whole file. The name is sanitised (``safetext.safe_file_name``), a name
@@ -37,9 +38,10 @@ def upload_name(original: str) -> str:
     return name
 
 
-def unit_inbox(settings: Settings, unit_code: str) -> Path:
-    """The unit's inbox, created if absent; refused when it or its unit folder is a link or not a folder."""
-    inbox = settings.inbox(unit_code)
+def unit_inbox(settings: Settings, unit_code: str, dry_run: bool = False) -> Path:
+    """The unit's inbox (``dry_run``: its 预审 folder ``check/``), created if absent; refused when it or its unit
+    folder is a link or not a folder."""
+    inbox = settings.check_dir(unit_code) if dry_run else settings.inbox(unit_code)
     folders = (settings.drop_dir, settings.drop_dir / unit_code, inbox)
     if any(folder.is_symlink() for folder in folders):  # checked before mkdir, which would follow a link
         raise HTTPException(status.HTTP_409_CONFLICT, detail="本单位的报送文件夹异常,请联系系统管理员")
@@ -73,10 +75,11 @@ def _free_name(inbox: Path, name: str) -> Path:
     return target
 
 
-def store_upload(settings: Settings, unit_code: str, original: str, source: BinaryIO) -> str:
-    """Write the upload into the unit's inbox (temporary name, then one rename); returns the stored name."""
+def store_upload(settings: Settings, unit_code: str, original: str, source: BinaryIO, dry_run: bool = False) -> str:
+    """Write the upload into the unit's inbox — or, ``dry_run`` (仅预审), its ``check/`` folder — (temporary
+    name, then one rename); returns the stored name."""
     name = upload_name(original)
-    inbox = unit_inbox(settings, unit_code)
+    inbox = unit_inbox(settings, unit_code, dry_run)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=inbox)
     try:
         try:

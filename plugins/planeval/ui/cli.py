@@ -202,6 +202,9 @@ def cmd_year_end(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planeval.intake.receipts import CHECK_PREFIX
     from planeval.stages import collect, context, setup, year_end
     from planeval.ui import airflow_runner
     from planeval.ui.approval import RunFailed, WaitFailed
@@ -212,7 +215,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings, catalog, campaign = context.open_selection(selection)
     setup.init_units(campaign.code)
     dropped = drop_demo_submissions(settings, catalog, campaign)
-    print(f"[1/4] 已为 {len(catalog.units)} 个单位建立文件夹,放入演示报送文件 {len(dropped)} 份")
+    checks = sum(Path(p).parent == settings.check_dir(Path(p).parent.parent.name) for p in dropped)
+    also = f"(另有预审文件 {checks} 份)" if checks else ""
+    print(f"[1/4] 已为 {len(catalog.units)} 个单位建立文件夹,放入演示报送文件 {len(dropped) - checks} 份{also}")
     if args.without_airflow:
         summary = collect.run_collect(campaign.code)
         print(f"[2/4] 收取并校验 {len(summary)} 份文件(未经 Airflow)")
@@ -247,7 +252,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 1
         paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.*"))
     receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
-    print(f"回执 {len(receipts)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
+    checked = [receipt for receipt in receipts if receipt.name.startswith(CHECK_PREFIX)]
+    print(f"回执 {len(receipts) - len(checked)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
+    for receipt in checked:
+        print(f"预审回执(仅预审,未计入报送、未入库):{receipt}")
     letters = sorted((settings.reports_dir / campaign.code / "反馈函").glob("*.docx"))
     print("评估报告及附件:")
     for path in paths:

@@ -1,4 +1,5 @@
-"""Demo submissions: every unit's own form filled the way a department would, dropped into its inbox.
+"""Demo submissions: every unit's own form filled the way a department would, dropped into its inbox (one
+unit's first try into its 预审 folder).
 
 Figures come from ``demo.yaml`` in the catalog folder when present; otherwise they are synthesised from
 each indicator's target, so any city's catalog can run the demo by configuration alone.
@@ -24,7 +25,7 @@ from planeval.settings import Settings
 def load_demo_spec(catalog: Catalog) -> dict[str, Any]:
     path = catalog.root / "demo.yaml"
     if not path.exists():
-        return {"indicators": {}, "projects": {}, "missing": [], "rejected_first": None}
+        return {"indicators": {}, "projects": {}, "missing": [], "rejected_first": None, "dry_run": None}
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
 
@@ -136,7 +137,8 @@ def write_summary_docx(catalog: Catalog, campaign: Campaign, unit: Unit, target:
 
 
 def drop_demo_submissions(settings: Settings, catalog: Catalog, campaign: Campaign) -> list[str]:
-    """Put every reporting unit's demo files into its inbox; returns the paths written."""
+    """Put every reporting unit's demo files into its inbox (and demo.yaml ``dry_run``'s first try, with the
+    clerk's mistakes, into its 预审 folder ``check/``); returns the paths written."""
     spec = load_demo_spec(catalog)
     missing = set(spec.get("missing") or [])
     written: list[str] = []
@@ -155,6 +157,11 @@ def drop_demo_submissions(settings: Settings, catalog: Catalog, campaign: Campai
                     catalog, campaign, unit, form, staging / f"{unit.name}_第一次报送.xlsx", spec, spoil=True
                 )
                 written.append(_move_in(first, inbox, age_seconds=120))
+            if unit.code == spec.get("dry_run"):  # its clerk's first try, only checked (预审), never recorded
+                check = settings.check_dir(unit.code)
+                check.mkdir(parents=True, exist_ok=True)
+                tried = fill_form(catalog, campaign, unit, form, staging / f"{unit.name}_预审.xlsx", spec, spoil=True)
+                written.append(_move_in(tried, check, age_seconds=150))
             filled = fill_form(catalog, campaign, unit, form, staging / form.name, spec)
             written.append(_move_in(filled, inbox, age_seconds=60))
         if "summary_report" in catalog.expected_forms(campaign, unit):
