@@ -12,13 +12,17 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import filled_form, header_column, row_of
+from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
 from planeval.intake.archive import sha256_of
+from planeval.reporting.letters import quality_sentence
+from planeval.reporting.workbooks import QUALITY_HEADERS, write_summary_xlsx
 from planeval.stages import collect, context, setup, year_end
 from planeval.stages.approval import APPROVE, COMMENT
 from planeval.warehouse import locks
 from planeval.warehouse.db import make_engine
+from planeval.warehouse.migrate import ensure_schema
 from planeval.warehouse.quality import UnitQuality, data_quality
 
 ACCIDENTS = "accident_count_decline"  # the emergency bureau's 附件3 row 生产安全事故起数下降(%)
@@ -189,13 +193,11 @@ def _submission(connection, submission_id: str, unit: str, status: str, received
     )
 
 
-def test_data_quality_per_unit(db_url, home):
-    from planeval.warehouse.migrate import ensure_schema
-
+def test_data_quality_per_unit_its_sheet_and_its_letter_sentence(db_url, home, catalog, campaign, tmp_path):
     engine = make_engine(db_url)
     ensure_schema(engine)
     with engine.begin() as connection:
-        for unit in ("a", "b", "c"):
+        for unit in ("emergency", "development_reform", "science_tech"):
             connection.execute(
                 text(
                     "INSERT INTO obligation (campaign_code, unit_code, unit_kind, form, due_date)"
@@ -203,15 +205,32 @@ def test_data_quality_per_unit(db_url, home):
                 ),
                 {"unit": unit},
             )
-        _submission(connection, "a1", "a", "rejected", "2025-06-10T02:00:00+00:00")
-        _submission(connection, "a2", "a", "accepted", "2025-06-12T02:00:00+00:00", warnings=2)
+        _submission(connection, "a1", "emergency", "rejected", "2025-06-10T02:00:00+00:00")
+        _submission(connection, "a2", "emergency", "accepted", "2025-06-12T02:00:00+00:00", warnings=2)
         # 2025-06-18 17:00 UTC is 2025-06-19 01:00 in Beijing: three days after the due date, not two
-        _submission(connection, "b1", "b", "accepted", "2025-06-18T17:00:00+00:00", warnings=1)
-        _submission(connection, "b2", "b", "duplicate", "2025-06-19T03:00:00+00:00")
+        _submission(connection, "b1", "development_reform", "accepted", "2025-06-18T17:00:00+00:00", warnings=1)
+        _submission(connection, "b2", "development_reform", "duplicate", "2025-06-19T03:00:00+00:00")
     figures = data_quality(engine, "c", dt.date(2025, 6, 20), "Asia/Shanghai")
     assert figures == {
-        "a": UnitQuality("a", forms=1, first_pass=0, rejections=1, days_late=0, warnings=2),
-        "b": UnitQuality("b", forms=1, first_pass=1, rejections=0, days_late=3, warnings=1),
-        "c": UnitQuality("c", forms=1, first_pass=0, rejections=0, days_late=4, warnings=0),  # still missing
+        unit: UnitQuality(unit, *numbers)  # forms, first pass, rejections, days late, warnings
+        for unit, numbers in {
+            "emergency": (1, 0, 1, 0, 2),
+            "development_reform": (1, 1, 0, 3, 1),
+            "science_tech": (1, 0, 0, 4, 0),  # still missing on 6月20日
+        }.items()
     }
-    assert figures["b"].first_pass_rate == 1.0 and figures["a"].first_pass_rate == 0.0
+    assert figures["development_reform"].first_pass_rate == 1.0 and figures["emergency"].first_pass_rate == 0.0
+    assert quality_sentence(figures["development_reform"]) == (
+        "本期数据质量:应报1项材料中1项首次报送即通过校验(一次通过率100%),被退回0次,最多逾期3天,采用版本中校验提示1条。"
+    )
+    assert "被退回1次,均按时报送," in quality_sentence(figures["emergency"])
+    workbook = load_workbook(
+        write_summary_xlsx(tmp_path / "统计.xlsx", catalog, campaign, dt.date(2025, 6, 20), [], quality=figures)
+    )
+    rows = [list(row) for row in workbook["数据质量"].iter_rows(values_only=True)]
+    assert rows[0] == QUALITY_HEADERS
+    assert rows[1:] == [  # in the catalog's order of units
+        ["development_reform", "市发改委", 1, 1, "100%", 0, 3, 1],
+        ["science_tech", "市科技局", 1, 0, "0%", 0, 4, 0],
+        ["emergency", "市应急管理局", 1, 0, "0%", 1, 0, 2],
+    ]
