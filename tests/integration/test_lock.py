@@ -172,6 +172,13 @@ def test_the_final_report_names_the_snapshot_it_was_built_from(home, catalog, ca
     assert properties.identifier == lock.lock_id
     assert properties.comments == year_end.snapshot_note(lock) and lock.snapshot_sha256 in properties.comments
 
+    from planeval.settings import get_settings
+    from planeval.ui.demo import drop_late_correction
+
+    late = drop_late_correction(get_settings(), catalog, campaign)  # what `planeval demo` does after approval
+    assert late is not None
+    assert [item["status"] for item in collect.run_collect(campaign.code)] == ["locked"]
+
 
 def _submission(connection, submission_id: str, unit: str, status: str, received_at: str, warnings: int = 0):
     connection.execute(

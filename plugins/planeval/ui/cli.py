@@ -202,7 +202,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from planeval.stages import collect, context, setup, year_end
     from planeval.ui import airflow_runner
     from planeval.ui.approval import RunFailed, WaitFailed
-    from planeval.ui.demo import drop_demo_submissions
+    from planeval.ui.demo import drop_demo_submissions, drop_late_correction
 
     check_preconditions(year=args.year)
     selection = context.select(year=args.year)
@@ -243,6 +243,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"year_end_assessment 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
         paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.*"))
+        if drop_late_correction(settings, catalog, campaign):  # the approval locked the figures
+            late = collect.run_collect(campaign.code)
+            locked = sum(item["status"] == "locked" for item in late)
+            print(f"定稿后上传 {len(late)} 份,其中已锁定 {locked} 份:已存档并回执,未入库,数据不变")
     receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
     print(f"回执 {len(receipts)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
     letters = sorted((settings.reports_dir / campaign.code / "反馈函").glob("*.docx"))
