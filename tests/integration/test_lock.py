@@ -20,6 +20,7 @@ from planeval.reporting.letters import quality_sentence
 from planeval.reporting.workbooks import QUALITY_HEADERS, write_summary_xlsx
 from planeval.stages import collect, context, setup, year_end
 from planeval.stages.approval import APPROVE, COMMENT
+from planeval.ui import cli
 from planeval.warehouse import locks
 from planeval.warehouse.db import make_engine
 from planeval.warehouse.migrate import ensure_schema
@@ -155,6 +156,12 @@ def test_a_changed_figure_under_a_lock_is_refused_not_locked_over(db_url, home, 
         connection.execute(text("UPDATE indicator_result_value SET value = value + 1 WHERE year = 2024"))
     with pytest.raises(locks.CampaignLocked, match="重新开放"):
         year_end.freeze(selection, "office", "")
+    reopen = ["campaign", "reopen", "--campaign", campaign.code, "--by", "张三"]
+    assert cli.main([*reopen, "--reason", "目录修订后重新汇总"]) == 0
+    assert cli.main([*reopen, "--reason", "再次"]) == 1  # nothing locked any more
+    assert cli.main([*reopen, "--reason", " "]) == 2  # no reason, refused
+    history = locks.lock_history(engine, campaign.code)
+    assert [(h["reopened_by"], h["reason"]) for h in history] == [("张三", "目录修订后重新汇总")]
 
 
 def test_the_final_report_names_the_snapshot_it_was_built_from(home, catalog, campaign, tmp_path):
