@@ -23,7 +23,7 @@ from airflow.sdk import Param, dag, task
 
 from planeval.settings import RETRIES, WAREHOUSE_POOL
 from planeval.stages.approval import APPROVAL_TASK, APPROVE, COMMENT, REJECT
-from planeval.stages.trigger_form import campaign_param, date_param, plans_param, read_choices
+from planeval.stages.trigger_form import campaign_param, date_param, plans_param, read_choices, reopen_param
 
 FORM = read_choices()  # the catalog's campaigns and plans, read once per parse (three small YAML files)
 
@@ -75,6 +75,7 @@ class OfficeApproval(HITLOperator):
             "其年份即数据年度;留空则取目录中该评估任务的截止日期(如通知的2024年12月31日)",
             None,
         ),
+        "reopen": reopen_param(),
     },
 )
 def year_end_assessment():
@@ -97,11 +98,14 @@ def year_end_assessment():
         return chosen.as_xcom()
 
     @task(task_display_name="汇总指标", pool=WAREHOUSE_POOL)
-    def aggregate_indicators(selection: dict) -> dict:
+    def aggregate_indicators(selection: dict, params: dict | None = None, dag_run=None) -> dict:
         from planeval.records import CampaignSelection
         from planeval.stages import year_end
 
-        return year_end.refresh_results(CampaignSelection.from_xcom(selection))
+        chosen = CampaignSelection.from_xcom(selection)
+        who = getattr(dag_run, "triggering_user_name", None) or "年终评估表单"
+        year_end.reopen_if_asked(chosen, (params or {}).get("reopen"), who)
+        return year_end.refresh_results(chosen)
 
     @task(task_display_name="生成征求意见稿")
     def render_draft(selection: dict, aggregated: dict) -> dict:

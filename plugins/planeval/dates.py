@@ -54,3 +54,14 @@ def unguessed(opened: Sequence[T], every: Sequence[T]) -> T | None:
 def chinese_date(day: dt.date) -> str:
     """2025年6月16日, as official documents write dates (GB/T 9704 §7.3.5: no leading zeros)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def local_date(timestamp: str, timezone: str) -> dt.date:
+    """The calendar day of an ISO 8601 timestamp where the catalog's users are (an IANA name)."""
+    return dt.datetime.fromisoformat(timestamp).astimezone(ZoneInfo(timezone)).date()
+
+
+def local_time_text(timestamp: str, timezone: str) -> str:
+    """2026年1月20日 15:30, an ISO 8601 timestamp as the catalog's users read it (their time zone)."""
+    moment = dt.datetime.fromisoformat(timestamp).astimezone(ZoneInfo(timezone))
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"

@@ -113,6 +113,7 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "year": "评估年度",
         "plans": "规划",
         "data_cutoff": "年度数据截止日期",
+        "reopen": "重新开放(需填写原因)",
     }  # no “final” switch: the final report needs the office's approval
     assert year_end["tasks"] == [
         "aggregate_indicators",

@@ -177,6 +177,7 @@ def test_letters_say_what_is_wrong_and_what_is_missing(documents):
     assert "市气象局:" in rejected and "《市气象局_错误报送.xlsx》" in rejected
     assert re.search(r"\[附件4!H\d+\]", rejected)  # the spoiled cell, located
     assert "约两成" in rejected
+    assert "本期数据质量:应报" in rejected and "被退回1次" in rejected  # warehouse.quality's figures
     notice = (
         "根据《关于开展“十四五”安全生产、应急管理体系和能力建设规划总结评估工作的通知》(市安委办,2025年5月13日)要求"
     )

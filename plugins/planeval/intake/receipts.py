@@ -121,3 +121,45 @@ def _issue_line(number: int, issue: Issue) -> str:
     """One numbered issue on one line: its place (a sheet name the unit chose) and its message (which may
     quote a cell) shown through ``printable``."""
     return f"  {number}. [{printable(issue.where())}] {printable(issue.message)}"
+
+
+LOCKED_LABEL = "已锁定(未入库)"
+
+
+def write_locked_receipt(settings: Settings, received: Received, unit_name: str, notice: str) -> Path:
+    """The receipt of an upload for a campaign whose figures are locked by the office's approval: archived,
+    never validated or loaded; ``notice`` says since when and whom to ask. Same files as ``write_receipt``."""
+    folder = settings.receipts(received.unit_code)
+    (folder / "history").mkdir(parents=True, exist_ok=True)
+    payload = {
+        "file": safe_file_name(received.original_name),
+        "submission_id": received.submission_id,
+        "unit": received.unit_code,
+        "form": received.form,
+        "sha256": received.sha256,
+        "received_at": received.received_at,
+        "status": "locked",
+        "notice": notice,
+    }
+    received_local = dt.datetime.fromisoformat(received.received_at).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    text = "\n".join(
+        [
+            "报送回执",
+            "",
+            f"报送单位:{printable(unit_name)}",
+            f"文件名称:{printable(received.original_name)}",
+            f"接收时间:{received_local:%Y年%m月%d日 %H:%M:%S}(北京时间)",
+            f"文件校验码(SHA-256):{received.sha256}",
+            f"处理结果:{LOCKED_LABEL}",
+            "",
+            notice,
+            "",
+            "原始文件已存档,不会被覆盖。",
+        ]
+    )
+    document = json.dumps(payload, ensure_ascii=False, indent=2)
+    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
+    for target in (folder / received.original_name, folder / "history" / f"{stamp}_{received.original_name}"):
+        write_text_atomically(target.with_name(target.name + ".json"), document)
+        write_text_atomically(target.with_name(target.name + ".txt"), text + "\n")
+    return folder / f"{received.original_name}.json"

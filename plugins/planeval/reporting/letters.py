@@ -27,6 +27,7 @@ from planeval.reporting.typography import title_lines
 from planeval.reporting.words import clause
 from planeval.settings import TEMPLATES_DIR
 from planeval.warehouse.db import fetch_all
+from planeval.warehouse.quality import UnitQuality, data_quality
 
 LETTER_TEMPLATE = "feedback_letter.docx"
 
@@ -97,6 +98,7 @@ def letter_contexts(
                 seen.add((responsible, result["indicator_code"]))
                 indicator_rows[responsible].append(result)
 
+    quality = data_quality(engine, campaign.code, as_of, catalog.timezone)
     contexts: dict[str, Letter] = {}
     for unit in catalog.units:
         owed = by_unit.get(unit.code, [])
@@ -104,6 +106,8 @@ def letter_contexts(
             continue
         rows = indicator_rows[unit.code]
         contexts[unit.code] = _letter(catalog, campaign, unit, owed, rows, by_id, errors, draft=draft, as_of=as_of)
+        if unit.code in quality:
+            contexts[unit.code]["opening"] += quality_sentence(quality[unit.code])
     return contexts
 
 
@@ -177,6 +181,16 @@ def _letter(
         "draft": draft,
         "date": chinese_date(as_of),
     }
+
+
+def quality_sentence(quality: UnitQuality) -> str:
+    """The letter's one sentence on the unit's data quality (the same figures as the 数据质量 sheet)."""
+    timing = "均按时报送" if quality.days_late == 0 else f"最多逾期{quality.days_late}天"
+    return (
+        f"本期数据质量:应报{quality.forms}项材料中{quality.first_pass}项首次报送即通过校验"
+        f"(一次通过率{quality.first_pass_rate:.0%}),被退回{quality.rejections}次,{timing},"
+        f"采用版本中校验提示{quality.warnings}条。"
+    )
 
 
 def _rejected_files(

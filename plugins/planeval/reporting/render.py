@@ -92,3 +92,14 @@ def _jinja_environment() -> SandboxedEnvironment:
             return self.compiled[source]
 
     return CompilingOnce(autoescape=True)
+
+
+def record_provenance(path: Path, identifier: str, comment: str) -> Path:
+    """Record in a rendered .docx's core properties what it was built from (``identifier``, and ``comment``
+    in 备注): the document's text stays as rendered."""
+    import docx
+
+    document = docx.Document(str(path))
+    document.core_properties.identifier = identifier
+    document.core_properties.comments = comment
+    return replace_atomically(path, lambda temporary: document.save(str(temporary)))

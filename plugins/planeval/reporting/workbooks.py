@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from planeval.reporting.figures import is_status, period_cells
 from planeval.reporting.titles import campaign_title
 from planeval.safetext import cell_text
 from planeval.warehouse.db import fetch_all
+from planeval.warehouse.quality import UnitQuality
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -227,10 +228,12 @@ def write_summary_xlsx(
     statuses: list[ObligationStatus],
     contacts: list[Row] | None = None,
     figure_notes: list[Row] | None = None,
+    quality: Mapping[str, UnitQuality] | None = None,
 ) -> Path:
     """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet, when the
     campaign collects them the 联系人 (附件7) received so far, and — once the indicator tables are aggregated
-    and some figures need settling (``warehouse.queries.figure_notes``) — a 需核定数据 sheet, one note a row."""
+    and some figures need settling (``warehouse.queries.figure_notes``) — a 需核定数据 sheet, one note a row;
+    with ``quality`` (``warehouse.quality.data_quality``) a 数据质量 sheet, one unit a row."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -286,7 +289,25 @@ def write_summary_xlsx(
             sheet.column_dimensions[column].width = 16
     if figure_notes:
         _figure_notes_sheet(workbook.create_sheet("需核定数据"), catalog, figure_notes)
+    if quality:
+        _quality_sheet(workbook.create_sheet("数据质量"), catalog, quality)
     return replace_atomically(path, workbook.save)
+
+
+QUALITY_HEADERS = ["单位代码", "单位名称", "表单数", "一次通过", "一次通过率", "退回次数", "逾期天数", "提示条数"]
+
+
+def _quality_sheet(sheet: Worksheet, catalog: Catalog, quality: Mapping[str, UnitQuality]) -> Worksheet:
+    """数据质量: per unit, its forms, those accepted at the first upload (and the rate), its rejected uploads,
+    the most days late and the warnings on the versions that count — units in catalog order."""
+    put_row(sheet, QUALITY_HEADERS)
+    for unit in catalog.units:
+        if (q := quality.get(unit.code)) is not None:
+            row = [unit.code, unit.name, q.forms, q.first_pass, f"{q.first_pass_rate:.0%}"]
+            put_row(sheet, [*row, q.rejections, q.days_late, q.warnings])
+    for column, width in zip("ABCDEFGH", (24, 20, 8, 10, 12, 10, 10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    return sheet
 
 
 FIGURE_NOTE_HEADERS = ["规划", "序号", "指标", "报送单位", "需核定事项"]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from planeval.catalog import Campaign, Catalog
+from planeval.dates import chinese_date, local_date
 from planeval.faults import checkpoint
 from planeval.intake.archive import (
     FileNotSettled,
@@ -32,7 +33,7 @@ from planeval.intake.cells import ParsedWorkbook
 from planeval.intake.documents import document_text
 from planeval.intake.guards import refusal
 from planeval.intake.inbox import discover_check_files, discover_inbox_files
-from planeval.intake.receipts import receipt_written, write_receipt
+from planeval.intake.receipts import receipt_written, write_locked_receipt, write_receipt
 from planeval.intake.submission import detected_form, read_submission
 from planeval.records import CampaignSelection, ClaimState, EntryKind, InboxFile, Issue, Received, Verdict
 from planeval.safetext import name_bytes_hex, printable, safe_file_name
@@ -41,7 +42,7 @@ from planeval.stages.context import open_selection, select, settings_and_catalog
 from planeval.validation.batch import validate_batch
 from planeval.validation.frames import Submission
 from planeval.validation.suites import GxRunner
-from planeval.warehouse import claims, queries
+from planeval.warehouse import claims, locks, queries
 from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 from planeval.warehouse.staging import stage_submission
@@ -257,6 +258,9 @@ def validate_and_record(
     earlier, received = _recorded_before(engine, catalog, records, received, pass_id)
     if not received:
         return earlier
+    lock = locks.current_lock(engine, campaign.code)
+    if lock is not None:  # approved and locked: archived and receipted 已锁定, never staged
+        return earlier + _receipt_locked(settings, engine, catalog, campaign, received, lock, pass_id)
     checkpoint("taken")
     received, parsed, verdicts = judge(settings, engine, catalog, campaign, received)
     with engine.begin() as connection:
@@ -276,7 +280,50 @@ def validate_and_record(
     return summary
 
 
-OUTCOMES = {"accepted": "已受理", "rejected": "退回", "duplicate": "重复提交"}
+OUTCOMES = {"accepted": "已受理", "rejected": "退回", "duplicate": "重复提交", "locked": "已锁定"}
+
+
+def locked_notice(lock: locks.Lock, catalog: Catalog) -> str:
+    """What a unit reads when it uploads for a locked campaign (the approval's day in the catalog's zone)."""
+    day = chinese_date(local_date(lock.approved_at, catalog.timezone))
+    return f"本期评估已于{day}经审核定稿,数据已锁定;如需更正,请联系{catalog.short_office}。"
+
+
+def _receipt_locked(
+    settings: Settings,
+    engine: Engine,
+    catalog: Catalog,
+    campaign: Campaign,
+    received: list[Received],
+    lock: locks.Lock,
+    pass_id: str,
+) -> list[dict[str, Any]]:
+    """Files for a locked campaign: kept in the archive (their claims record them), receipted 已锁定 and
+    neither validated nor staged, so no figure changes; then their inbox copies go like any recorded file."""
+    notice = locked_notice(lock, catalog)
+    summary = []
+    with engine.begin() as connection:
+        for item in received:
+            claims.set_state(connection, item.submission_id, pass_id, ClaimState.RECORDED)
+            unit_name = catalog.unit(item.unit_code).name
+            write_locked_receipt(settings, item, unit_name, notice)
+            log.info("%s · %s:已锁定(%s)", unit_name, printable(item.original_name), lock.lock_id)
+            summary.append(
+                {
+                    "submission_id": item.submission_id,
+                    "campaign": campaign.code,
+                    "unit_code": item.unit_code,
+                    "form": item.form,
+                    "file": item.original_name,
+                    "version": None,
+                    "status": "locked",
+                    "errors": 0,
+                    "warnings": 0,
+                }
+            )
+    for claim in claims.get(engine, [item.submission_id for item in received]).values():
+        _release(engine, claim)
+    return summary
 
 
 def judge(

@@ -18,6 +18,7 @@ from planeval.reporting.workbooks import write_contacts_xlsx, write_summary_xlsx
 from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
 from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
+from planeval.warehouse.quality import data_quality
 from planeval.warehouse.queries import figure_notes
 
 
@@ -68,7 +69,8 @@ def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
     contacts = list_contacts(selection) if campaign.due("contacts") else None
     notes = figure_notes(engine, campaign.code)
-    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes))
+    quality = data_quality(engine, campaign.code, day, catalog.timezone)
+    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes, quality))
 
 
 @translate_faults

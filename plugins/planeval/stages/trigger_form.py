@@ -146,6 +146,20 @@ def date_param(title: str, description: str, default: dt.date | None) -> Param:
     )
 
 
+REOPEN_TITLE = "重新开放(需填写原因)"
+
+
+def reopen_param() -> Param:
+    """The year-end form's reopening: a reason ends the campaign's lock before aggregating (recorded with the
+    run's user); empty leaves a locked campaign locked. docs/approval.md."""
+    return Param(
+        "",
+        type=["null", "string"],
+        title=REOPEN_TITLE,
+        description="本期评估已定稿锁定、需更正数据时填写原因:先重新开放再汇总,批准后重新锁定;未锁定时不填",
+    )
+
+
 def from_form(params: Mapping[str, Any] | None, key: str, run_type: object) -> Any:
     """The form's value for a run started by hand; None (resolved when the run starts: the campaign open
     that day, today) for a scheduled or asset-triggered run, whose form defaults were fixed at parse time."""

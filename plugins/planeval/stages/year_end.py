@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from planeval.assessment.aggregate import aggregate
 from planeval.catalog import Campaign, Catalog
-from planeval.dates import today_in
+from planeval.dates import local_time_text, today_in
 from planeval.monitoring import obligations
 from planeval.records import CampaignSelection
 from planeval.reporting.facts import read_report_facts
@@ -23,11 +23,13 @@ from planeval.reporting.findings import build_review
 from planeval.reporting.letters import letter_contexts, write_letters
 from planeval.reporting.narratives import write_compilation
 from planeval.reporting.projects import write_project_documents
+from planeval.reporting.render import record_provenance
 from planeval.reporting.summary import render_report
 from planeval.reporting.titles import campaign_title
 from planeval.reporting.workbooks import write_annex_tables, write_task_summary
 from planeval.stages.approval import ReportRejected, decision_of
 from planeval.stages.context import open_selection, select
+from planeval.warehouse import locks
 from planeval.warehouse.db import make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 
@@ -113,7 +115,65 @@ def finish_after_approval(selection: CampaignSelection, response: dict[str, Any]
             f"评估报告被{who}退回,意见:{comment.rstrip('。;；') or '(未填写)'}。"
             "征求意见稿保留,修改后请重新运行年终评估。"
         )
-    return render_reports(selection, draft=False)
+    lock = freeze(selection, who, comment)
+    paths = render_reports(selection, draft=False)
+    report = _assessment_report(paths)
+    if report is not None:
+        record_provenance(report, lock.lock_id, snapshot_note(lock))
+    log.info("定稿依据%s", snapshot_note(lock))
+    return paths
+
+
+def reopen_if_asked(selection: CampaignSelection, reason: str | None, reopened_by: str) -> str | None:
+    """The year-end form's 重新开放: with a reason, end the campaign's lock before aggregating. Returns the lock
+    ended, or None (no reason, or nothing locked: a retried task finds its own reopening done)."""
+    if not (reason or "").strip():
+        return None
+    try:
+        return reopen(selection, str(reason), reopened_by).lock_id
+    except locks.NotLocked as exc:
+        log.info("%s", exc)
+        return None
+
+
+def snapshot_note(lock: locks.Lock) -> str:
+    """Which snapshot a final report was built from, as its core properties (备注) and the run's log say it."""
+    return f"数据快照 {lock.lock_id}(SHA-256 {lock.snapshot_sha256},{lock.item_count} 项)"
+
+
+def _assessment_report(paths: list[str]) -> Path | None:
+    """The summary assessment report (定稿) among a run's written documents, if the campaign assesses plans."""
+    return next((Path(p) for p in paths if p.endswith("报告(定稿).docx")), None)
+
+
+@translate_faults
+def freeze(selection: CampaignSelection, approved_by: str, comment: str) -> locks.Lock:
+    """The office approved: record the approval and lock the campaign's figures with their snapshot (one
+    transaction). A lock already in force over the same figures is kept."""
+    settings, _, campaign = open_selection(selection)
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    lock, new = locks.lock_campaign(engine, campaign.code, approved_by, comment)
+    log.info("%s:%s,%s", campaign.name, "已锁定定稿数据" if new else "沿用已有锁定", snapshot_note(lock))
+    return lock
+
+
+@translate_faults
+def reopen(selection: CampaignSelection, reason: str, reopened_by: str) -> locks.Lock:
+    """The office reopens a locked campaign with a reason: uploads count again; a new approval locks anew.
+    Returns the lock it ended (locks.NotLocked when none is in force)."""
+    settings, _, campaign = open_selection(selection)
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    ended = locks.reopen_campaign(engine, campaign.code, reason, reopened_by)
+    log.info(
+        "%s:已重新开放(结束%s,原于%s定稿),原因:%s",
+        campaign.name,
+        ended.lock_id,
+        local_time_text(ended.approved_at, selection.timezone),
+        reason,
+    )
+    return ended
 
 
 def run_year_end(selection: CampaignSelection | None = None, draft: bool = True) -> list[str]:

@@ -137,9 +137,28 @@ def cmd_collect(args: argparse.Namespace) -> int:
     for item in summary:
         if item["status"] == SubmissionStatus.REJECTED:
             print(f"  退回 {item['unit_code']}/{printable(item['file'])}:{item['errors']} 处错误(见回执)")
+        elif item["status"] == "locked":
+            print(f"  已锁定 {item['unit_code']}/{printable(item['file'])}:本期数据已定稿锁定,未入库(见回执)")
     if summary and counts[SubmissionStatus.REJECTED] == len(summary):
         print(all_rejected(summary), file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_campaign_reopen(args: argparse.Namespace) -> int:
+    from planeval.dates import local_time_text
+    from planeval.stages import context, year_end
+    from planeval.warehouse.locks import NotLocked
+
+    selection = context.select(args.campaign)
+    try:
+        ended = year_end.reopen(selection, args.reason, args.by or getpass.getuser())
+    except NotLocked as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 1
+    approved = local_time_text(ended.approved_at, selection.timezone)
+    print(f"已重新开放 {selection.campaign}:结束 {ended.lock_id}({approved} {ended.approved_by} 批准定稿)。")
+    print("此后上传的文件将重新校验入库;重新运行年终评估并批准后,数据再次锁定。")
     return 0
 
 
@@ -208,7 +227,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from planeval.stages import collect, context, setup, year_end
     from planeval.ui import airflow_runner
     from planeval.ui.approval import RunFailed, WaitFailed
-    from planeval.ui.demo import drop_demo_submissions
+    from planeval.ui.demo import drop_demo_submissions, drop_late_correction
 
     check_preconditions(args.campaign, year=args.year)
     selection = context.select(args.campaign, year=args.year)
@@ -251,6 +270,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"year_end_assessment 未成功,请查看 {log_path}", file=sys.stderr)
             return 1
         paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.*"))
+        if drop_late_correction(settings, catalog, campaign):  # the approval locked the figures
+            late = collect.run_collect(campaign.code)
+            locked = sum(item["status"] == "locked" for item in late)
+            print(f"定稿后上传 {len(late)} 份,其中已锁定 {locked} 份:已存档并回执,未入库,数据不变")
     receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
     checked = [receipt for receipt in receipts if receipt.name.startswith(CHECK_PREFIX)]
     print(f"回执 {len(receipts) - len(checked)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
@@ -393,6 +416,14 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument("--reject", action="store_true", help="退回(默认批准;须同时写明 --comment)")
     approve.add_argument("--comment", help="审核意见(退回时必填:写明修改要求)")
     approve.set_defaults(func=cmd_approve)
+
+    campaign = sub.add_parser("campaign", help="评估任务的定稿锁定")
+    campaign_actions = campaign.add_subparsers(dest="action", required=True)
+    reopen = campaign_actions.add_parser("reopen", help="重新开放已定稿锁定的评估任务(须写明原因,记录在案)")
+    reopen.add_argument("--campaign", required=True, help="评估任务代码")
+    reopen.add_argument("--reason", required=True, help="重新开放的原因")
+    reopen.add_argument("--by", help="操作人(默认:当前系统用户)")
+    reopen.set_defaults(func=cmd_campaign_reopen)
 
     monitor = sub.add_parser("monitor", help="报送监测:按时、逾期、仅有退回、未报送;生成统计表与催报通知")
     monitor.add_argument("--campaign", help="评估任务代码(默认:当日唯一正在进行的任务;没有则不监测,多个时须指定)")

@@ -176,6 +176,24 @@ def drop_demo_submissions(settings: Settings, catalog: Catalog, campaign: Campai
     return written
 
 
+def drop_late_correction(settings: Settings, catalog: Catalog, campaign: Campaign) -> str | None:
+    """After the demo's approval: one unit uploads its form again (a correction after the report was signed),
+    which the next pass receipts as 已锁定. Returns the path written, or None when no unit has a form."""
+    missing = set(load_demo_spec(catalog).get("missing") or [])
+    for unit in catalog.units:
+        form = settings.forms_dir / unit.code / form_filename(catalog, campaign, unit)
+        if unit.code in missing or not form.exists():
+            continue
+        staging = settings.home / "demo-staging"
+        late = fill_form(
+            catalog, campaign, unit, form, staging / f"{unit.name}_定稿后更正.xlsx", load_demo_spec(catalog)
+        )
+        written = _move_in(late, settings.inbox(unit.code), age_seconds=10)
+        shutil.rmtree(staging, ignore_errors=True)
+        return written
+    return None
+
+
 def fill_contacts(catalog: Catalog, campaign: Campaign, unit: Unit, target: Path) -> Path:
     """The 附件7 form with a made-up contact person per category (demo only)."""
     from openpyxl import load_workbook
