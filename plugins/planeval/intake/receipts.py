@@ -1,7 +1,9 @@
 """Receipts (回执): what a unit reads about each upload, as JSON and as readable Chinese text, the latest per
-file name and every version under ``receipts/history/``. Every piece of outside text in the ``.txt`` (the
-file name, sheet names, messages quoting a cell) is shown through ``safetext.printable``: one line each, so a
-line break in a name cannot forge a 处理结果 line and no terminal escape reaches the file.
+file name and every version under ``receipts/history/``. A rejected or warned workbook also gets its annotated
+copy beside each receipt (``<receipt stem>-批注.xlsx``, written by ``intake.annotate``), which the receipt
+names. Every piece of outside text in the ``.txt`` (the file name, sheet names, messages quoting a cell) is
+shown through ``safetext.printable``: one line each, so a line break in a name cannot forge a 处理结果 line and
+no terminal escape reaches the file.
 
 May import: planeval.records, planeval.settings, planeval.files, planeval.safetext."""
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from planeval.files import write_text_atomically
@@ -24,12 +26,46 @@ _STATUS_LABEL = {
 }
 
 
-def write_receipt(settings: Settings, received: Received, verdict: Verdict, unit_name: str, version: int) -> Path:
-    """Write the receipt of one upload: ``receipts/<original name>.json`` and a readable ``.txt`` beside it
-    (the latest upload of that name), and the same pair under ``receipts/history/`` for every version."""
+# The annotated copy of an upload is named after its receipt: ``附件3.xlsx.json`` → ``附件3.xlsx-批注.xlsx``.
+ANNOTATED_SUFFIX = "-批注.xlsx"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What became of an upload's annotated copy: written beside each of its receipts, or not, and why
+    (Chinese, shown on the receipt)."""
+
+    written: bool
+    failure: str = ""
+
+
+def receipt_bases(settings: Settings, received: Received) -> tuple[Path, Path]:
+    """The two places an upload's receipt is written, without their ending (``.json``, ``.txt``,
+    ``-批注.xlsx``): ``receipts/<original name>`` (the latest upload of that name) and
+    ``receipts/history/<stamp>_<original name>`` (this version)."""
     folder = settings.receipts(received.unit_code)
-    history = folder / "history"
-    history.mkdir(parents=True, exist_ok=True)
+    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
+    return folder / received.original_name, folder / "history" / f"{stamp}_{received.original_name}"
+
+
+def annotated_copy(base: Path) -> Path:
+    """The annotated copy written beside the receipt at ``base`` (see ``receipt_bases``)."""
+    return base.with_name(base.name + ANNOTATED_SUFFIX)
+
+
+def write_receipt(
+    settings: Settings,
+    received: Received,
+    verdict: Verdict,
+    unit_name: str,
+    version: int,
+    annotation: Annotation | None = None,
+) -> Path:
+    """Write the receipt of one upload: ``receipts/<original name>.json`` and a readable ``.txt`` beside it
+    (the latest upload of that name), and the same pair under ``receipts/history/`` for every version. Each
+    names the annotated copy beside it when one was written (``annotation``), or says why none could be."""
+    bases = receipt_bases(settings, received)
+    bases[1].parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "file": safe_file_name(received.original_name),
         "submission_id": received.submission_id,
@@ -43,16 +79,26 @@ def write_receipt(settings: Settings, received: Received, verdict: Verdict, unit
         "errors": [asdict(issue) for issue in verdict.errors],
         "warnings": [asdict(issue) for issue in verdict.warnings],
     }
-    document = json.dumps(payload, ensure_ascii=False, indent=2)
-    text = render_receipt_text(received, verdict, unit_name, version)
-    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
-    for target in (folder / received.original_name, history / f"{stamp}_{received.original_name}"):
+    for target in bases:
+        annotated = annotated_copy(target).name if annotation and annotation.written else None
+        failure = annotation.failure if annotation and not annotation.written else None
+        document = json.dumps(
+            payload | {"annotated": annotated, "annotation_failure": failure}, ensure_ascii=False, indent=2
+        )
+        text = render_receipt_text(received, verdict, unit_name, version, annotated, failure)
         write_text_atomically(target.with_name(target.name + ".json"), document)
         write_text_atomically(target.with_name(target.name + ".txt"), text)
-    return folder / f"{received.original_name}.json"
+    return bases[0].with_name(bases[0].name + ".json")
 
 
-def render_receipt_text(received: Received, verdict: Verdict, unit_name: str, version: int) -> str:
+def render_receipt_text(
+    received: Received,
+    verdict: Verdict,
+    unit_name: str,
+    version: int,
+    annotated: str | None = None,
+    annotation_failure: str | None = None,
+) -> str:
     received_local = dt.datetime.fromisoformat(received.received_at).astimezone(dt.timezone(dt.timedelta(hours=8)))
     lines = [
         "报送回执",
@@ -75,6 +121,14 @@ def render_receipt_text(received: Received, verdict: Verdict, unit_name: str, ve
     if verdict.warnings:
         lines += ["", f"提示 {len(verdict.warnings)} 条(不影响受理,请核实):"]
         lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.warnings, 1)]
+    if annotated:
+        lines += [
+            "",
+            f"批注文件:{printable(annotated)}(与本回执在同一文件夹;在您报送的表格中标出上述问题所在单元格,"
+            "红色为错误,黄色为提示,并在首个工作表“审核结果”中逐条列出,可点击跳转)",
+        ]
+    if annotation_failure:
+        lines += ["", f"未能生成批注文件:{printable(annotation_failure)}"]
     lines += ["", "原始文件已存档,不会被覆盖。"]
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from planeval.catalog import Campaign, Catalog
 from planeval.dates import today_in
 from planeval.faults import checkpoint
+from planeval.intake.annotate import annotate_submission
 from planeval.intake.archive import (
     FileNotSettled,
     Fingerprint,
@@ -282,7 +283,7 @@ def validate_and_record(
             verdict, workbook = verdicts[item.submission_id], parsed[item.submission_id]
             versions[item.submission_id] = stage_submission(connection, campaign, catalog, item, verdict, workbook)
             claims.set_state(connection, item.submission_id, pass_id, ClaimState.RECORDED)
-        summary = _write_receipts(settings, catalog, campaign, received, verdicts, versions)
+        summary = _write_receipts(settings, catalog, campaign, received, verdicts, versions, parsed)
         checkpoint("receipts")
     checkpoint("committed")
     for claim in claims.get(engine, [item.submission_id for item in received]).values():
@@ -410,8 +411,10 @@ def _write_receipts(
     received: list[Received],
     verdicts: dict[str, Verdict],
     versions: dict[str, int],
+    parsed: dict[str, ParsedWorkbook | None],
 ) -> list[dict[str, Any]]:
-    """A receipt per file (a duplicate's names the earlier version and what became of it); the pass summary."""
+    """A receipt per file (a duplicate's names the earlier version and what became of it), with the annotated
+    copy of a rejected or warned workbook beside it; the pass summary."""
     statuses = {s: (v.status, versions[s]) for s, v in verdicts.items()}
     summary = []
     for item in received:
@@ -424,7 +427,8 @@ def _write_receipts(
             )
             verdict.duplicate_of = verdict.duplicate_of | {"status": status, "version": version}
         unit_name = catalog.unit(item.unit_code).name
-        write_receipt(settings, item, verdict, unit_name, versions[item.submission_id])
+        annotation = annotate_submission(settings, item, verdict, parsed.get(item.submission_id))
+        write_receipt(settings, item, verdict, unit_name, versions[item.submission_id], annotation)
         log.info("%s · %s:%s", unit_name, item.original_name, outcome_text(verdict, versions[item.submission_id]))
         summary.append(
             {
