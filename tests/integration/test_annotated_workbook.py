@@ -153,6 +153,8 @@ def test_warned_but_accepted_workbook_is_annotated_amber(inboxes, catalog, campa
 
 
 def test_clean_accepted_and_duplicate_uploads_get_no_annotated_copy(inboxes, catalog, campaign, tmp_path):
+    drop(inboxes, "housing", spoiled(catalog, campaign, "housing", tmp_path), "住建局.xlsx")
+    collect.run_collect()
     source = filled_form(catalog, campaign, "housing", tmp_path)
     drop(inboxes, "housing", source, "住建局.xlsx")
     collect.run_collect()
@@ -160,7 +162,12 @@ def test_clean_accepted_and_duplicate_uploads_get_no_annotated_copy(inboxes, cat
     collect.run_collect()
     assert receipt(inboxes, "housing", "住建局.xlsx")["annotated"] is None
     assert receipt(inboxes, "housing", "住建局-再次.xlsx")["status"] == "duplicate"
-    assert not list(receipts(inboxes, "housing").rglob("*-批注.xlsx"))
+    assert "批注文件" not in (receipts(inboxes, "housing") / "住建局.xlsx.txt").read_text(encoding="utf-8")
+    # the rejected first version keeps its copy in history; the latest name no longer offers it
+    [kept] = receipts(inboxes, "housing").rglob("*-批注.xlsx")
+    assert kept.parent.name == "history"
+    its_receipt = kept.with_name(kept.name.removesuffix("-批注.xlsx") + ".json")
+    assert json.loads(its_receipt.read_text(encoding="utf-8"))["status"] == "rejected"
 
 
 def test_csv_submission_gets_an_xlsx_copy_of_its_rows_with_formula_text_kept_as_text(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from planeval.intake.annotate import Mark, _sheet_title, annotate_submission, cell_location, place_findings
 from planeval.intake.cells import ParsedWorkbook, SheetColumns
+from planeval.intake.receipts import Annotation
 from planeval.records import Issue, Received, Verdict
 from planeval.settings import Settings
 
@@ -66,3 +67,12 @@ def test_a_file_openpyxl_cannot_open_gets_a_reason_not_an_exception(tmp_path: Pa
     assert annotation is not None and not annotation.written
     assert annotation.failure.startswith("文件无法作为 Excel 工作簿打开")
     assert not list(tmp_path.rglob("*-批注.xlsx"))
+
+
+def test_a_workbook_too_large_to_copy_is_told_so_without_being_opened(tmp_path: Path):
+    settings = Settings(home=tmp_path, catalog_dir=tmp_path, db_url="sqlite://")
+    received = Received("u-1", "u", "indicator_table", "表.xlsx", str(tmp_path / "absent.xlsx"), "0" * 64, 1, "", "")
+    verdict = Verdict("u-1", warnings=[Issue("normalised_number", "已按数字读取", "附件3", 5, "H")])
+    huge = ParsedWorkbook(opened=True, grid_cells=50_000 * 200)
+    annotation = annotate_submission(settings, received, verdict, huge)
+    assert annotation == Annotation(False, "表格范围过大(约 10,000,000 个单元格),未生成标注副本,请按上述说明逐条修改")

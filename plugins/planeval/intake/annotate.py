@@ -47,6 +47,9 @@ LEVEL_LABEL: dict[Level, str] = {"error": "错误", "warning": "提示"}
 FILL: dict[Level, str] = {"error": "FFFF9999", "warning": "FFFFC000"}  # red, amber (ARGB)
 COMMENT_AUTHOR = "planeval 审核"  # a re-sent annotated copy: comments of this author are planeval's, replaced
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+# A form holds a few thousand cells; openpyxl needs about a kilobyte per cell, so a workbook past this (the
+# guards let through up to 50,000 rows × 200 columns) gets no copy rather than gigabytes of memory.
+MAX_ANNOTATED_CELLS = 500_000
 _ZIPPED = (".xlsx", ".xlsm")
 _TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
@@ -74,6 +77,8 @@ def annotate_submission(
         return None
     if parsed is None or not parsed.opened:
         return Annotation(False, "文件未经读取即被退回(见上述错误),无法在原表上标注")
+    if parsed.grid_cells > MAX_ANNOTATED_CELLS:
+        return Annotation(False, f"表格范围过大(约 {parsed.grid_cells:,} 个单元格),未生成标注副本,请按上述说明逐条修改")
     try:
         content = annotated_workbook(Path(received.archive_path), received.original_name, verdict, parsed)
     except Exception as exc:  # the unit's file, not our crash: the receipt says no copy could be made

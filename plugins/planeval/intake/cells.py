@@ -73,6 +73,7 @@ class ParsedWorkbook:
     # The reader opened the file and read its sheets (False: refused by the guards or unreadable), so a copy
     # of it may be written back to the unit, annotated (intake.annotate).
     opened: bool = False
+    grid_cells: int = 0  # rows × columns of every sheet read: how large a copy of it would be
 
 
 def column_letter(index: int) -> str:

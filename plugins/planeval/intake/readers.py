@@ -222,6 +222,7 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
         )
         return parsed
     parsed.opened = True
+    parsed.grid_cells = sum(len(sheet.rows) * max(map(len, sheet.rows), default=0) for sheet in sheets.values())
 
     readers: dict[str, SheetReader] = {
         "indicator": _read_indicator_sheet,

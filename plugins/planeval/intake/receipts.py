@@ -63,7 +63,8 @@ def write_receipt(
 ) -> Path:
     """Write the receipt of one upload: ``receipts/<original name>.json`` and a readable ``.txt`` beside it
     (the latest upload of that name), and the same pair under ``receipts/history/`` for every version. Each
-    names the annotated copy beside it when one was written (``annotation``), or says why none could be."""
+    names the annotated copy beside it when one was written (``annotation``), or says why none could be; an
+    earlier upload's copy under the latest name goes when this upload has none (history keeps it)."""
     bases = receipt_bases(settings, received)
     bases[1].parent.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -88,6 +89,8 @@ def write_receipt(
         text = render_receipt_text(received, verdict, unit_name, version, annotated, failure)
         write_text_atomically(target.with_name(target.name + ".json"), document)
         write_text_atomically(target.with_name(target.name + ".txt"), text)
+    if not (annotation and annotation.written):  # the copy of an earlier upload of this name is not this one's
+        annotated_copy(bases[0]).unlink(missing_ok=True)
     return bases[0].with_name(bases[0].name + ".json")
 
 

@@ -180,6 +180,7 @@ def cmd_year_end(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from planeval.intake.receipts import ANNOTATED_SUFFIX
     from planeval.stages import collect, context, setup, year_end
     from planeval.ui import airflow_runner
     from planeval.ui.approval import RunFailed, WaitFailed
@@ -226,6 +227,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         paths = sorted(str(p) for p in (settings.reports_dir / campaign.code).glob("*.*"))
     receipts = sorted(settings.drop_dir.glob("*/receipts/*.txt"))
     print(f"回执 {len(receipts)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
+    annotated = sorted(settings.drop_dir.glob(f"*/receipts/*{ANNOTATED_SUFFIX}"))
+    if annotated:
+        print(f"批注文件 {len(annotated)} 份(退回或有提示的表格,问题单元格已标出):")
+        for copy in annotated:
+            print(f"  {printable(str(copy))}")
     letters = sorted((settings.reports_dir / campaign.code / "反馈函").glob("*.docx"))
     print("评估报告及附件:")
     for path in paths:
