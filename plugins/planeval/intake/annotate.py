@@ -141,6 +141,7 @@ def _own_workbook(path: Path) -> tuple[Workbook, dict[str, str]]:
     with warnings.catch_warnings():  # unsupported extensions (slicers, data validation lists) are dropped
         warnings.simplefilter("ignore")
         workbook = load_workbook(path, keep_vba=False, keep_links=False)
+    workbook.template = False  # the copy is an ordinary .xlsx, whatever the upload's content type said
     if FINDINGS_SHEET in workbook.sheetnames:
         workbook.remove(workbook[FINDINGS_SHEET])
     for sheet in workbook.worksheets:
