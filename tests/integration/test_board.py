@@ -138,6 +138,15 @@ def test_receipts_only_for_the_unit_itself(as_demo):
     assert client_as(EMERGENCY).get("/planeval/receipts/nowhere/x.txt").status_code == 404
 
 
+def test_a_rejected_units_annotated_workbook_is_offered_beside_its_receipt(as_demo):
+    rows = {row["unit_code"]: row for row in client_as(OFFICE).get("/planeval/board.json").json()["units"]}
+    assert rows["meteorology"]["annotated"] == ["市气象局_错误报送.xlsx-批注.xlsx"]
+    copy = "/planeval/receipts/meteorology/市气象局_错误报送.xlsx-批注.xlsx"
+    answer = client_as(OFFICE).get(copy)
+    assert answer.status_code == 200 and answer.content[:2] == b"PK"
+    assert client_as(EMERGENCY).get(copy).status_code == 403
+
+
 def test_units_cannot_open_reports_or_the_summary(as_demo):
     unit = client_as(EMERGENCY)
     assert unit.get("/planeval/reports").status_code == 403

@@ -424,4 +424,5 @@ class DemoSpec(FrozenModel):
     projects: DemoProjects | None = None
     missing: tuple[str, ...] = ()
     rejected_first: str | None = None
+    dry_run: str | None = None  # a unit whose first try goes to its check/ folder (预审) instead of its inbox
     narrative: DemoNarrative | None = None

@@ -54,6 +54,7 @@ class SheetColumns:
     present: dict[str, str]  # column key → letter
     missing_required: list[str]  # headers of required columns not found
     required: list[tuple[str, str]] = field(default_factory=list)  # (key, header) of every required column
+    header_row: int | None = None  # Excel row of the header (1-based): where a missing column is pointed at
 
 
 @dataclass
@@ -69,6 +70,10 @@ class ParsedWorkbook:
     # No table was recognised: the form whose table the file resembles most (a truncated contacts form is
     # recorded as a contacts form, rejected), or None when it resembles none.
     closest_table: str | None = None
+    # The reader opened the file and read its sheets (False: refused by the guards or unreadable), so a copy
+    # of it may be written back to the unit, annotated (intake.annotate).
+    opened: bool = False
+    grid_cells: int = 0  # rows × columns of every sheet read: how large a copy of it would be
 
 
 def column_letter(index: int) -> str:

@@ -221,6 +221,8 @@ def parse_workbook(catalog: Catalog, campaign: Campaign, path: Path) -> ParsedWo
             Issue("unreadable_file", f"文件无法读取,请确认是有效的 Excel 文件(.xlsx/.xls)或 CSV:{exc}")
         )
         return parsed
+    parsed.opened = True
+    parsed.grid_cells = sum(len(sheet.rows) * max(map(len, sheet.rows), default=0) for sheet in sheets.values())
 
     readers: dict[str, SheetReader] = {
         "indicator": _read_indicator_sheet,
@@ -458,6 +460,7 @@ def _collect_rows(
             present={key: column_letter(index) for key, index in mapping.items()},
             missing_required=[c.header for c in layout if c.required and c.key not in mapping],
             required=[(c.key, c.header) for c in layout if c.required],
+            header_row=header_index + 1,
         )
     )
     if "name" not in mapping:

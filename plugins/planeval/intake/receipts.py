@@ -1,7 +1,9 @@
 """Receipts (回执): what a unit reads about each upload, as JSON and as readable Chinese text, the latest per
-file name and every version under ``receipts/history/``. Every piece of outside text in the ``.txt`` (the
-file name, sheet names, messages quoting a cell) is shown through ``safetext.printable``: one line each, so a
-line break in a name cannot forge a 处理结果 line and no terminal escape reaches the file.
+file name and every version under ``receipts/history/``. A rejected or warned workbook also gets its annotated
+copy beside each receipt (``<receipt stem>-批注.xlsx``, written by ``intake.annotate``), which the receipt
+names. Every piece of outside text in the ``.txt`` (the file name, sheet names, messages quoting a cell) is
+shown through ``safetext.printable``: one line each, so a line break in a name cannot forge a 处理结果 line and
+no terminal escape reaches the file.
 
 May import: planeval.records, planeval.settings, planeval.files, planeval.safetext."""
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from planeval.files import write_text_atomically
@@ -37,15 +39,52 @@ def check_receipt_name(original_name: str) -> str:
     return CHECK_PREFIX + original_name
 
 
+# The annotated copy of an upload is named after its receipt: ``附件3.xlsx.json`` → ``附件3.xlsx-批注.xlsx``.
+ANNOTATED_SUFFIX = "-批注.xlsx"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What became of an upload's annotated copy: written beside each of its receipts, or not, and why
+    (Chinese, shown on the receipt)."""
+
+    written: bool
+    failure: str = ""
+
+
+def receipt_bases(settings: Settings, received: Received, dry_run: bool = False) -> tuple[Path, Path]:
+    """The two places an upload's receipt is written, without their ending (``.json``, ``.txt``,
+    ``-批注.xlsx``): ``receipts/<original name>`` (the latest upload of that name) and
+    ``receipts/history/<stamp>_<original name>`` (this version); a 预审 file's under ``预审_<original name>``."""
+    folder = settings.receipts(received.unit_code)
+    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
+    name = check_receipt_name(received.original_name) if dry_run else received.original_name
+    return folder / name, folder / "history" / f"{stamp}_{name}"
+
+
+def annotated_copy(base: Path) -> Path:
+    """The annotated copy written beside the receipt at ``base`` (see ``receipt_bases``)."""
+    return base.with_name(base.name + ANNOTATED_SUFFIX)
+
+
 def write_receipt(
-    settings: Settings, received: Received, verdict: Verdict, unit_name: str, version: int, dry_run: bool = False
+    settings: Settings,
+    received: Received,
+    verdict: Verdict,
+    unit_name: str,
+    version: int,
+    annotation: Annotation | None = None,
+    dry_run: bool = False,
 ) -> Path:
     """Write the receipt of one upload: ``receipts/<original name>.json`` and a readable ``.txt`` beside it
-    (the latest upload of that name), and the same pair under ``receipts/history/`` for every version.
+    (the latest upload of that name), and the same pair under ``receipts/history/`` for every version. Each
+    names the annotated copy beside it when one was written (``annotation``), or says why none could be; an
+    earlier upload's copy under the latest name goes when this upload has none (history keeps it).
 
     ``dry_run``: the receipt of a 预审 file (titled 预审回执, ``"dry_run": true``, no version), written as
     ``receipts/预审_<original name>.json``/``.txt`` and under ``history/`` the same way."""
-    (settings.receipts(received.unit_code) / "history").mkdir(parents=True, exist_ok=True)
+    bases = receipt_bases(settings, received, dry_run)
+    bases[1].parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "file": safe_file_name(received.original_name),
         "dry_run": dry_run,
@@ -60,32 +99,34 @@ def write_receipt(
         "errors": [asdict(issue) for issue in verdict.errors],
         "warnings": [asdict(issue) for issue in verdict.warnings],
     }
-    document = json.dumps(payload, ensure_ascii=False, indent=2)
-    text = render_receipt_text(received, verdict, unit_name, version, dry_run)
-    latest, kept = _receipt_stems(settings, received, dry_run)
-    for target in (latest, kept):
+    for target in bases:
+        annotated = annotated_copy(target).name if annotation and annotation.written else None
+        failure = annotation.failure if annotation and not annotation.written else None
+        document = json.dumps(
+            payload | {"annotated": annotated, "annotation_failure": failure}, ensure_ascii=False, indent=2
+        )
+        text = render_receipt_text(received, verdict, unit_name, version, annotated, failure, dry_run)
         write_text_atomically(target.with_name(target.name + ".json"), document)
         write_text_atomically(target.with_name(target.name + ".txt"), text)
-    return latest.with_name(latest.name + ".json")
-
-
-def _receipt_stems(settings: Settings, received: Received, dry_run: bool) -> tuple[Path, Path]:
-    """The receipt's two places without the ``.json``/``.txt`` ending: the latest of its name, and its own
-    under ``history/`` (named by the part of the submission id after the unit code)."""
-    folder = settings.receipts(received.unit_code)
-    stamp = received.submission_id.removeprefix(f"{received.unit_code}-")
-    name = check_receipt_name(received.original_name) if dry_run else received.original_name
-    return folder / name, folder / "history" / f"{stamp}_{name}"
+    if not (annotation and annotation.written):  # the copy of an earlier upload of this name is not this one's
+        annotated_copy(bases[0]).unlink(missing_ok=True)
+    return bases[0].with_name(bases[0].name + ".json")
 
 
 def receipt_written(settings: Settings, received: Received, dry_run: bool = False) -> bool:
     """Whether this very upload's receipt (its own, under ``history/``) is already written."""
-    _, kept = _receipt_stems(settings, received, dry_run)
+    _, kept = receipt_bases(settings, received, dry_run)
     return kept.with_name(kept.name + ".txt").is_file()
 
 
 def render_receipt_text(
-    received: Received, verdict: Verdict, unit_name: str, version: int, dry_run: bool = False
+    received: Received,
+    verdict: Verdict,
+    unit_name: str,
+    version: int,
+    annotated: str | None = None,
+    annotation_failure: str | None = None,
+    dry_run: bool = False,
 ) -> str:
     received_local = dt.datetime.fromisoformat(received.received_at).astimezone(dt.timezone(dt.timedelta(hours=8)))
     labels = _CHECK_STATUS_LABEL if dry_run else _STATUS_LABEL
@@ -111,6 +152,14 @@ def render_receipt_text(
     if verdict.warnings:
         lines += ["", f"提示 {len(verdict.warnings)} 条(不影响受理,请核实):"]
         lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.warnings, 1)]
+    if annotated:
+        lines += [
+            "",
+            f"批注文件:{printable(annotated)}(与本回执在同一文件夹;在您报送的表格中标出上述问题所在单元格,"
+            "红色为错误,黄色为提示,并在首个工作表“审核结果”中逐条列出,可点击跳转)",
+        ]
+    if annotation_failure:
+        lines += ["", f"未能生成批注文件:{printable(annotation_failure)}"]
     if dry_run:
         lines += ["", "本文件仅作预审,不计入报送;如需报送,请将文件放入收件箱(inbox)或在报送页面上传(不勾选“仅预审”)。"]
     lines += ["", "原始文件已存档,不会被覆盖。"]

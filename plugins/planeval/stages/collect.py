@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from planeval.catalog import Campaign, Catalog
 from planeval.dates import chinese_date, local_date
 from planeval.faults import checkpoint
+from planeval.intake.annotate import annotate_submission
 from planeval.intake.archive import (
     FileNotSettled,
     Fingerprint,
@@ -269,7 +270,7 @@ def validate_and_record(
             verdict, workbook = verdicts[item.submission_id], parsed[item.submission_id]
             versions[item.submission_id] = stage_submission(connection, campaign, catalog, item, verdict, workbook)
             claims.set_state(connection, item.submission_id, pass_id, ClaimState.RECORDED)
-        summary = _write_receipts(settings, catalog, campaign, received, verdicts, versions)
+        summary = _write_receipts(settings, catalog, campaign, received, verdicts, versions, parsed)
         checkpoint("receipts")
     checkpoint("committed")
     for claim in claims.get(engine, [item.submission_id for item in received]).values():
@@ -469,8 +470,10 @@ def _write_receipts(
     received: list[Received],
     verdicts: dict[str, Verdict],
     versions: dict[str, int],
+    parsed: dict[str, ParsedWorkbook | None],
 ) -> list[dict[str, Any]]:
-    """A receipt per file (a duplicate's names the earlier version and what became of it); the pass summary."""
+    """A receipt per file (a duplicate's names the earlier version and what became of it), with the annotated
+    copy of a rejected or warned workbook beside it; the pass summary."""
     statuses = {s: (v.status, versions[s]) for s, v in verdicts.items()}
     summary = []
     for item in received:
@@ -483,7 +486,8 @@ def _write_receipts(
             )
             verdict.duplicate_of = verdict.duplicate_of | {"status": status, "version": version}
         unit_name = catalog.unit(item.unit_code).name
-        write_receipt(settings, item, verdict, unit_name, versions[item.submission_id])
+        annotation = annotate_submission(settings, item, verdict, parsed.get(item.submission_id))
+        write_receipt(settings, item, verdict, unit_name, versions[item.submission_id], annotation)
         log.info("%s · %s:%s", unit_name, item.original_name, outcome_text(verdict, versions[item.submission_id]))
         summary.append(
             {
@@ -530,11 +534,12 @@ def check_files(selection: CampaignSelection | None = None, now: dt.datetime | N
         received.append(record)
     if not received:
         return []
-    received, _, verdicts = judge(settings, engine, catalog, campaign, received, data_docs=False)
+    received, parsed, verdicts = judge(settings, engine, catalog, campaign, received, data_docs=False)
     results = []
     for record in received:
         verdict, unit_name = verdicts[record.submission_id], catalog.unit(record.unit_code).name
-        receipt = write_receipt(settings, record, verdict, unit_name, 0, dry_run=True)
+        annotation = annotate_submission(settings, record, verdict, parsed.get(record.submission_id), dry_run=True)
+        receipt = write_receipt(settings, record, verdict, unit_name, 0, annotation, dry_run=True)
         release_inbox_copy(taken[record.submission_id])
         log.info("%s · %s:预审%s", unit_name, record.original_name, CHECK_OUTCOMES[str(verdict.status)])
         results.append(

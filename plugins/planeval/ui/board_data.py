@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from planeval.catalog import FORM_LABELS, Campaign, Catalog
 from planeval.dates import today_in
+from planeval.intake.receipts import annotated_copy
 from planeval.monitoring import obligations
 from planeval.monitoring.obligations import STATUSES, ObligationStatus
 from planeval.records import ObligationState, SubmissionStatus
@@ -108,18 +109,14 @@ def rejection_reasons(engine: Engine, items: list[ObligationStatus], by_id: dict
 
 
 def receipt_files(settings: Settings, unit_code: str, original_name: str | None) -> tuple[str | None, list[str]]:
-    """The readable receipt of the unit's latest file and any annotated workbook beside it (an ``.xlsx`` in
-    ``receipts/`` named after the file), by name within the unit's receipts folder."""
+    """The readable receipt of the unit's latest file and its annotated workbook beside it
+    (``receipts.annotated_copy``), by name within the unit's receipts folder."""
     folder = settings.receipts(unit_code)
     if original_name is None or folder.is_symlink() or not folder.is_dir():
         return None, []
     receipt = f"{original_name}.txt"
-    stem = Path(original_name).stem
-    annotated = sorted(
-        p.name
-        for p in folder.iterdir()
-        if p.suffix.lower() == ".xlsx" and p.name.startswith(stem) and not p.is_symlink() and p.is_file()
-    )
+    copy = annotated_copy(folder / original_name)
+    annotated = [copy.name] if copy.is_file() and not copy.is_symlink() else []
     path = folder / receipt
     return (receipt if path.is_file() and not path.is_symlink() else None), annotated
 

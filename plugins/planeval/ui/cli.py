@@ -223,7 +223,7 @@ def cmd_year_end(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planeval.intake.receipts import CHECK_PREFIX
+    from planeval.intake.receipts import ANNOTATED_SUFFIX, CHECK_PREFIX
     from planeval.stages import collect, context, setup, year_end
     from planeval.ui import airflow_runner
     from planeval.ui.approval import RunFailed, WaitFailed
@@ -279,6 +279,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"回执 {len(receipts) - len(checked)} 份,位于 {settings.drop_dir}/<单位代码>/receipts/")
     for receipt in checked:
         print(f"预审回执(仅预审,未计入报送、未入库):{receipt}")
+    annotated = sorted(settings.drop_dir.glob(f"*/receipts/*{ANNOTATED_SUFFIX}"))
+    if annotated:
+        print(f"批注文件 {len(annotated)} 份(退回或有提示的表格,问题单元格已标出):")
+        for copy in annotated:
+            print(f"  {printable(str(copy))}")
     letters = sorted((settings.reports_dir / campaign.code / "反馈函").glob("*.docx"))
     print("评估报告及附件:")
     for path in paths:
