@@ -276,6 +276,7 @@ def validate_and_record(
     for submission_id, verdict in validate_batch(catalog, campaign, tables, runner).items():
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings
+        verdicts[submission_id].notices += verdict.notices
     with engine.begin() as connection:
         versions = {}
         for item in received:
@@ -347,7 +348,8 @@ def outcome_text(verdict: Verdict, version: int) -> str:
         reasons = ";".join(printable(issue.message) for issue in verdict.errors[:3])
         more = "…" if len(verdict.errors) > 3 else ""
         return f"退回({len(verdict.errors)}处错误:{reasons}{more})"
-    notes = f",{len(verdict.warnings)}条提示" if verdict.warnings else ""
+    counts = [(len(verdict.warnings), "条警告(已说明)"), (len(verdict.notices), "条提示")]
+    notes = "".join(f",{count}{label}" for count, label in counts if count)
     return f"已受理(第{version}版{notes})"
 
 

@@ -18,7 +18,7 @@ from planeval.reporting.workbooks import write_contacts_xlsx, write_summary_xlsx
 from planeval.stages.context import open_selection, select, selection_of, settings_and_catalog
 from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
-from planeval.warehouse.queries import figure_notes
+from planeval.warehouse.queries import explained_anomalies, figure_notes
 
 
 def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[CampaignSelection | None, dt.date]:
@@ -68,8 +68,8 @@ def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     statuses = obligations.stored_statuses(engine, campaign, day)
     path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
     contacts = list_contacts(selection) if campaign.due("contacts") else None
-    notes = figure_notes(engine, campaign.code)
-    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes))
+    notes, explained = figure_notes(engine, campaign.code), explained_anomalies(engine, campaign.code)
+    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes, explained))
 
 
 @translate_faults
