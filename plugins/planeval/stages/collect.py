@@ -438,7 +438,7 @@ def _write_receipts(
                 "version": versions[item.submission_id],
                 "status": str(verdict.status),
                 "errors": len(verdict.errors),
-                "warnings": len(verdict.warnings),
+                "warnings": len(verdict.warnings) + len(verdict.notices),  # as submission.warning_count
             }
         )
     return summary

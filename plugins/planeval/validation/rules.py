@@ -226,6 +226,12 @@ def _check_outliers(
     Bounds are the other years' range widened by that range (or by half the largest value when the years
     are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged.
     """
+    if any(
+        cell_text(row.cells[c.key].raw) and values.get(c.key) is None
+        for c in year_columns(layout)
+        if c.key in row.cells
+    ):
+        return  # a year that is not a number rejects the row already; the band would stand on partial figures
     filled = [(c, value) for c in year_columns(layout) if (value := values.get(c.key)) is not None]
     for column, value in filled:
         others = [other for c, other in filled if c is not column]

@@ -82,10 +82,18 @@ def settle_severities(verdict: Verdict, explanations: Explanations) -> None:
             settle_warning(verdict, issue, explanations)
 
 
+def _refused(verdict: Verdict, issue: Issue) -> bool:
+    """Whether an error already refuses the cell a 警告 is about (a rate of 120 is also far from the other years)."""
+    return any((e.sheet, e.row, e.column) == (issue.sheet, issue.row, issue.column) for e in verdict.errors)
+
+
 def settle_warning(verdict: Verdict, issue: Issue, explanations: Explanations) -> None:
-    """One 警告: accepted with the row's 上报说明 (or when planeval substitutes its own figure), else an error."""
+    """One 警告: accepted with the row's 上报说明 (or when planeval substitutes its own figure), else an error. On
+    a cell an error already refuses, it is only noted (提示): the value must change anyway."""
     text, column = explanations.get((issue.sheet or "", issue.row or 0), ("", None))
-    if issue.code in SUBSTITUTED:
+    if _refused(verdict, issue):
+        verdict.notices.append(issue)
+    elif issue.code in SUBSTITUTED:
         verdict.warnings.append(issue)
     elif text:
         verdict.warnings.append(replace(issue, explanation=text))
