@@ -158,10 +158,13 @@ def write_annex_tables(
 
 
 def _annex_columns(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[Column]:
-    """The official columns of 附件3/附件4, with 单位自评 after the computed 综合进度评价 and 分析说明 last."""
+    """The official columns of 附件3/附件4, with 单位自评 after the computed 综合进度评价 and 分析说明 last; a unit's
+    上报说明 stays out (the office reviews it in 已说明异常数据)."""
     columns: list[Column] = []
     analysis = None
     for column in indicator_layout(catalog, plan, campaign):
+        if column.key == "explanation":
+            continue
         if column.key == "analysis":
             analysis = column
             continue
