@@ -1,2 +1,2 @@
-INSERT INTO submission_value (submission_id, plan_code, indicator_code, year, is_forecast, value, cell)
-VALUES (:submission_id, :plan_code, :indicator_code, :year, :is_forecast, :value, :cell)
+INSERT INTO submission_value (submission_id, plan_code, indicator_code, year, is_forecast, value, cell, explanation)
+VALUES (:submission_id, :plan_code, :indicator_code, :year, :is_forecast, :value, :cell, :explanation)

@@ -130,6 +130,7 @@ class Issue:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    explanation: str | None = None  # a 警告's 上报说明, as the unit wrote it in the row (validation/severity.py)
 
     def where(self) -> str:
         if self.sheet and self.row and self.column:
@@ -144,8 +145,9 @@ class Verdict:
     """The validation outcome of one submission."""
 
     submission_id: str
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)  # 错误: the file is rejected
+    warnings: list[Issue] = field(default_factory=list)  # 警告: accepted only with a 上报说明 (validation/severity.py)
+    notices: list[Issue] = field(default_factory=list)  # 提示: noted on the receipt
     duplicate_of: dict[str, Any] | None = (
         None  # the earlier version with the same bytes (not validated or loaded again)
     )

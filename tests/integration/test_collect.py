@@ -181,27 +181,33 @@ def test_missing_column_message_names_the_header(inboxes, catalog, campaign, tmp
     assert "缺少必填列“综合进度评价”" in [e["message"] for e in receipt(inboxes, "emergency", "x.xlsx")["errors"]]
 
 
-def test_tidied_numbers_and_a_rising_figure_are_warnings_not_errors(inboxes, catalog, campaign, tmp_path):
+def test_tidied_numbers_are_notices_and_an_explained_rising_figure_is_accepted(inboxes, catalog, campaign, tmp_path):
     def edit(workbook):
         _set("附件4", "气象灾害预警信息公众覆盖率(%)", "2023年", "９６%")(workbook)
 
     source = filled_form(catalog, campaign, "meteorology", tmp_path, edit=edit)
     drop(inboxes, "meteorology", source, "w.xlsx")
+    fishing = "渔业船舶生产安全事故死亡人数累计下降(%)"
     rising = filled_form(
         catalog,
         campaign,
         "agriculture",
         tmp_path,
-        edit=_set("附件3", "渔业船舶生产安全事故死亡人数累计下降(%)", "2021年", -12.5),
+        edit=lambda workbook: [
+            _set("附件3", fishing, "2021年", -12.5)(workbook),
+            _set("附件3", fishing, "上报说明", "2021年渔船事故死亡人数较2020年增加,已核实")(workbook),
+        ],
     )
     drop(inboxes, "agriculture", rising, "r.xlsx")
     collect.run_collect()
     warned = receipt(inboxes, "meteorology", "w.xlsx")
     assert warned["status"] == "accepted"
-    assert [(w["code"], w["column"], w["row"]) for w in warned["warnings"]] == [("normalised_number", "G", 3)]
+    assert warned["warnings"] == []
+    assert [(w["code"], w["column"], w["row"]) for w in warned["notices"]] == [("normalised_number", "G", 3)]
     rose = receipt(inboxes, "agriculture", "r.xlsx")
-    assert rose["status"] == "accepted"
-    assert any(w["code"] == "negative_decline" and "上升" in w["message"] for w in rose["warnings"])
+    assert rose["status"] == "accepted", rose["errors"]
+    (negative,) = [w for w in rose["warnings"] if w["code"] == "negative_decline" and w["column"] == "E"]
+    assert "上升" in negative["message"] and negative["explanation"] == "2021年渔船事故死亡人数较2020年增加,已核实"
 
 
 def test_broken_and_foreign_files_are_rejected_kept_and_never_block_the_batch(

@@ -65,9 +65,9 @@ def test_receipt(entry, collected):
         place = {key: wanted[key] for key in ("sheet", "row", "column") if key in wanted}
         matches = [e for e in receipt["errors"] if e["code"] == wanted["code"]]
         assert any(all(e[key] == value for key, value in place.items()) for e in matches), (wanted, matches)
-    warning_codes = {w["code"] for w in receipt["warnings"]}
+    warning_codes = {w["code"] for w in receipt["warnings"] + receipt["notices"]}  # 警告 and 提示
     assert set(entry["warnings"]) <= warning_codes
-    for issue in receipt["errors"] + receipt["warnings"]:
+    for issue in receipt["errors"] + receipt["warnings"] + receipt["notices"]:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in issue["message"]), issue
     (kept,) = (home / "archive" / entry["unit"]).glob(f"*_{entry['file']}")
     assert kept.read_bytes() == collected["originals"][entry["file"]].read_bytes()

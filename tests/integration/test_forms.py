@@ -13,7 +13,7 @@ from planeval.ui.cli import main
 
 def test_layout_follows_annex_columns_with_years_from_the_campaign(catalog, campaign):
     headers = [c.header for c in indicator_layout(catalog, catalog.plan("safety"), campaign)]
-    assert headers == [*ANNEX_HEADERS, "分析说明"]
+    assert headers == [*ANNEX_HEADERS, "分析说明", "上报说明"]
     earlier = campaign.model_copy(update={"data_cutoff": campaign.data_cutoff.replace(year=2023)})
     headers = [c.header for c in indicator_layout(catalog, catalog.plan("safety"), earlier)]
     assert "2024年" not in headers and "前三年年均/累计" in headers
@@ -74,3 +74,15 @@ def test_init_creates_every_units_folders_and_is_idempotent(home, catalog, capsy
     assert emergency["name"] == "市应急管理局"
     assert emergency["inbox"] == str(home / "drop" / "emergency" / "inbox") and emergency["inbox"].startswith("/")
     assert setup.list_units()[0]["receipts"].endswith("/receipts")
+
+
+def test_generated_forms_carry_the_explanation_column_and_say_what_it_is_for(catalog, campaign, tmp_path):
+    from planeval.intake.unit_forms import EXPLANATION_NOTE
+
+    sheet = load_workbook(write_unit_form(catalog, campaign, catalog.unit("emergency"), tmp_path / "f.xlsx"))["附件3"]
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[-1] == "上报说明"
+    column = sheet.cell(2, len(headers)).column_letter
+    assert sheet.column_dimensions[column].width == 40
+    assert EXPLANATION_NOTE in [row[0] for row in sheet.iter_rows(min_col=1, max_col=1, values_only=True)]
+    assert "须在本行“上报说明”列写明原因方可受理" in EXPLANATION_NOTE

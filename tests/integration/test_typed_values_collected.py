@@ -63,7 +63,7 @@ def test_percent_formatted_cells_are_read_as_the_percentage_they_show(inboxes, h
     edit = _set(RATE, {"2023年": (0.95, "0.00%"), "2024年": (1.0, "0%")})
     status, receipt = _collect(inboxes, catalog, campaign, tmp_path, edit, "应急局.xlsx")
     assert status == "accepted" and receipt["errors"] == []
-    assert not [w for w in receipt["warnings"] if RATE in w["message"]]
+    assert not [w for w in receipt["warnings"] + receipt["notices"] if RATE in w["message"]]
     values = _values(home, "major_risk_report_rate")
     assert (values[2023], values[2024]) == (95.0, 100.0)
 
@@ -71,7 +71,7 @@ def test_percent_formatted_cells_are_read_as_the_percentage_they_show(inboxes, h
 def test_a_fraction_typed_for_a_percentage_is_converted_and_said_so(inboxes, home, catalog, campaign, tmp_path):
     status, receipt = _collect(inboxes, catalog, campaign, tmp_path, _set(RATE, {"2024年": (1, None)}), "应急局.xlsx")
     assert status == "accepted"
-    (warning,) = [w for w in receipt["warnings"] if w["code"] == "assumed_reading"]
+    (warning,) = [w for w in receipt["notices"] if w["code"] == "assumed_reading"]  # a 提示
     column = warning["column"]
     assert warning["message"].startswith(f"{warning['sheet']}!{column}{warning['row']}:指标“{RATE}”的“2024年”填写为“1”")
     assert "已按百分数读取为 100%(即 1 × 100)" in warning["message"]
@@ -102,7 +102,7 @@ def test_a_form_with_only_the_raw_figures_is_accepted_with_computed_cells(inboxe
     status, receipt = _collect(inboxes, catalog, campaign, tmp_path, edit, "应急局(基础数据).xlsx")
     assert status == "accepted", receipt["errors"]
     assert not [e for e in receipt["errors"] if e["code"] in ("missing_data_year", "missing_forecast")]
-    notes = [w["message"] for w in receipt["warnings"] if w["code"] == "computed_from_figures"]
+    notes = [w["message"] for w in receipt["notices"] if w["code"] == "computed_from_figures"]  # a 提示
     assert notes and notes[0] == (
         f"指标“{INSURANCE}”未填写“2021年”“2022年”“2023年”“2024年”“2025年预测值”,已按本表基础数据计算:"
         "2021年 85(= 340/400×100);2022年 90(= 360/400×100);2023年 95(= 380/400×100);"

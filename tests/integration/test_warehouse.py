@@ -11,7 +11,7 @@ from planeval.warehouse import migrate
 from planeval.warehouse.db import make_engine, schema_revision
 from planeval.warehouse.migrate import ensure_schema
 
-HEAD = "0004_campaign_lock"
+HEAD = "0005_value_explanations"
 
 
 def _fresh(engine) -> None:

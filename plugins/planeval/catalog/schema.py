@@ -374,6 +374,7 @@ class DemoIndicator(FrozenModel):
     values: tuple[float | str, ...] = ()
     self_rating: str = "符合预期"
     analysis: str = ""
+    explanation: str = ""  # the 上报说明 typed for a value the receipt warns about (警告)
     per_unit: dict[str, tuple[float | str, ...]] = Field(default_factory=dict)
 
 

@@ -98,6 +98,7 @@ def write_receipt(
         "duplicate_of": verdict.duplicate_of,
         "errors": [asdict(issue) for issue in verdict.errors],
         "warnings": [asdict(issue) for issue in verdict.warnings],
+        "notices": [asdict(issue) for issue in verdict.notices],
     }
     for target in bases:
         annotated = annotated_copy(target).name if annotation and annotation.written else None
@@ -150,8 +151,11 @@ def render_receipt_text(
         lines += ["", f"发现 {len(verdict.errors)} 处错误,{fix}:"]
         lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.errors, 1)]
     if verdict.warnings:
-        lines += ["", f"提示 {len(verdict.warnings)} 条(不影响受理,请核实):"]
+        lines += ["", f"警告 {len(verdict.warnings)} 条(已按本单位上报说明或计算值受理):"]
         lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.warnings, 1)]
+    if verdict.notices:
+        lines += ["", f"提示 {len(verdict.notices)} 条(不影响受理,请核实):"]
+        lines += [_issue_line(n, issue) for n, issue in enumerate(verdict.notices, 1)]
     if annotated:
         lines += [
             "",
@@ -169,7 +173,8 @@ def render_receipt_text(
 def _issue_line(number: int, issue: Issue) -> str:
     """One numbered issue on one line: its place (a sheet name the unit chose) and its message (which may
     quote a cell) shown through ``printable``."""
-    return f"  {number}. [{printable(issue.where())}] {printable(issue.message)}"
+    explained = f"(上报说明:{printable(issue.explanation)})" if issue.explanation else ""
+    return f"  {number}. [{printable(issue.where())}] {printable(issue.message)}{explained}"
 
 
 LOCKED_LABEL = "已锁定(未入库)"

@@ -44,6 +44,10 @@ COOPERATING_NOTE = (
     "注:责任单位一栏标“本单位配合”的指标由牵头单位负责报送,本单位为配合单位,可填报本单位掌握的数据,也可留空;"
     "汇总时采用牵头单位的数据,本单位数据与之不一致的,由{office}核定。"
 )
+EXPLANATION_NOTE = (
+    "注:回执中标为“警告”的数值(如明显偏离其他年份、降幅为负),须在本行“上报说明”列写明原因方可受理;"
+    "未出现警告的指标无需填写。"
+)
 
 
 def cooperating_indicators(catalog: Catalog, unit_code: str, plan_codes: tuple[str, ...]) -> list[Indicator]:
@@ -288,6 +292,8 @@ def _add_indicator_sheet(
     keys = [c.key for c in layout]
     sheet.column_dimensions[get_column_letter(keys.index("name") + 1)].width = 40
     sheet.column_dimensions[get_column_letter(keys.index("analysis") + 1)].width = 40
+    if "explanation" in keys:
+        sheet.column_dimensions[get_column_letter(keys.index("explanation") + 1)].width = 40
     prefilled = {"seq", "name", "target", "attribute", "responsible"}
     for offset, (seq, indicator, role) in enumerate(mine):
         row = 3 + offset
@@ -307,6 +313,8 @@ def _add_indicator_sheet(
     _add_rating_dropdown(catalog, sheet, get_column_letter(keys.index("self_rating") + 1), 2 + len(mine))
     if any(role == "配合" for *_, role in mine):
         put(sheet, 2 + len(mine) + 3, 1, COOPERATING_NOTE.format(office=catalog.short_office))
+    if "explanation" in keys:
+        put(sheet, 2 + len(mine) + 4, 1, EXPLANATION_NOTE)
     return True
 
 

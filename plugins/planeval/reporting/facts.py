@@ -22,13 +22,26 @@ from planeval.catalog.layouts import Column, indicator_layout
 from planeval.intake.narrative import UnitNarrative, clean_text, read_narrative
 from planeval.safetext import printable
 from planeval.warehouse.db import fetch_all
-from planeval.warehouse.queries import accepted_document_paths
+from planeval.warehouse.queries import accepted_document_paths, explained_anomalies
 
 log = logging.getLogger(__name__)
 
 # A warehouse row as planeval.warehouse.db.fetch_all returns it: column name → SQL value (str, int, float,
 # bool, None). The values' types depend on the query, so they stay Any here.
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExplainedValue:
+    """A value a unit reported that tripped a 警告 and was accepted with the unit's 上报说明."""
+
+    unit_code: str
+    year: int
+    is_forecast: bool
+    value: float
+    cell: str  # 附件4!F7 of the unit's accepted file
+    explanation: str  # the 上报说明, as the unit wrote it
+    warnings: tuple[str, ...]  # the 警告 the receipt gave at that cell
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,7 @@ class IndicatorFacts:
     compared: Compared | None  # the figures the rating was decided on (assessment.arithmetic.compare)
     predicted: float | None  # the end-of-plan figure from the unit's own forecast
     responsible: str  # as printed: the catalog's wording, or the responsible units' names
+    explained: tuple[ExplainedValue, ...] = ()  # its warned values accepted with a 上报说明, by unit and year
 
     @property
     def rating(self) -> str | None:
@@ -141,12 +155,17 @@ def read_report_facts(engine: Engine, catalog: Catalog, campaign: Campaign) -> R
     projects = {
         row["project_code"]: row for row in fetch_all(engine, "select_project_results", campaign_code=campaign.code)
     }
+    explained = read_explained_values(engine, campaign)
     narratives = read_narratives(engine, catalog, campaign)
     reports = {unit: narrative.sections.get("tasks", []) for unit, narrative in narratives.items()}
     plans = []
     for plan in catalog.campaign_plans(campaign):
         items = [
-            _indicator_facts(catalog, plan, campaign, row, values) for row in results if row["plan_code"] == plan.code
+            _indicator_facts(
+                catalog, plan, campaign, row, values, explained.get((plan.code, row["indicator_code"]), ())
+            )
+            for row in results
+            if row["plan_code"] == plan.code
         ]
         evidence = _task_evidence(plan, items, projects)
         tasks = assess_plan_tasks(catalog, plan, reports, evidence, campaign.data_year)
@@ -187,8 +206,29 @@ def _task_evidence(plan: Plan, items: list[IndicatorFacts], projects: dict[str, 
     }
 
 
+def read_explained_values(engine: Engine, campaign: Campaign) -> dict[tuple[str, str], tuple[ExplainedValue, ...]]:
+    """(plan, indicator) → its values accepted with a 上报说明 (``warehouse.queries.explained_anomalies``, one
+    row per warning), one ExplainedValue per value with all the warnings at its cell."""
+    grouped: dict[tuple[str, str], dict[tuple[str, int, bool], ExplainedValue]] = defaultdict(dict)
+    for row in explained_anomalies(engine, campaign.code):
+        key = (str(row["unit_code"]), int(row["year"]), bool(row["is_forecast"]))
+        values = grouped[(row["plan_code"], row["indicator_code"])]
+        known = values.get(key)
+        warning = (str(row["warning"]),) if row["warning"] else ()
+        if known is None:
+            values[key] = ExplainedValue(*key, float(row["value"]), str(row["cell"]), str(row["explanation"]), warning)
+        else:
+            values[key] = ExplainedValue(*key, known.value, known.cell, known.explanation, known.warnings + warning)
+    return {where: tuple(values.values()) for where, values in grouped.items()}
+
+
 def _indicator_facts(
-    catalog: Catalog, plan: Plan, campaign: Campaign, result: Row, values: dict[str, dict[tuple[int, bool], float]]
+    catalog: Catalog,
+    plan: Plan,
+    campaign: Campaign,
+    result: Row,
+    values: dict[str, dict[tuple[int, bool], float]],
+    explained: tuple[ExplainedValue, ...] = (),
 ) -> IndicatorFacts:
     indicator = catalog.indicator(result["indicator_code"])
     series = values.get(indicator.code, {})
@@ -205,4 +245,5 @@ def _indicator_facts(
         compared=compare(indicator, plan, campaign.data_year, figures, result["schedule_expected"]),
         predicted=forecast_figure(indicator, figures) if figures.actuals else None,
         responsible=indicator.responsible_text or "、".join(catalog.unit(u).name for u in indicator.responsible),
+        explained=explained,
     )

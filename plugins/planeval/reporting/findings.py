@@ -151,7 +151,12 @@ def _indicator_problem(facts: ReportFacts, item: IndicatorFacts) -> str:
     gap = gap_sentence(item.indicator, item.compared, item.plan.period[0])
     analysis = first_sentence(item.analysis)
     own = f"责任单位分析:{analysis}。" if analysis else "责任单位未说明滞后原因。"
-    return drafted(f"{item.indicator.plain_name}({item.responsible}):{gap}{own}")
+    explained = "".join(  # the 警告 values the unit explained (上报说明), docs/validation.md
+        f"{facts.catalog.unit(e.unit_code).name}对{e.year}年{'预测值' if e.is_forecast else ''}填报的"
+        f"{item.indicator.with_unit(e.value)}上报说明:{first_sentence(e.explanation)}。"
+        for e in item.explained
+    )
+    return drafted(f"{item.indicator.plain_name}({item.responsible}):{gap}{own}{explained}")
 
 
 def indicator_measure(facts: ReportFacts, item: IndicatorFacts) -> str:

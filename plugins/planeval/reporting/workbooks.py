@@ -177,10 +177,13 @@ def _status_periods(
 
 
 def _annex_columns(catalog: Catalog, plan: Plan, campaign: Campaign) -> list[Column]:
-    """The official columns of 附件3/附件4, with 单位自评 after the computed 综合进度评价 and 分析说明 last."""
+    """The official columns of 附件3/附件4, with 单位自评 after the computed 综合进度评价 and 分析说明 last; a unit's
+    上报说明 stays out (the office reviews it in 已说明异常数据)."""
     columns: list[Column] = []
     analysis = None
     for column in indicator_layout(catalog, plan, campaign):
+        if column.key == "explanation":
+            continue
         if column.key == "analysis":
             analysis = column
             continue
@@ -229,11 +232,13 @@ def write_summary_xlsx(
     contacts: list[Row] | None = None,
     figure_notes: list[Row] | None = None,
     quality: Mapping[str, UnitQuality] | None = None,
+    explained: list[Row] | None = None,
 ) -> Path:
     """报送情况统计: a 汇总 sheet (completeness and timeliness by form and unit kind), a 明细 sheet, when the
     campaign collects them the 联系人 (附件7) received so far, and — once the indicator tables are aggregated
     and some figures need settling (``warehouse.queries.figure_notes``) — a 需核定数据 sheet, one note a row;
-    with ``quality`` (``warehouse.quality.data_quality``) a 数据质量 sheet, one unit a row."""
+    with ``quality`` (``warehouse.quality.data_quality``) a 数据质量 sheet, one unit a row; and when units
+    explained warned values (``warehouse.queries.explained_anomalies``) a 已说明异常数据 sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -291,6 +296,8 @@ def write_summary_xlsx(
         _figure_notes_sheet(workbook.create_sheet("需核定数据"), catalog, figure_notes)
     if quality:
         _quality_sheet(workbook.create_sheet("数据质量"), catalog, quality)
+    if explained:
+        _explained_sheet(workbook.create_sheet(EXPLAINED_SHEET), catalog, explained)
     return replace_atomically(path, workbook.save)
 
 
@@ -306,6 +313,35 @@ def _quality_sheet(sheet: Worksheet, catalog: Catalog, quality: Mapping[str, Uni
             row = [unit.code, unit.name, q.forms, q.first_pass, f"{q.first_pass_rate:.0%}"]
             put_row(sheet, [*row, q.rejections, q.days_late, q.warnings])
     for column, width in zip("ABCDEFGH", (24, 20, 8, 10, 12, 10, 10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    return sheet
+
+
+EXPLAINED_SHEET = "已说明异常数据"
+EXPLAINED_HEADERS = ["规划", "指标", "报送单位", "年份", "数值", "单元格", "警告", "上报说明"]
+
+
+def _explained_sheet(sheet: Worksheet, catalog: Catalog, rows: list[Row]) -> Worksheet:
+    """已说明异常数据: each warned value (警告) a unit's current indicator table carries with its 上报说明, one
+    warning a row, for the office to review (docs/validation.md, “Severities”)."""
+    put_row(sheet, EXPLAINED_HEADERS)
+    for row in rows:
+        indicator = catalog.indicator(row["indicator_code"])
+        year = f"{row['year']}年{'预测值' if row['is_forecast'] else ''}"
+        put_row(
+            sheet,
+            [
+                catalog.plan(row["plan_code"]).short_name,
+                indicator.plain_name,
+                catalog.unit(row["unit_code"]).name,
+                year,
+                indicator.with_unit(row["value"]),
+                f"第{row['version']}版 {row['cell']}",
+                row["warning"] or "",
+                row["explanation"],
+            ],
+        )
+    for column, width in zip("ABCDEFGH", (16, 36, 20, 12, 12, 18, 60, 60), strict=True):
         sheet.column_dimensions[column].width = width
     return sheet
 

@@ -353,6 +353,7 @@ def judge(
     for submission_id, verdict in validate_batch(catalog, campaign, tables, runner).items():
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings
+        verdicts[submission_id].notices += verdict.notices
     return received, parsed, verdicts
 
 
@@ -407,7 +408,8 @@ def outcome_text(verdict: Verdict, version: int) -> str:
         reasons = ";".join(printable(issue.message) for issue in verdict.errors[:3])
         more = "…" if len(verdict.errors) > 3 else ""
         return f"退回({len(verdict.errors)}处错误:{reasons}{more})"
-    notes = f",{len(verdict.warnings)}条提示" if verdict.warnings else ""
+    counts = [(len(verdict.warnings), "条警告(已说明)"), (len(verdict.notices), "条提示")]
+    notes = "".join(f",{count}{label}" for count, label in counts if count)
     return f"已受理(第{version}版{notes})"
 
 
@@ -499,7 +501,7 @@ def _write_receipts(
                 "version": versions[item.submission_id],
                 "status": str(verdict.status),
                 "errors": len(verdict.errors),
-                "warnings": len(verdict.warnings),
+                "warnings": len(verdict.warnings) + len(verdict.notices),  # as submission.warning_count
             }
         )
     return summary

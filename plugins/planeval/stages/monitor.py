@@ -19,7 +19,7 @@ from planeval.stages.context import open_selection, select, selection_of, settin
 from planeval.warehouse.db import fetch_all, make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
 from planeval.warehouse.quality import data_quality
-from planeval.warehouse.queries import figure_notes
+from planeval.warehouse.queries import explained_anomalies, figure_notes
 
 
 def select_monitored(campaign_code: str | None, as_of: str | None) -> tuple[CampaignSelection | None, dt.date]:
@@ -68,9 +68,9 @@ def write_monitor_summary(selection: CampaignSelection, as_of: str) -> str:
     statuses = obligations.stored_statuses(engine, campaign, day)
     path = settings.reports_dir / campaign.code / "monitor" / f"报送情况统计_{day.isoformat()}.xlsx"
     contacts = list_contacts(selection) if campaign.due("contacts") else None
-    notes = figure_notes(engine, campaign.code)
+    notes, explained = figure_notes(engine, campaign.code), explained_anomalies(engine, campaign.code)
     quality = data_quality(engine, campaign.code, day, catalog.timezone)
-    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes, quality))
+    return str(write_summary_xlsx(path, catalog, campaign, day, statuses, contacts, notes, quality, explained))
 
 
 @translate_faults

@@ -202,7 +202,8 @@ def summary_file(viewer: ViewerDep, campaign: str) -> Response:
     from planeval.stages.context import selection_of
     from planeval.stages.monitor import list_contacts
     from planeval.warehouse.db import fetch_all
-    from planeval.warehouse.queries import figure_notes
+    from planeval.warehouse.quality import data_quality
+    from planeval.warehouse.queries import explained_anomalies, figure_notes
 
     engine = _engine(settings.db_url)
     day = today_in(catalog.timezone)
@@ -211,8 +212,12 @@ def summary_file(viewer: ViewerDep, campaign: str) -> Response:
     contacts = list_contacts(selection_of(chosen, catalog)) if chosen.due("contacts") else None
     name = f"报送情况统计_{day.isoformat()}.xlsx"
     with tempfile.TemporaryDirectory() as folder:
-        notes = figure_notes(engine, chosen.code)
-        content = write_summary_xlsx(Path(folder) / name, catalog, chosen, day, statuses, contacts, notes).read_bytes()
+        notes, explained = figure_notes(engine, chosen.code), explained_anomalies(engine, chosen.code)
+        quality = data_quality(engine, chosen.code, day, catalog.timezone)
+        path = write_summary_xlsx(
+            Path(folder) / name, catalog, chosen, day, statuses, contacts, notes, quality, explained
+        )
+        content = path.read_bytes()
     disposition = f"attachment; filename*=utf-8''{quote(name)}"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 

@@ -53,6 +53,12 @@ def indicator_entry(
     return values[:count], entry.get("self_rating", "符合预期"), entry.get("analysis", "")
 
 
+def indicator_explanation(spec: dict[str, Any], indicator: Indicator) -> str:
+    """The demo's 上报说明 for an indicator whose figures the receipt warns about (demo.yaml ``explanation``)."""
+    entry = (spec.get("indicators") or {}).get(indicator.code) or {}
+    return str(entry.get("explanation") or "")
+
+
 def fill_form(
     catalog: Catalog,
     campaign: Campaign,
@@ -94,6 +100,9 @@ def fill_form(
                     sheet.cell(row=row, column=column_of["self_rating"], value=rating)
                     if analysis:
                         sheet.cell(row=row, column=column_of["analysis"], value=analysis)
+                    explanation = indicator_explanation(spec, indicator)
+                    if explanation and "explanation" in column_of:
+                        sheet.cell(row=row, column=column_of["explanation"], value=explanation)
                     if spoil:
                         sheet.cell(row=row, column=column_of[numeric[-2].key], value="约两成")
                         sheet.cell(row=row, column=column_of["self_rating"], value="基本完成")

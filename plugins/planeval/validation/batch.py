@@ -16,6 +16,7 @@ from planeval.catalog import Campaign, Catalog
 from planeval.records import Issue, Verdict
 from planeval.validation.frames import Submission, build_frames
 from planeval.validation.rules import cross_row_checks
+from planeval.validation.severity import row_explanations, settle_severities, settle_warning, suite_severity
 from planeval.validation.suites import GxRunner, suite_parameters
 
 # A frame row as pandas hands it back: column name → cell (str, int, float, bool or a missing marker).
@@ -49,6 +50,7 @@ def validate_batch(
         verdict.errors += submission.parsed.errors
         verdict.warnings += submission.parsed.warnings
     tables = [s for s in submissions if s.parsed.sheets]
+    suite_warnings: dict[str, list[Issue]] = {sid: [] for sid in verdicts}  # settled with the rules' below
     if tables:
         runner = runner or GxRunner()
         frames = build_frames(catalog, campaign, tables)
@@ -72,12 +74,23 @@ def validate_batch(
                     column=record.get(cell_column) if cell_column else None,
                 )
                 target = verdicts[record["submission_id"]]
-                (target.warnings if meta.get("severity") == "warning" else target.errors).append(issue)
+                severity = suite_severity(meta.get("severity"))
+                if severity == "warning":
+                    suite_warnings[target.submission_id].append(issue)
+                else:
+                    (target.notices if severity == "notice" else target.errors).append(issue)
         for submission in tables:
             cross_row_checks(catalog, campaign, submission, verdicts[submission.received.submission_id])
+    for submission in submissions:
+        verdict = verdicts[submission.received.submission_id]
+        explanations = row_explanations(submission.parsed)
+        settle_severities(verdict, explanations)
+        for issue in suite_warnings[verdict.submission_id]:
+            settle_warning(verdict, issue, explanations)
     for verdict in verdicts.values():
         verdict.errors.sort(key=_issue_order)
         verdict.warnings.sort(key=_issue_order)
+        verdict.notices.sort(key=_issue_order)
     return verdicts
 
 

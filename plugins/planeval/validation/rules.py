@@ -18,7 +18,8 @@ Values = dict[str, float | None]  # an indicator row's numbers by column key (No
 
 
 def cross_row_checks(catalog: Catalog, campaign: Campaign, submission: Submission, verdict: Verdict) -> None:
-    """Checks across rows that a single-frame expectation cannot state; warnings for tidied input."""
+    """Checks across rows that a single-frame expectation cannot state. Findings that do not reject by themselves
+    go to ``verdict.warnings``; ``severity.settle_severities`` then sorts them into 警告 and 提示."""
     _check_unknown_measures(submission, verdict)
     measures = form_measures(catalog, campaign, submission.parsed)
     seen: dict[str, tuple[TableRow, Values]] = {}  # indicator → its first row (附件3) and numbers
@@ -53,7 +54,7 @@ def _check_contradictions(
     verdict: Verdict,
 ) -> None:
     """One indicator in two plans' tables (附件3 and 附件4): different figures are an error naming both
-    cells of each differing column; different 综合进度评价 a warning naming both cells."""
+    cells of each differing column; different 综合进度评价 a 提示 naming both cells."""
     (first_row, first_values), (row, values) = first, second
     differing = [c for c in layout if c.key in _differing_keys(values, first_values)]
     if differing:
@@ -205,11 +206,11 @@ def _check_periods(row: TableRow, indicator: Indicator, layout: list[Column], va
             continue
         if abs(reported - expected) > max(PERIOD_TOLERANCE_ABS, PERIOD_TOLERANCE_REL * abs(expected)):
             header = next(c.header for c in layout if c.key == key)
-            verdict.errors.append(
+            verdict.warnings.append(  # 警告 settled without 上报说明: the computed figure is used (severity.py)
                 Issue(
                     "inconsistent_period",
                     f"指标“{indicator.name}”的“{header}”填写为 {_fmt(reported)},"
-                    f"按{label}各年数值({how})应为 {_fmt(expected)}",
+                    f"按{label}各年数值({how})应为 {_fmt(expected)},汇总采用计算值 {_fmt(expected)}",
                     row.sheet,
                     row.row,
                     cell.column,
@@ -220,11 +221,17 @@ def _check_periods(row: TableRow, indicator: Indicator, layout: list[Column], va
 def _check_outliers(
     row: TableRow, indicator: Indicator, layout: list[Column], values: Values, verdict: Verdict
 ) -> None:
-    """DHIS2-style min-max check against the unit's other years: a warning, never a rejection.
+    """DHIS2-style min-max check against the unit's other years: a 警告, accepted with the row's 上报说明.
 
     Bounds are the other years' range widened by that range (or by half the largest value when the years
     are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged.
     """
+    if any(
+        cell_text(row.cells[c.key].raw) and values.get(c.key) is None
+        for c in year_columns(layout)
+        if c.key in row.cells
+    ):
+        return  # a year that is not a number rejects the row already; the band would stand on partial figures
     filled = [(c, value) for c in year_columns(layout) if (value := values.get(c.key)) is not None]
     for column, value in filled:
         others = [other for c, other in filled if c is not column]
@@ -253,7 +260,7 @@ def _check_changes(
     previous: dict[tuple[str, int], tuple[float, int]],
     verdict: Verdict,
 ) -> None:
-    """A figure that differs from the unit's currently accepted version: a warning to confirm the change."""
+    """A figure that differs from the unit's currently accepted version: a 提示 to confirm the change."""
     for column in year_columns(layout):
         value = values.get(column.key)
         before = previous.get((indicator.code, column.year)) if column.year is not None else None

@@ -40,3 +40,9 @@ def figure_notes(engine: Engine, campaign_code: str) -> list[dict[str, Any]]:
     """The campaign's indicator rows that carry notes for the office (``indicator_result.conflict``), by plan
     and table order: the office settles them (需核定的事项)."""
     return fetch_all(engine, "select_figure_notes", campaign_code=campaign_code)
+
+
+def explained_anomalies(engine: Engine, campaign_code: str) -> list[dict[str, Any]]:
+    """The warned values (警告) of the units' current indicator tables accepted with a 上报说明, with the
+    warning each answers, by plan, indicator, unit and year: the office's list of explained anomalies."""
+    return fetch_all(engine, "select_explained_anomalies", campaign_code=campaign_code)

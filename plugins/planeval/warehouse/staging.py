@@ -34,7 +34,7 @@ def stage_submission(
     _stage_issues(connection, received, verdict)
     if parsed is None:
         return version
-    _stage_indicators(connection, catalog, campaign, received, parsed)
+    _stage_indicators(connection, catalog, campaign, received, parsed, explained_cells(verdict))
     _stage_projects(connection, received, parsed)
     _stage_tasks_and_contacts(connection, catalog, received, parsed)
     _stage_figures(connection, catalog, campaign, received, parsed)
@@ -59,7 +59,7 @@ def _record_submission(connection: Connection, campaign: Campaign, received: Rec
             "received_at": received.received_at,
             "status": verdict.status,
             "error_count": len(verdict.errors),
-            "warning_count": len(verdict.warnings),
+            "warning_count": len(verdict.warnings) + len(verdict.notices),  # what did not reject
             "version": version,
             "duplicate_of": verdict.duplicate_of["submission_id"] if verdict.duplicate_of else None,
         },
@@ -70,8 +70,13 @@ def _record_submission(connection: Connection, campaign: Campaign, received: Rec
 
 
 def _stage_issues(connection: Connection, received: Received, verdict: Verdict) -> None:
-    """The verdict's errors then warnings, numbered, with the sheet, row and column each points at."""
-    issues = [("error", issue) for issue in verdict.errors] + [("warning", issue) for issue in verdict.warnings]
+    """The verdict's errors, warnings (警告) then notices (提示), numbered, with the sheet, row and column each
+    points at."""
+    issues = [
+        *(("error", issue) for issue in verdict.errors),
+        *(("warning", issue) for issue in verdict.warnings),
+        *(("notice", issue) for issue in verdict.notices),
+    ]
     execute_many(
         connection,
         "insert_submission_issue",
@@ -91,10 +96,25 @@ def _stage_issues(connection: Connection, received: Received, verdict: Verdict) 
     )
 
 
+def explained_cells(verdict: Verdict) -> dict[str, str]:
+    """The cells (附件3!H5) of the verdict's 警告 that the unit explained, with the 上报说明."""
+    return {
+        f"{issue.sheet}!{issue.column}{issue.row}": issue.explanation
+        for issue in verdict.warnings
+        if issue.explanation and issue.sheet and issue.column and issue.row
+    }
+
+
 def _stage_indicators(
-    connection: Connection, catalog: Catalog, campaign: Campaign, received: Received, parsed: ParsedWorkbook
+    connection: Connection,
+    catalog: Catalog,
+    campaign: Campaign,
+    received: Received,
+    parsed: ParsedWorkbook,
+    explained: dict[str, str],
 ) -> None:
-    """Each recognised indicator row once per plan (its reported texts), and its filled year cells."""
+    """Each recognised indicator row once per plan (its reported texts), and its filled year cells with the
+    上报说明 of a warned one."""
     indicator_rows: list[StagedRow] = []
     value_rows: list[StagedRow] = []
     staged: set[tuple[str, str]] = set()
@@ -123,7 +143,9 @@ def _stage_indicators(
             "plan_code": row.plan_code,
             "indicator_code": row.code,
         }
-        value_rows += _yearly_values(row, layout, key)
+        value_rows += [
+            value | {"explanation": explained.get(str(value["cell"]))} for value in _yearly_values(row, layout, key)
+        ]
     execute_many(connection, "insert_submission_indicator", indicator_rows)
     execute_many(connection, "insert_submission_value", value_rows)
 

@@ -5,7 +5,7 @@ Run ``.venv/bin/python tests/data/corpus/build_corpus.py`` to rewrite ``files/``
 ``build_generated(folder)``: a sheet of 1,000,000 rows and a zip bomb.
 
 Each entry: unit (whose inbox it goes into), status, errors (exact set of codes; with sheet/row/column where
-the cell is named), warnings (codes that must be among the warnings), why.
+the cell is named), warnings (codes that must be among the findings that do not reject: 警告 and 提示), why.
 """
 
 from __future__ import annotations
@@ -285,14 +285,16 @@ def corpus() -> list[dict]:
             own_form(
                 "agriculture",
                 both(
+                    set_cell(A3, "渔业船舶生产安全事故死亡人数累计下降(%)", "2022年", 0),
                     set_cell(A3, "渔业船舶生产安全事故死亡人数累计下降(%)", "2023年", 50),
                     set_cell(A3, "渔业船舶生产安全事故死亡人数累计下降(%)", "综合进度评价", "提前实现"),
+                    set_cell(A3, "渔业船舶生产安全事故死亡人数累计下降(%)", "上报说明", None),
                 ),
             ),
-            "accepted",
+            "rejected",
+            [{"code": "unexplained_warning", "sheet": A3, "row": 3, "column": "G"}],
             [],
-            ["outlier"],
-            "50 among 0, 0, 10, 12",
+            "50 among 0, 0, 10, 12: a 警告 without its 上报说明",
         ),
         # --- rejected at the cell
         (
@@ -407,10 +409,10 @@ def corpus() -> list[dict]:
             "inconsistent_period.xlsx",
             E,
             official_annex3({1: [5.2, 9.8, 13.1, 16.6, 18.0, 44.7, 18.0, "提前实现"]}),
-            "rejected",
-            [{"code": "inconsistent_period", "sheet": A3, "row": 5, "column": "J"}],
+            "accepted",
             [],
-            "sum, not decline",
+            ["inconsistent_period"],
+            "sum, not decline: a 警告, the computed figure is used",
         ),
         (
             "missing_analysis.xlsx",
