@@ -281,6 +281,23 @@ def validate_and_record(
     return summary
 
 
+def _pass_entry(
+    item: Received, campaign: Campaign, version: int | None, status: str, errors: int = 0, warnings: int = 0
+) -> dict[str, Any]:
+    """One file's line of a pass's summary (what `planeval run collect` prints and the DAG passes on)."""
+    return {
+        "submission_id": item.submission_id,
+        "campaign": campaign.code,
+        "unit_code": item.unit_code,
+        "form": item.form,
+        "file": item.original_name,
+        "version": version,
+        "status": status,
+        "errors": errors,
+        "warnings": warnings,
+    }
+
+
 OUTCOMES = {"accepted": "已受理", "rejected": "退回", "duplicate": "重复提交", "locked": "已锁定"}
 
 
@@ -309,19 +326,7 @@ def _receipt_locked(
             unit_name = catalog.unit(item.unit_code).name
             write_locked_receipt(settings, item, unit_name, notice)
             log.info("%s · %s:已锁定(%s)", unit_name, printable(item.original_name), lock.lock_id)
-            summary.append(
-                {
-                    "submission_id": item.submission_id,
-                    "campaign": campaign.code,
-                    "unit_code": item.unit_code,
-                    "form": item.form,
-                    "file": item.original_name,
-                    "version": None,
-                    "status": "locked",
-                    "errors": 0,
-                    "warnings": 0,
-                }
-            )
+            summary.append(_pass_entry(item, campaign, None, "locked"))
     for claim in claims.get(engine, [item.submission_id for item in received]).values():
         _release(engine, claim)
     return summary
@@ -491,19 +496,9 @@ def _write_receipts(
         annotation = annotate_submission(settings, item, verdict, parsed.get(item.submission_id))
         write_receipt(settings, item, verdict, unit_name, versions[item.submission_id], annotation)
         log.info("%s · %s:%s", unit_name, item.original_name, outcome_text(verdict, versions[item.submission_id]))
-        summary.append(
-            {
-                "submission_id": item.submission_id,
-                "campaign": campaign.code,
-                "unit_code": item.unit_code,
-                "form": item.form,
-                "file": item.original_name,
-                "version": versions[item.submission_id],
-                "status": str(verdict.status),
-                "errors": len(verdict.errors),
-                "warnings": len(verdict.warnings) + len(verdict.notices),  # as submission.warning_count
-            }
-        )
+        version, errors = versions[item.submission_id], len(verdict.errors)
+        warnings = len(verdict.warnings) + len(verdict.notices)  # as submission.warning_count
+        summary.append(_pass_entry(item, campaign, version, str(verdict.status), errors, warnings))
     return summary
 
 
