@@ -6,7 +6,7 @@ All in this one run, on one warehouse (海安's demo submissions, collected once
 - direct:        stages.year_end.run_year_end (aggregate + draft reports), as `planeval demo --without-airflow`
 - dags test:     `airflow dags test year_end_assessment` (ui/airflow_runner.py's way) until the draft reports are
                  written (the run then waits for the office's approval; the benchmark stops it there), beside
-                 `airflow dags test bench_trivial -f bench/dags/bench_trivial.py`
+                 `airflow dags test bench_trivial -B bench` (bench/dags/ as a second DAG bundle)
 - running stack: `planeval up` (ui/stack.py, LocalExecutor, SQLite metadata) with bench/dags/ added as a second
                  DAG bundle; trigger year_end_assessment through the REST API until render_draft succeeded, beside
                  triggering bench_trivial until its run succeeded. The stack is stopped at the end.
@@ -20,6 +20,7 @@ Usage: PYTHONPATH=plugins .venv/bin/python bench/year_end.py [--rounds 3] [--ski
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import BENCH_DAGS, StackRuns, best_of, bundles_with_bench_dags, now, ratio_line, timed, use_home
+from common import StackRuns, best_of, bundles_with_bench_dags, now, ratio_line, timed, use_home
 
 YEAR_END = "year_end_assessment"
 TRIVIAL = "bench_trivial"
@@ -67,7 +68,7 @@ def dags_test_trivial(env: dict[str, str], log: Path) -> float:
     with log.open("a", encoding="utf-8") as out:
         seconds, done = timed(
             lambda: subprocess.run(
-                [airflow, "dags", "test", TRIVIAL, "-f", str(BENCH_DAGS / f"{TRIVIAL}.py")],
+                [airflow, "dags", "test", TRIVIAL, "-B", "bench"],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -89,7 +90,7 @@ def dags_test_year_end(env: dict[str, str], log: Path, conf: dict[str, object], 
     started = time.perf_counter()
     with log.open("a", encoding="utf-8") as out:
         run = subprocess.Popen(
-            [airflow, "dags", "test", YEAR_END, "-c", json.dumps(conf, ensure_ascii=False)],
+            [airflow, "dags", "test", YEAR_END, "-B", "dags-folder", "-c", json.dumps(conf, ensure_ascii=False)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -112,12 +113,9 @@ def dags_test_year_end(env: dict[str, str], log: Path, conf: dict[str, object], 
 def on_stack(home: Path, conf: dict[str, object], rounds: int) -> tuple[float, float, float]:
     """Start `planeval up` (demo seeding skipped: the warehouse is filled), measure, stop. Returns (stack
     start-up, trivial run, year-end until drafts)."""
-    import os
-
     from planeval.settings import get_settings
     from planeval.ui import stack
 
-    os.environ["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"] = bundles_with_bench_dags()
     settings = get_settings()
     stack.stack_dir(settings).mkdir(parents=True, exist_ok=True)
     (stack.stack_dir(settings) / "demo-seeded").write_text("0\n", encoding="utf-8")  # inboxes already collected
@@ -143,7 +141,6 @@ def on_stack(home: Path, conf: dict[str, object], rounds: int) -> tuple[float, f
         return start_up, best_of(rounds, trivial), best_of(rounds, year_end)
     finally:
         stack.down(settings)
-        os.environ.pop("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", None)
 
 
 def main() -> int:
@@ -161,6 +158,7 @@ def main() -> int:
     settings = get_settings()
     log = settings.home / "logs" / "bench-year-end.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"] = bundles_with_bench_dags()
     migrate, env = timed(lambda: airflow_runner.prepare(settings, log))
     print(f"setup: Airflow metadata database (SQLite) migrated in {migrate:.1f} s — paid once, not in the runs")
 

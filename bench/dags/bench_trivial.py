@@ -4,7 +4,7 @@
 One task that returns at once: what Airflow itself costs to run one task (scheduling, a task process, its
 state written back). bench/year_end.py runs it the same ways as year_end_assessment and prints the ratio.
 It lives in bench/dags/, outside dags/: production never parses it; a benchmark adds this folder as a second
-DAG bundle or runs the file with `airflow dags test -f`.
+DAG bundle (`airflow dags test bench_trivial -B bench`, or its own `planeval up` stack).
 """
 
 from __future__ import annotations
