@@ -9,8 +9,10 @@ Then the 预审 files in `drop/<unit>/check/`: validated the same way, answered 
 
 The campaign is resolved first (the form's 评估任务, else the only one open that day or the catalog's only
 one); a run that cannot resolve it without guessing fails there, listing the candidates, and takes no file.
-One mapped `archive_file` per file, named by unit and file; a file that fails never fails the others.
-Logic lives in `planeval.stages`; this file only wires tasks.
+One mapped `collect_batch` per batch of whole units (about `PLANEVAL_BATCH_FILES` files, default 200; a
+city's pass is usually one batch), named in the grid by its units: each batch archives its files, then
+validates, records and receipts them with one GX context and one warehouse engine. A file that fails
+never fails the others. Logic lives in `planeval.stages`; this file only wires tasks.
 """
 
 from __future__ import annotations
@@ -57,36 +59,31 @@ def collect_submissions():
         except (KeyError, ValueError) as exc:  # a bad form value, or a choice that would be a guess: no retry mends it
             raise AirflowFailException(str(exc)) from None
 
-    @task(task_display_name="查找待收文件", show_return_value_in_logs=False)
+    @task(task_display_name="查找待收文件并分批", show_return_value_in_logs=False)
     def discover_files() -> list[dict]:
         from planeval.stages import collect
 
-        return collect.discover()
+        return collect.discover_batches()
 
     @task(
-        task_display_name="存档",
-        map_index_template="{{ inbox_file['unit_name'] }} · {{ inbox_file['path'].split('/')[-1] }}",
+        task_display_name="存档、校验、入库与回执",
+        map_index_template="{{ batch['label'] }}",
+        pool=WAREHOUSE_POOL,
         show_return_value_in_logs=False,
     )
-    def archive_file(inbox_file: dict, run_id: str | None = None) -> dict:
-        from planeval.stages import collect
-
-        return collect.archive(inbox_file, run_id or collect.new_pass_id())
-
-    @task(task_display_name="校验、入库与回执", pool=WAREHOUSE_POOL, show_return_value_in_logs=False)
-    def validate_submissions(received: list[dict], selection: dict, run_id: str | None = None) -> list[dict]:
+    def collect_batch(batch: dict, selection: dict, run_id: str | None = None) -> list[dict]:
         from planeval.records import CampaignSelection
         from planeval.stages import collect
 
         chosen = CampaignSelection.from_xcom(selection)
-        files = [received[index] for index in range(len(received))]  # by index: no probing past the end
-        return collect.validate_and_record(files, chosen, run_id or collect.new_pass_id())
+        return collect.collect_batch(batch, chosen, run_id or collect.new_pass_id())
 
     @task(task_display_name="通知指标表更新", outlets=[ACCEPTED_SUBMISSIONS])
-    def announce_accepted(summary: list[dict], outlet_events=None) -> dict:
+    def announce_accepted(summaries: list[list[dict]], outlet_events=None) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
 
-        accepted = [item for item in summary if item["status"] == "accepted"]
+        batches = [summaries[index] for index in range(len(summaries))]  # by index: no probing past the end
+        accepted = [item for batch in batches for item in batch if item["status"] == "accepted"]
         if not accepted:  # a skipped task emits no Asset event: nothing downstream runs
             raise AirflowSkipException("本次没有新受理的数据")
         change = {"campaigns": sorted({item["campaign"] for item in accepted}), "accepted": len(accepted)}
@@ -104,8 +101,7 @@ def collect_submissions():
     selection = select_campaign()
     found = discover_files()
     selection >> found  # the campaign first: a run that cannot resolve it takes no file
-    received = archive_file.expand(inbox_file=found)
-    summary = validate_submissions(received, selection)
+    summary = collect_batch.partial(selection=selection).expand(batch=found)
     announce_accepted(summary)
     summary >> check_files(selection)  # after this pass's submissions, whatever became of them
 

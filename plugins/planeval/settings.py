@@ -34,6 +34,7 @@ class Settings:
     settle_seconds: float = 2.0  # a file must keep its size and mtime this long before it is taken
     max_file_bytes: int = 50 * 1024 * 1024  # larger uploads are archived and refused unread
     claim_lease_seconds: float = 3600.0  # a claim on an inbox file held this long by a silent pass is taken over
+    batch_files: int = 200  # a collection pass maps one task per batch of whole units of about this many files
 
     @property
     def drop_dir(self) -> Path:
@@ -68,7 +69,8 @@ class Settings:
 
 def get_settings() -> Settings:
     """Read PLANEVAL_HOME, PLANEVAL_CATALOG, PLANEVAL_DB_URL, PLANEVAL_SETTLE_SECONDS, PLANEVAL_MAX_FILE_MB and
-    PLANEVAL_CLAIM_LEASE_SECONDS (defaults: ./var, catalog/haian, SQLite in the home, 2 s, 50 MB, 1 hour)."""
+    PLANEVAL_CLAIM_LEASE_SECONDS, PLANEVAL_BATCH_FILES (defaults: ./var, catalog/haian, SQLite in the home, 2 s,
+    50 MB, 1 hour, 200 files)."""
     home = Path(os.environ.get("PLANEVAL_HOME", "var")).resolve()
     catalog_dir = Path(os.environ.get("PLANEVAL_CATALOG", str(DEFAULT_CATALOG))).resolve()
     db_url = os.environ.get("PLANEVAL_DB_URL") or f"sqlite:///{home / 'warehouse.db'}"
@@ -79,6 +81,7 @@ def get_settings() -> Settings:
         settle_seconds=float(os.environ.get("PLANEVAL_SETTLE_SECONDS", "2")),
         max_file_bytes=int(float(os.environ.get("PLANEVAL_MAX_FILE_MB", "50")) * 1024 * 1024),
         claim_lease_seconds=float(os.environ.get("PLANEVAL_CLAIM_LEASE_SECONDS", "3600")),
+        batch_files=int(os.environ.get("PLANEVAL_BATCH_FILES", "200")),
     )
 
 

@@ -83,11 +83,10 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
     }
     assert dags["collect_submissions"]["tasks"] == [
         "announce_accepted",
-        "archive_file",
         "check_files",
+        "collect_batch",
         "discover_files",
         "select_campaign",
-        "validate_submissions",
     ]
     assert dags["collect_submissions"]["params"] == {"campaign": "评估任务"}
     assert dags["collect_submissions"]["outlets"] == ["planeval_accepted_submissions"]

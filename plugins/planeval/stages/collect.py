@@ -1,5 +1,6 @@
-"""One collection pass: discover settled inbox files, archive each, validate the batch, stage it as new
-versions and write the receipts. The DAG's tasks and ``planeval run collect`` call these functions.
+"""One collection pass: discover settled inbox files, split them into batches of whole units, and per batch
+archive each file, validate the batch, stage it as new versions and write the receipts. The DAG's tasks
+(one mapped task per batch) and ``planeval run collect`` call these functions.
 
 May import: every stage package below it and planeval.stages.context.
 """
@@ -58,6 +59,71 @@ def discover() -> list[dict[str, Any]]:
     files = discover_inbox_files(settings, [u.code for u in catalog.units])
     log.info("各单位收件箱中有 %d 份文件待收取", len(files))
     return [asdict(f) | {"unit_name": catalog.unit(f.unit_code).name} for f in files]
+
+
+def plan_batches(files: list[dict[str, Any]], units: list[tuple[str, str]], max_files: int) -> list[dict[str, Any]]:
+    """Split a pass's inbox entries into batches of whole units, in catalog order, each of about ``max_files``
+    files (a unit with more stays whole: its files are ordered and compared for re-uploads together). Every
+    unit of the catalog belongs to exactly one batch, files or not (those without join the last batch), so
+    each batch also finishes what a crashed pass left of its own units; with no file at all, one batch holds
+    every unit. ``units``: (code, name) in catalog order. A batch: ``units`` (codes), ``files``, ``label``
+    (its units by name, for the Airflow grid)."""
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for item in files:
+        by_unit.setdefault(item["unit_code"], []).append(item)
+    names = dict(units)
+    batches: list[dict[str, Any]] = []
+    current: dict[str, Any] = {"units": [], "files": []}
+    for code, _ in units:
+        unit_files = by_unit.pop(code, [])
+        if not unit_files:
+            continue
+        if current["files"] and len(current["files"]) + len(unit_files) > max_files:
+            batches.append(current)
+            current = {"units": [], "files": []}
+        current["units"].append(code)
+        current["files"].extend(unit_files)
+    if by_unit:  # an inbox of a unit the catalog no longer lists: discovery only looks in the catalog's own
+        raise ValueError(f"收件箱所属单位不在目录中:{sorted(by_unit)}")
+    if current["files"] or not batches:
+        batches.append(current)
+    filed = {code for batch in batches for code in batch["units"]}
+    batches[-1]["units"].extend(code for code, _ in units if code not in filed)
+    for batch in batches:
+        sending = {item["unit_code"] for item in batch["files"]}
+        batch["label"] = batch_label([names[code] for code in batch["units"] if code in sending], len(batch["files"]))
+    return batches
+
+
+def batch_label(unit_names: list[str], count: int) -> str:
+    """How the grid names a batch: 市应急管理局 · 3份 / 第1县发改委 等45个单位 · 200份 / 无待收文件."""
+    if not unit_names:
+        return "无待收文件"
+    if len(unit_names) == 1:
+        return f"{unit_names[0]} · {count}份"
+    return f"{unit_names[0]} 等{len(unit_names)}个单位 · {count}份"
+
+
+def discover_batches() -> list[dict[str, Any]]:
+    """The pass's entries (``discover``) split into batches of whole units (``plan_batches``)."""
+    settings, catalog = settings_and_catalog()
+    units = [(unit.code, unit.name) for unit in catalog.units]
+    batches = plan_batches(discover(), units, settings.batch_files)
+    log.info("分为 %d 批收取:%s", len(batches), ";".join(batch["label"] for batch in batches))
+    return batches
+
+
+def collect_batch(
+    batch: dict[str, Any], selection: CampaignSelection | None = None, pass_id: str | None = None
+) -> list[dict[str, Any]]:
+    """One batch of a pass, as the DAG's mapped task runs it: every file archived (write-ahead, ``archive``),
+    then the batch validated, recorded and receipted (``validate_and_record``), with one warehouse engine and
+    one GX context; only claims of the batch's own units are finished or taken over."""
+    pass_id = pass_id or new_pass_id()
+    engine = make_engine(get_settings().db_url)
+    ensure_schema(engine)
+    received = [archive(inbox_file, pass_id, engine=engine) for inbox_file in batch["files"]]
+    return validate_and_record(received, selection, pass_id, units=batch["units"], engine=engine)
 
 
 def new_pass_id() -> str:
@@ -237,7 +303,12 @@ def select_collecting(campaign_code: str | None = None) -> CampaignSelection:
 
 @translate_faults
 def validate_and_record(
-    received_records: list[dict[str, Any]], selection: CampaignSelection | None = None, pass_id: str | None = None
+    received_records: list[dict[str, Any]],
+    selection: CampaignSelection | None = None,
+    pass_id: str | None = None,
+    *,
+    units: list[str] | None = None,
+    engine: Engine | None = None,
 ) -> list[dict[str, Any]]:
     """Validate a batch of archived files together, stage each as a new version, write receipts and then
     remove the inbox copies: rows, claims and receipts are committed together before any inbox copy goes.
@@ -246,16 +317,21 @@ def validate_and_record(
     Byte-identical re-uploads (same unit, same SHA-256) are recorded as 重复提交 and not validated or
     loaded again (a re-upload of a rejected file is validated again). A file that cannot be parsed is
     rejected with its reason; it never stops the others.
+
+    ``units``: the batch's units (``plan_batches``) — only their leftover claims are finished here, so the
+    batches of one pass never take each other's files; None: every unit (a pass in one batch).
     """
     settings, catalog, campaign = open_selection(selection or select_collecting())
-    engine = make_engine(settings.db_url)
-    ensure_schema(engine)
+    if engine is None:
+        engine = make_engine(settings.db_url)
+        ensure_schema(engine)
     pass_id = pass_id or new_pass_id()
+    mine = None if units is None else set(units)
     for claim in claims.in_state(engine, ClaimState.RECORDED):  # a pass stopped before its inbox copies went
-        if claims.abandoned(claim, settings.claim_lease_seconds):
+        if (mine is None or claim.unit_code in mine) and claims.abandoned(claim, settings.claim_lease_seconds):
             _release(engine, claim)
     records = [Received(**r) for r in received_records if "submission_id" in r]
-    received = _owned(settings, engine, records, pass_id)
+    received = _owned(settings, engine, records, pass_id, mine)
     earlier, received = _recorded_before(engine, catalog, records, received, pass_id)
     if not received:
         return earlier
@@ -418,13 +494,17 @@ def outcome_text(verdict: Verdict, version: int) -> str:
     return f"已受理(第{version}版{notes})"
 
 
-def _owned(settings: Settings, engine: Engine, received: list[Received], pass_id: str) -> list[Received]:
-    """The archived files this pass validates: those it archived, and those a pass that is gone left archived
-    but unrecorded — each owned by this pass (a claim taken by compare-and-swap), so no file is recorded twice."""
+def _owned(
+    settings: Settings, engine: Engine, received: list[Received], pass_id: str, units: set[str] | None = None
+) -> list[Received]:
+    """The archived files this batch validates: those it archived, and those a pass that is gone left archived
+    but unrecorded (of the batch's ``units``; None: any) — each owned by this pass (a claim taken by
+    compare-and-swap), so no file is recorded twice."""
     by_id = {item.submission_id: item for item in received}
     current = claims.get(engine, list(by_id))
     for claim in claims.in_state(engine, ClaimState.ARCHIVED):
-        current.setdefault(claim.submission_id, claim)
+        if units is None or claim.unit_code in units:
+            current.setdefault(claim.submission_id, claim)
     owned = []
     for submission_id, claim in current.items():
         if claim.state == ClaimState.ARCHIVED and claims.take(engine, claim, pass_id, settings.claim_lease_seconds):
@@ -586,13 +666,10 @@ def _take_check(settings: Settings, item: InboxFile, now: dt.datetime | None) ->
 
 
 def run_collect(campaign_code: str | None = None) -> list[dict[str, Any]]:
-    """One collection pass outside Airflow: the same functions the DAG's tasks call, in order (the 预审 files
-    last, against what this pass accepted). Returns the submissions' summary."""
+    """One collection pass outside Airflow: the same functions the DAG's tasks call, in order — the batches
+    one after another, then the 预审 files, against what this pass accepted. Returns the submissions' summary."""
     selection = select_collecting(campaign_code)
     pass_id = new_pass_id()
-    engine = make_engine(get_settings().db_url)
-    ensure_schema(engine)
-    received = [archive(inbox_file, pass_id, engine=engine) for inbox_file in discover()]
-    summary = validate_and_record(received, selection, pass_id)
+    summary = [row for batch in discover_batches() for row in collect_batch(batch, selection, pass_id)]
     check_files(selection)
     return summary

@@ -9,8 +9,11 @@ May import: planeval.catalog, planeval.records, planeval.settings, planeval.date
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from planeval.catalog import Campaign, Catalog, load_catalog
@@ -20,7 +23,32 @@ from planeval.settings import Settings, get_settings
 
 def settings_and_catalog() -> tuple[Settings, Catalog]:
     settings = get_settings()
-    return settings, load_catalog(settings.catalog_dir)
+    return settings, cached_catalog(settings.catalog_dir)
+
+
+def cached_catalog(folder: str | Path) -> Catalog:
+    """The catalog in ``folder``, loaded once per process while none of its files changes: the key is the
+    folder and every file's name, size, mtime and inode (an edit or a file replaced by rename loads it again).
+    Every task of an ``airflow dags test`` run and every batch of a pass share one load; the model is frozen."""
+    root = Path(folder).resolve()
+    return _load_once(str(root), _catalog_stamp(root))
+
+
+def _catalog_stamp(root: Path) -> tuple[tuple[str, int, int, int], ...]:
+    stamps = []
+    for path in sorted(root.rglob("*")) if root.is_dir() else ():
+        try:
+            status = path.stat()
+        except OSError:  # removed while listing: the next call sees the folder as it is then
+            continue
+        if path.is_file():
+            stamps.append((os.fspath(path.relative_to(root)), status.st_size, status.st_mtime_ns, status.st_ino))
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_once(root: str, stamp: tuple[tuple[str, int, int, int], ...]) -> Catalog:
+    return load_catalog(root)  # a CatalogError is raised, never cached: a fixed file is read on the next call
 
 
 def selection_of(campaign: Campaign, catalog: Catalog) -> CampaignSelection:

@@ -375,6 +375,20 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_province_catalog(args: argparse.Namespace) -> int:
+    """A province-sized catalog generated from a city's (benchmarks and the scale test; docs/performance.md)."""
+    from pathlib import Path
+
+    from planeval.catalog import load_catalog
+    from planeval.settings import DEFAULT_CATALOG
+    from planeval.ui.province import write_province_catalog
+
+    folder = write_province_catalog(Path(args.source or DEFAULT_CATALOG), Path(args.folder), args.counties)
+    catalog = load_catalog(folder)  # what was written must load: a broken generator fails here, not in a run
+    print(f"已生成 {args.counties} 个县、{len(catalog.units)} 个报送单位的目录:{folder}")
+    return 0
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     """The local Airflow stack in the background (api-server, scheduler, dag-processor, triggerer)."""
     from planeval.settings import get_settings
@@ -460,6 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("folder", help="目录文件夹,如 catalog/haian")
     check.set_defaults(func=cmd_catalog_check)
+
+    province = sub.add_parser("province-catalog", help="由城市目录生成全省规模的测试目录(每县一套部门,用于基准测试)")
+    province.add_argument("folder", help="写入的文件夹")
+    province.add_argument("--counties", type=int, default=100, help="县的个数(默认 100)")
+    province.add_argument("--source", help="作为模板的城市目录(默认 catalog/haian)")
+    province.set_defaults(func=cmd_province_catalog)
 
     up = sub.add_parser("up", help="在后台启动本地 Airflow(界面、调度、DAG 解析、触发器),首次启动放入演示报送")
     up.set_defaults(func=cmd_up)
