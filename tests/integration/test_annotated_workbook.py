@@ -89,7 +89,8 @@ def test_rejected_workbook_comes_back_annotated_beside_its_receipt(inboxes, home
     )
 
     listed = findings(annotated)
-    assert [level for level, *_ in listed] == ["错误"] * len(data["errors"]) + ["提示"] * len(data["warnings"])
+    expected = ["错误"] * len(data["errors"]) + ["警告"] * len(data["warnings"]) + ["提示"] * len(data["notices"])
+    assert [level for level, *_ in listed] == expected
     assert [message for *_, message in listed] == [issue["message"] for issue in data["errors"] + data["warnings"]]
     assert ("错误", "附件3", year_cell, "“2024年”应填写数字,实际填写为“约两成”") in listed
     summary = copy[FINDINGS_SHEET]
@@ -134,7 +135,7 @@ def test_corrected_annotated_copy_is_accepted_and_its_old_marks_are_not_carried(
     assert [c.coordinate for c in comments] == ["G3"]
 
 
-def test_warned_but_accepted_workbook_is_annotated_amber(inboxes, catalog, campaign, tmp_path):
+def test_noted_but_accepted_workbook_is_annotated_yellow(inboxes, catalog, campaign, tmp_path):
     def full_width(workbook):
         sheet = workbook["附件3"]
         sheet.cell(row=3, column=header_column(sheet, "2024年")).value = "１６.６"
@@ -145,7 +146,7 @@ def test_warned_but_accepted_workbook_is_annotated_amber(inboxes, catalog, campa
     data = receipt(inboxes, "housing", "住建局.xlsx")
     copy = load_workbook(receipts(inboxes, "housing") / data["annotated"])
     assert copy["附件3"]["H3"].value == "１６.６"
-    assert copy["附件3"]["H3"].fill.fgColor.rgb == FILL["warning"]
+    assert copy["附件3"]["H3"].fill.fgColor.rgb == FILL["notice"]  # a tidied number: 提示
     assert copy["附件3"]["H3"].comment.text.startswith("【提示】")
     assert findings(receipts(inboxes, "housing") / data["annotated"]) == [
         ("提示", "附件3", "H3", "“2024年”填写为“１６.６”,已按数字 16.6 读取")

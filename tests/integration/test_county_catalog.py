@@ -248,13 +248,14 @@ def _rating(run: Run, code: str) -> tuple[str, str]:
 
 def test_every_table_is_accepted(summary: Run):
     statuses = {unit: [r["status"] for r in receipts] for unit, receipts in summary.receipts.items()}
+    errors = [e["message"] for receipts in summary.receipts.values() for r in receipts for e in r["errors"]]
     assert statuses == {
         "emergency": ["accepted"],
         "public_security": ["accepted"],
         "transport": ["accepted"],
         "housing": ["accepted"],
         "fire_rescue": ["accepted"],
-    } | ({"market_regulation": ["accepted"]} if "market_regulation" in statuses else {})
+    } | ({"market_regulation": ["accepted"]} if "market_regulation" in statuses else {}), errors
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,7 @@ def test_a_check_pass_leaves_no_trace_and_answers_with_a_dry_run_receipt(accepte
 
     good = _receipt(home, "fire_rescue", "消防(更正).xlsx")
     assert good["dry_run"] is True and good["status"] == "accepted" and good["version"] is None
-    changes = [w for w in good["warnings"] if w["code"] == "changed_value"]
+    changes = [w for w in good["notices"] if w["code"] == "changed_value"]  # a 提示
     assert changes and "与已受理的第1版(90)不同" in changes[0]["message"]  # checked against the accepted version
     readable = (home / "drop" / "fire_rescue" / "receipts" / "预审_消防(更正).xlsx.txt").read_text(encoding="utf-8")
     assert readable.startswith("预审回执\n") and "预审结果:预审通过(正式报送时将予受理)" in readable

@@ -181,7 +181,7 @@ def test_an_unexplained_outlier_rejects_the_file_naming_the_cell_to_explain(inbo
     (error,) = receipt_json(inboxes, "fire_rescue", source.name)["errors"]
     assert (error["code"], error["sheet"], error["row"], error["column"]) == ("unexplained_warning", "附件4", row, "G")
     assert error["message"] == (
-        f"指标“新增专职消防人员”“2023年”为 900,明显偏离其他年份(70~90),请核实是否填写有误。"
+        f"指标“新增专职消防人员”“2023年”为 900,明显偏离其他年份(70~85),请核实是否填写有误。"
         f"此为警告:如数值无误,请在 附件4!{explanation_column}{row}(本行“上报说明”列)写明 附件4!G{row} 数值的原因后"
         f"重新报送;如填写有误,请更正 附件4!G{row}"
     )
@@ -233,7 +233,7 @@ def test_an_explained_outlier_is_accepted_with_its_explanation_stored_and_listed
     )
     assert listed["rule_code"] == "outlier" and listed["warning"] == outlier["message"]
     day = campaign.data_cutoff
-    path = write_summary_xlsx(tmp_path / "统计.xlsx", catalog, campaign, day, [], None, [], [listed])
+    path = write_summary_xlsx(tmp_path / "统计.xlsx", catalog, campaign, day, [], None, [], explained=[listed])
     engine.dispose()
     rows = list(load_workbook(path)[EXPLAINED_SHEET].iter_rows(values_only=True))
     assert rows[0] == ("规划", "指标", "报送单位", "年份", "数值", "单元格", "警告", "上报说明")

@@ -134,10 +134,11 @@ def test_a_unit_that_only_cooperates_is_offered_the_indicator_form_but_owes_noth
     named = [row for row in rows if any("生产安全事故死亡人数下降" in str(cell) for cell in row)]
     assert len(named) == len(sheets) >= 1  # one row in each plan's table that lists the indicator
     assert all("市应急管理局(本单位配合)" in row for row in named)
-    assert [COOPERATING_NOTE] in rows
+    note = COOPERATING_NOTE.format(office=catalog.short_office)
+    assert [note] in rows
     assert not any("单位GDP" in str(cell) for row in rows for cell in row)  # only the rows it cooperates on
 
     # the lead's own form marks nothing
     lead_form = next(p for p in write_unit_forms(catalog, campaign, catalog.unit("emergency"), tmp_path / "lead"))
     lead_rows = [c for sheet in load_workbook(lead_form) for row in sheet.iter_rows(values_only=True) for c in row]
-    assert not any("本单位配合" in str(cell) for cell in lead_rows) and COOPERATING_NOTE not in lead_rows
+    assert not any("本单位配合" in str(cell) for cell in lead_rows) and note not in lead_rows

@@ -150,7 +150,7 @@ def test_an_every_year_ceiling_held_is_on_schedule_never_early(plan):
 
 def test_a_ranking_is_printed_with_its_group_and_rated_on_the_latest_rank(plan):
     indicator = Indicator.model_validate(RANKING)
-    assert indicator.display(2.0) == "2" and indicator.with_unit(2) == "第2名(全省13个设区市)"
+    assert indicator.display(2.0) == "第2名" and indicator.with_unit(2) == "第2名(全省13个设区市)"
     assert indicator.target_words == "全省13个设区市前3名" and indicator.valid_range() == (1.0, None)
     held = assess(indicator, plan, 2024, Figures({2021: 2, 2022: 3, 2023: 5, 2024: 2}, forecast=1))
     assert held.rating == "符合预期"  # a rank ceiling holds or not: never early

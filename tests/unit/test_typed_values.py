@@ -163,7 +163,10 @@ def test_a_qualitative_cell_is_its_rank_on_the_scale():
 
 
 def test_plausible_range_widens_the_others_range():
-    assert plausible_range([80, 100]) == (60, 120)
+    assert plausible_range([80, 100]) == (35, 145)  # by half their mean size, which is more than their range
+    assert plausible_range([0, 5, 10]) == (-10, 20)  # by their range
+    low, high = plausible_range([70, 72, 74])
+    assert low < 65 and 7.2 < low and high < 900  # a steady trend passes; a slipped decimal or a zero more not
     assert plausible_range([96]) == (48, 144)
     assert plausible_range([]) is None
 

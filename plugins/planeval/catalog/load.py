@@ -229,6 +229,10 @@ def load_catalog(root: str | Path) -> Catalog:
     if reader.errors or manifest is None:
         raise listed_errors(root, reader.errors)
     data["indicators"], data["plans"] = _relative_deadlines(data["indicators"], data["plans"])
+    if manifest.level is None and manifest.city[-1:] not in ("市", "区", "县"):
+        where = f"{MANIFEST} 第{line_of(manifest_raw, ['city'])}行"
+        problem = f"无法从 city “{manifest.city}” 推断行政层级:请在 catalog.yaml 中写明 level(市、区或县)"
+        raise listed_errors(root, [f"{where}: {problem}"])
     catalog = Catalog(
         root=root,
         schema_version=manifest.schema_version,

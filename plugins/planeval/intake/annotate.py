@@ -1,7 +1,7 @@
 """The unit's own workbook back, annotated (批注文件): a copy of the archived file, its sheets, layout and values
-untouched, with every cell a finding names filled (errors red, warnings amber), the finding as the cell's
-comment, and a first sheet 审核结果 listing every finding with a link to its cell. An .xls or .csv upload gets
-an xlsx copy of its rows (values only) with the same marks. Written beside the receipts
+untouched, with every cell a finding names filled (errors red, warnings amber, notices light yellow), the
+finding as the cell's comment, and a first sheet 审核结果 listing every finding with a link to its cell. An
+.xls or .csv upload gets an xlsx copy of its rows (values only) with the same marks. Written beside the receipts
 (``receipts.receipt_bases``) by the collection pass, before the file leaves the inbox.
 
 Only a file the reader opened is copied (``ParsedWorkbook.opened``): a file the guards refused is never handed
@@ -40,11 +40,12 @@ from planeval.settings import Settings
 
 log = logging.getLogger(__name__)
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "notice"]
 FINDINGS_SHEET = "审核结果"
 FINDINGS_HEADERS = ("级别", "工作表", "单元格", "说明")
-LEVEL_LABEL: dict[Level, str] = {"error": "错误", "warning": "提示"}
-FILL: dict[Level, str] = {"error": "FFFF9999", "warning": "FFFFC000"}  # red, amber (ARGB)
+LEVEL_LABEL: dict[Level, str] = {"error": "错误", "warning": "警告", "notice": "提示"}
+FILL: dict[Level, str] = {"error": "FFFF9999", "warning": "FFFFC000", "notice": "FFFFFF99"}  # red, amber, yellow
+RANK: dict[Level, int] = {"error": 2, "warning": 1, "notice": 0}  # a cell keeps the fill of its gravest finding
 COMMENT_AUTHOR = "planeval 审核"  # a re-sent annotated copy: comments of this author are planeval's, replaced
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 # A form holds a few thousand cells; openpyxl needs about a kilobyte per cell, so a workbook past this (the
@@ -71,7 +72,7 @@ def annotate_submission(
     """Write the annotated copy of one upload beside its receipts (a 预审 file's, ``dry_run``, beside its
     预审回执). None when there is nothing to annotate: an upload accepted without a warning, a duplicate, or a
     file that is no spreadsheet (a Word report's findings are on its receipt alone)."""
-    if verdict.duplicate_of or not (verdict.errors or verdict.warnings):
+    if verdict.duplicate_of or not (verdict.errors or verdict.warnings or verdict.notices):
         return None
     if Path(received.original_name).suffix.lower() not in SPREADSHEET_SUFFIXES:
         return None
@@ -113,6 +114,7 @@ def place_findings(verdict: Verdict, parsed: ParsedWorkbook, titles: dict[str, s
     findings: Iterable[tuple[Level, Issue]] = [
         *(("error", issue) for issue in verdict.errors),
         *(("warning", issue) for issue in verdict.warnings),
+        *(("notice", issue) for issue in verdict.notices),
     ]
     tables = {sheet.sheet: sheet for sheet in parsed.sheets}
     marks = []
@@ -199,7 +201,8 @@ def _mark_cell(sheet: Worksheet, mark: Mark) -> None:
     assert mark.cell is not None
     cell = _target_cell(sheet, mark.cell)
     ours = cell.comment is not None and cell.comment.author == COMMENT_AUTHOR
-    if not (ours and mark.level == "warning" and cell.fill.fgColor.rgb == FILL["error"]):
+    marked = next((level for level, rgb in FILL.items() if rgb == cell.fill.fgColor.rgb), None) if ours else None
+    if marked is None or RANK[mark.level] >= RANK[marked]:
         cell.fill = PatternFill(fill_type="solid", fgColor=FILL[mark.level])
     line = str(cell_text(f"【{LEVEL_LABEL[mark.level]}】{mark.message}"))
     previous = cell.comment.text if cell.comment is not None else ""

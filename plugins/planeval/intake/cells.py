@@ -166,12 +166,13 @@ def _plain(value: float) -> str:
 
 def plausible_range(values: list[float]) -> tuple[float, float] | None:
     """The range a figure of a row is expected in, from the row's other figures: their min–max widened by
-    that range (or by half the largest value when they are equal), DHIS2-style; None without figures.
-    Figures 80–100 → 60–120; 96 alone → 48–144."""
+    that range or by half their mean size, whichever is larger (DHIS2-style min–max); None without figures.
+    A steady trend passes (65 beside 70–74: band 34–110), a slipped decimal point or an extra zero does not
+    (7.2 or 900 beside 70–90). Figures 80–100 → 35–145; 96 alone → 48–144."""
     if not values:
         return None
     low, high = min(values), max(values)
-    spread = (high - low) or 0.5 * max(abs(high), abs(low))
+    spread = max(high - low, 0.5 * sum(abs(v) for v in values) / len(values))
     return low - spread, high + spread
 
 

@@ -160,7 +160,7 @@ def render_receipt_text(
         lines += [
             "",
             f"批注文件:{printable(annotated)}(与本回执在同一文件夹;在您报送的表格中标出上述问题所在单元格,"
-            "红色为错误,黄色为提示,并在首个工作表“审核结果”中逐条列出,可点击跳转)",
+            "红色为错误,橙色为警告,浅黄色为提示,并在首个工作表“审核结果”中逐条列出,可点击跳转)",
         ]
     if annotation_failure:
         lines += ["", f"未能生成批注文件:{printable(annotation_failure)}"]

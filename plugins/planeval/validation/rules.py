@@ -224,7 +224,9 @@ def _check_outliers(
     """DHIS2-style min-max check against the unit's other years: a 警告, accepted with the row's 上报说明.
 
     Bounds are the other years' range widened by that range (or by half the largest value when the years
-    are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged.
+    are equal), so steady trends pass and a slipped decimal point or an extra zero is flagged. Only the
+    actual years are compared: the forecast is the unit's estimate of the plan's last year, which for a
+    decline or a target still to reach lies beyond the years so far by design.
     """
     if any(
         cell_text(row.cells[c.key].raw) and values.get(c.key) is None
@@ -232,7 +234,8 @@ def _check_outliers(
         if c.key in row.cells
     ):
         return  # a year that is not a number rejects the row already; the band would stand on partial figures
-    filled = [(c, value) for c in year_columns(layout) if (value := values.get(c.key)) is not None]
+    actual = [c for c in year_columns(layout) if c.key != "forecast"]
+    filled = [(c, value) for c in actual if (value := values.get(c.key)) is not None]
     for column, value in filled:
         others = [other for c, other in filled if c is not column]
         bounds = plausible_range(others)
