@@ -101,7 +101,9 @@ def test_approval_locks_a_later_upload_is_receipted_and_a_reopening_lets_it_coun
     assert lock.item_count == len(frozen) and lock.snapshot_sha256 == locks.snapshot_digest(frozen)
     assert year_end.freeze(selection, "office", "同意") == lock  # a retried final report keeps the same lock
 
-    corrected = filled_form(catalog, campaign, "emergency", tmp_path / "v2", edit=_edited_2024(30.0))
+    corrected = filled_form(
+        catalog, campaign, "emergency", tmp_path / "v2", edit=_edited_2024(19.5)
+    )  # a correction within the years' band
     _drop(home, "emergency", corrected, "应急局报表(更正).xlsx")
     summary = collect.run_collect(campaign.code)
     assert [(s["unit_code"], s["status"]) for s in summary] == [("emergency", "locked")]
@@ -132,7 +134,7 @@ def test_approval_locks_a_later_upload_is_receipted_and_a_reopening_lets_it_coun
     _drop(home, "emergency", corrected, "应急局报表(更正).xlsx")
     assert [s["status"] for s in collect.run_collect(campaign.code)] == ["accepted"]
     year_end.refresh_results(selection)
-    assert _staged_2024(engine) == [30.0, 30.0] and _figures(engine, campaign.code) != before
+    assert _staged_2024(engine) == [19.5, 19.5] and _figures(engine, campaign.code) != before
 
     second = year_end.freeze(selection, "office", "更正后同意")
     assert second.lock_id == f"{campaign.code}-L2" and second.snapshot_sha256 != lock.snapshot_sha256

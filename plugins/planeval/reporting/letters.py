@@ -183,14 +183,25 @@ def _letter(
     }
 
 
-def quality_sentence(quality: UnitQuality) -> str:
-    """The letter's one sentence on the unit's data quality (the same figures as the 数据质量 sheet)."""
+def quality_figures(quality: UnitQuality) -> str:
+    """A unit's data-quality figures as a clause (the same figures as the 数据质量 sheet)."""
     timing = "均按时报送" if quality.days_late == 0 else f"最多逾期{quality.days_late}天"
     return (
-        f"本期数据质量:应报{quality.forms}项材料中{quality.first_pass}项首次报送即通过校验"
+        f"应报{quality.forms}项材料中{quality.first_pass}项首次报送即通过校验"
         f"(一次通过率{quality.first_pass_rate:.0%}),被退回{quality.rejections}次,{timing},"
-        f"采用版本中校验提示{quality.warnings}条。"
+        f"采用版本中校验提示{quality.warnings}条"
     )
+
+
+def quality_sentence(quality: UnitQuality) -> str:
+    """The letter's one sentence on the unit's data quality."""
+    return f"本期数据质量:{quality_figures(quality)}。"
+
+
+def quality_review(catalog: Catalog, quality: dict[str, UnitQuality]) -> tuple[str, list[str]]:
+    """The working annex's 各单位数据质量 part: one line per unit, in catalog order."""
+    lines = [f"{unit.name}:{quality_figures(quality[unit.code])}。" for unit in catalog.units if unit.code in quality]
+    return "各单位数据质量", lines
 
 
 def _rejected_files(

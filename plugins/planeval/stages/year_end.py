@@ -20,7 +20,7 @@ from planeval.monitoring import obligations
 from planeval.records import CampaignSelection
 from planeval.reporting.facts import read_report_facts
 from planeval.reporting.findings import build_review
-from planeval.reporting.letters import letter_contexts, write_letters
+from planeval.reporting.letters import letter_contexts, quality_review, write_letters
 from planeval.reporting.narratives import write_compilation
 from planeval.reporting.projects import write_project_documents
 from planeval.reporting.render import record_provenance
@@ -32,6 +32,7 @@ from planeval.stages.context import open_selection, select
 from planeval.warehouse import locks
 from planeval.warehouse.db import make_engine, translate_faults
 from planeval.warehouse.migrate import ensure_schema
+from planeval.warehouse.quality import data_quality
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,10 @@ def _render_assessment(
     if campaign.word_limit and characters > campaign.word_limit:
         log.warning("正文约%d字,超过通知要求的%d字:%s", characters, campaign.word_limit, report)
     written = [report]
-    written.append(
-        write_compilation(catalog, campaign, facts.narratives, folder, draft=draft, review=build_review(facts))
-    )
+    review = build_review(facts)
+    if quality := data_quality(engine, campaign.code, day, catalog.timezone):
+        review.append(quality_review(catalog, quality))
+    written.append(write_compilation(catalog, campaign, facts.narratives, folder, draft=draft, review=review))
     written += write_annex_tables(engine, catalog, campaign, folder, draft=draft)
     written += write_project_documents(engine, catalog, campaign, folder, draft=draft)
     return written
