@@ -435,6 +435,8 @@ def judge(
         verdicts[submission_id].errors += verdict.errors
         verdicts[submission_id].warnings += verdict.warnings
         verdicts[submission_id].notices += verdict.notices
+    if runner is not None:
+        runner.publish()
     return received, parsed, verdicts
 
 
