@@ -115,9 +115,8 @@ def test_dags_import_without_errors_and_without_heavy_imports(tmp_path):
         "reopen": "重新开放(需填写原因)",
     }  # no “final” switch: the final report needs the office's approval
     assert year_end["tasks"] == [
-        "aggregate_indicators",  # resolves the campaign first: a bad form value fails here, before any work
         "office_approval",
-        "render_draft",
+        "render_draft",  # resolves the campaign first (a bad form value fails before any work), aggregates, renders
         "write_final_report",
     ]
     assert all(d["doc"] for d in dags.values())
